@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { fixAllInEditor } from './fixAll';
+import { restartServer } from './restartServer';
+
+/** Context every command receives. */
+export interface CommandContext {
+  readonly extension: vscode.ExtensionContext;
+  readonly client: () => LanguageClient | undefined;
+}
+
+/** The one list of commands. Ids are `cacheAdvisor.<verbNoun>`; each lives in its own file. */
+const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unknown> = {
+  'cacheAdvisor.fixAll': fixAllInEditor,
+  'cacheAdvisor.restartServer': restartServer,
+};
+
+export function registerCommands(extension: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
+  const ctx: CommandContext = { extension, client };
+  for (const [id, run] of Object.entries(COMMANDS)) {
+    extension.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...args)));
+  }
+}

@@ -1,0 +1,5 @@
+def main():
+    print("hello")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+import { DockerfileParser, type Copy, type Flag, type From, type Instruction, type JSONInstruction, type Property, type Run } from 'dockerfile-ast';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CopyFact, CopySource, DockerfileModel, InstructionFact, RunFact, SourceKind, StageFact } from './model';
+import { mountsOf, resolvePath } from './mounts';
+import { recogniseInvocation, type PackageInvocation } from './packageManagers';
+import { identityText, joinContinuations, parseShell, type ShellCommand, type ShellScript } from './shell';
+import { recordAccount, resolveUser, ROOT, type UserFact } from './users';
+
+type Env = Map<string, string | undefined>;
+type Accounts = { users: Map<string, { uid?: number; gid?: number; group?: string; home: string }>; groups: Map<string, number | undefined> };
+
+/** Expand `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR:+x}` the way Docker does; undefined when a used value is unknown. */
+export function expandVars(value: string, env: ReadonlyMap<string, string | undefined>, escapeChar = '\\'): string | undefined {
+  let unknown = false;
+  const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced: string, op: string, word: string, bare: string, offset: number) => {
+    if (offset > 0 && value[offset - 1] === escapeChar) return m;
+    const name = braced ?? bare;
+    const has = env.has(name);
+    const v = env.get(name);
+    if (has && v === undefined && !op) { unknown = true; return ''; }
+    if (op === ':-' || op === '-') return v ? v : op === '-' && has ? v ?? '' : word;
+    if (op === ':+' || op === '+') return v ? word : '';
+    return v ?? '';
+  });
+  return unknown ? undefined : out;
+}
+
+const MANIFEST_NAMES = /^(requirements[\w.-]*\.(txt|in)|constraints[\w.-]*\.txt|pyproject\.toml|setup\.(py|cfg)|poetry\.lock|uv\.lock|Pipfile(\.lock)?|package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|\.yarnrc(\.yml)?|\.npmrc|pnpm-(lock|workspace)\.yaml|go\.(mod|sum|work)|Cargo\.(toml|lock)|pom\.xml|(build|settings)\.gradle(\.kts)?|gradle\.properties|Gemfile(\.lock)?|\.ruby-version|composer\.(json|lock)|.*\.(csproj|fsproj|vbproj|sln|slnx)|(packages\.lock|global|nuget)\.json|Directory\.(Build|Packages)\.props|NuGet\.config|environment\.ya?ml|conda-lock\.yml|\.python-version|\.nvmrc|\.tool-versions)$/i;
+const MANIFEST_STEMS = /^(requirements|constraints|package|go|Cargo|Gemfile|Pipfile|poetry|composer|yarn|pnpm|pom|build|settings|environment|uv)\b|\.(csproj|fsproj|vbproj|sln|lock|toml|gradle|kts)$/i;
+const SOURCE_EXT = /\.(py|pyx|ipynb|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|rs|rb|php|java|kt|scala|cs|fs|c|cc|cpp|h|hpp|swift|ex|exs|erl|hs|ml|lua|pl|r|jl|dart|html|css|scss)$/i;
+const EXTENSIONLESS_FILES = /^(Gemfile|Pipfile|Makefile|Dockerfile|Containerfile|Procfile|LICENSE|README|Jenkinsfile|Vagrantfile|Rakefile|Brewfile|CODEOWNERS|VERSION)$/i;
+
+/** Classify a COPY/ADD source for caching purposes. */
+export function classifySource(src: string): SourceKind {
+  const s = src.replace(/^\.\//, '');
+  if (s === '' || s === '.' || s === '*' || s === '/' || s === '**' || s === '.*' || s === './*') return 'context';
+  const base = s.replace(/\/+$/, '').replace(/^.*\//, '');
+  if (/[*?[]/.test(base)) {
+    const probe = base.replace(/[*?]|\[[^\]]*\]/g, '');
+    return MANIFEST_STEMS.test(probe) || MANIFEST_NAMES.test(probe) ? 'manifest' : 'glob';
+  }
+  if (s.endsWith('/')) return 'directory';
+  if (MANIFEST_NAMES.test(base)) return 'manifest';
+  if (SOURCE_EXT.test(base)) return 'source-file';
+  if (/[*?[]/.test(s)) return 'glob';
+  if (!base.includes('.') && !EXTENSIONLESS_FILES.test(base)) return 'directory';
+  return 'file';
+}
+
+const BROAD: ReadonlySet<SourceKind> = new Set(['context', 'directory', 'glob', 'source-file']);
+
+function parseSuppressions(text: string, lineOf: Map<number, number>): { global: Set<string>; at: Map<number, Set<string>> } {
+  const global = new Set<string>();
+  const at = new Map<number, Set<string>>();
+  const lines = text.split(/\r?\n/);
+  const re = /^\s*#\s*cache-advisor\s+(global\s+)?ignore\s*=\s*([\w,\s-]+?)\s*$/;
+  for (let i = 0; i < lines.length; i++) {
+    const m = re.exec(lines[i]);
+    if (!m) continue;
+    const ids = m[2].split(/[\s,]+/).filter(Boolean);
+    if (m[1]) { ids.forEach(id => global.add(id)); continue; }
+    // applies to the instruction directly below the run of comment lines it is part of
+    let j = i + 1;
+    while (j < lines.length && /^\s*#/.test(lines[j])) j++;
+    if (!lineOf.has(j)) continue;
+    const set = at.get(j) ?? new Set<string>();
+    ids.forEach(id => set.add(id));
+    at.set(j, set);
+  }
+  return { global, at };
+}
+
+function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string): RunFact {
+  const flags = inst.getFlags();
+  const mounts = mountsOf(flags);
+  const argsRange = inst.getArgumentsRange();
+  const end = doc.offsetAt(inst.getRange().end);
+  const commandStart = argsRange ? doc.offsetAt(argsRange.start) : end;
+  const json = (inst as unknown as JSONInstruction).getJSONStrings?.() ?? [];
+  let script: ShellScript;
+  let form: RunFact['form'] = 'shell';
+  if (json.length > 0 && text[commandStart] === '[') {
+    form = 'exec';
+    const words = json.map(j => {
+      const s = doc.offsetAt(j.getRange().start);
+      const e = doc.offsetAt(j.getRange().end);
+      return { text: text.slice(s, e), value: j.getValue(), start: s, end: e };
+    });
+    const commands: ShellCommand[] = [{ words, assigns: [], start: words[0].start, end: words[words.length - 1].end, nested: false }];
+    // ["sh", "-c", "script"]: the script is shell
+    if (/^(\/bin\/)?(ba|da|a)?sh$/.test(words[0].value ?? '') && words[1]?.value === '-c' && words[2]) {
+      const inner = parseShell(identityText(words[2].value!, words[2].start + 1));
+      commands.push(...inner.commands.map(c => ({ ...c, nested: true })));
+    }
+    script = { commands };
+  } else {
+    script = parseShell(joinContinuations(text, commandStart, end, escapeChar));
+  }
+  const invocations = script.commands.map(recogniseInvocation).filter((x): x is PackageInvocation => x !== undefined);
+  return { form, flags, mounts, script, invocations, commandStart, execStrings: form === 'exec' ? json : undefined };
+}
+
+function copyFact(inst: Copy, keyword: string, workdir: string, env: Env, stageNames: Map<string, number>, escapeChar: string): CopyFact {
+  const flags = inst.getFlags();
+  const fromFlag = flags.find(f => f.getName().toLowerCase() === 'from');
+  const from = fromFlag?.getValue() ?? undefined;
+  const heredoc = (inst.getHeredocs?.() ?? []).length > 0;
+  const json = inst.getJSONStrings();
+  const args = json.length > 0 ? json.map(j => ({ value: j.getValue(), range: j.getRange() })) : inst.getArguments().map(a => ({ value: a.getValue(), range: a.getRange() }));
+  const dest = args.length >= 2 ? args[args.length - 1] : undefined;
+  const rawSources = heredoc ? [] : args.slice(0, -1);
+  const sources: CopySource[] = rawSources.map(a => {
+    const v = expandVars(a.value, env, escapeChar) ?? a.value;
+    return { value: v, range: a.range, kind: classifySource(v) };
+  });
+  const destValue = dest ? expandVars(dest.value, env, escapeChar) : undefined;
+  const destAbs = destValue !== undefined ? resolvePath(workdir, destValue) + (destValue.endsWith('/') || destValue === '.' ? '/' : '') : undefined;
+  const fromStage = from !== undefined ? stageNames.get(from.toLowerCase()) ?? (/^\d+$/.test(from) ? Number(from) : undefined) : undefined;
+  // ADD of a URL downloads; it is not a context copy
+  const remote = (v: string) => /^(https?|git|ssh):\/\//.test(v) || /^git@/.test(v);
+  const broad = from === undefined && !heredoc && sources.some(s => BROAD.has(s.kind) && !remote(s.value));
+  return { sources, dest, destAbs, from, fromStage, heredoc, flags, broad };
+}
+
+const propertiesOf = (inst: Instruction): Property[] => (inst as unknown as { getProperties?: () => Property[] }).getProperties?.() ?? [];
+
+/** Parse a Dockerfile once and derive the facts every rule reads. */
+export function analyze(text: string): DockerfileModel {
+  const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
+  const ast = DockerfileParser.parse(text);
+  const escapeChar = ast.getEscapeCharacter();
+  const eol: '\n' | '\r\n' = /\r\n/.test(text) ? '\r\n' : '\n';
+
+  const instructions: InstructionFact[] = [];
+  const stages: StageFact[] = [];
+  const stageNames = new Map<string, number>();
+  const globalArgs: Env = new Map();
+  const stageEnd: Array<{ env: Env; user: UserFact; workdir: string; accounts: Accounts; userSpec?: string }> = [];
+
+  let env: Env = new Map(globalArgs);
+  let user: UserFact = ROOT;
+  let userSpec: string | undefined;
+  let workdir = '/';
+  let accounts: Accounts = { users: new Map(), groups: new Map() };
+  let stage: StageFact | undefined;
+
+  const push = (node: Instruction, extra: Partial<InstructionFact> = {}, onbuild = false): InstructionFact => {
+    const fact: InstructionFact = { index: instructions.length, keyword: node.getKeyword().toUpperCase(), node, range: node.getRange(), stage, env, user, workdir, onbuild, ...extra };
+    instructions.push(fact);
+    // ONBUILD triggers run in child images, not in this stage's layer chain
+    if (!onbuild) stage?.instructions.push(fact);
+    return fact;
+  };
+
+  const setVar = (name: string, value: string | undefined) => {
+    env = new Map(env);
+    env.set(name, value);
+    if (name === 'HOME' && value && userSpec !== undefined) user = resolveUser(userSpec, accounts, value);
+    else if (name === 'HOME' && value && user.root) user = { ...user, home: value };
+  };
+
+  for (const node of ast.getInstructions()) {
+    const keyword = node.getKeyword().toUpperCase();
+    if (keyword === 'FROM') {
+      if (stage) stageEnd[stage.index] = { env, user, workdir, accounts, userSpec };
+      const from = node as From;
+      const rawImage = from.getImage() ?? '';
+      const image = expandVars(rawImage, globalArgs, escapeChar) ?? rawImage;
+      const parent = stageNames.get(image.toLowerCase());
+      const name = from.getBuildStage() ?? undefined;
+      if (parent !== undefined && stageEnd[parent]) {
+        const p = stageEnd[parent];
+        env = new Map(p.env);
+        user = p.user;
+        userSpec = p.userSpec;
+        workdir = p.workdir;
+        accounts = { users: new Map(p.accounts.users), groups: new Map(p.accounts.groups) };
+      } else {
+        env = new Map();
+        user = ROOT;
+        userSpec = undefined;
+        workdir = '/';
+        accounts = { users: new Map(), groups: new Map() };
+      }
+      const index = stages.length;
+      stage = { index, name, image, parent, from: undefined as unknown as InstructionFact, instructions: [] };
+      stages.push(stage);
+      if (name) stageNames.set(name.toLowerCase(), index);
+      const fact: InstructionFact = { index: instructions.length, keyword, node, range: node.getRange(), stage, env, user, workdir, onbuild: false };
+      instructions.push(fact);
+      (stage as { from: InstructionFact }).from = fact;
+      continue;
+    }
+    if (!stage) {
+      // ARGs before the first FROM are only visible to FROM lines and to stages that redeclare them
+      if (keyword === 'ARG') for (const p of propertiesOf(node)) globalArgs.set(p.getName(), p.getValue() ?? undefined);
+      push(node);
+      continue;
+    }
+    switch (keyword) {
+      case 'ARG': {
+        push(node);
+        for (const p of propertiesOf(node)) {
+          const v = p.getValue();
+          const name = p.getName();
+          // a stage-level `ARG NAME` with no value picks up the global default; ENV wins over ARG
+          if (env.has(name) && v === null) continue;
+          setVar(name, v !== null ? expandVars(v, env, escapeChar) : globalArgs.get(name));
+        }
+        break;
+      }
+      case 'ENV': {
+        push(node);
+        const before = env;
+        for (const p of propertiesOf(node)) {
+          const v = p.getValue();
+          // all assignments of one ENV line see the values from before the line
+          setVar(p.getName(), v === null ? '' : expandVars(v, before, escapeChar));
+        }
+        break;
+      }
+      case 'WORKDIR': {
+        push(node);
+        const arg = node.getArgumentsContent();
+        const dir = arg ? expandVars(arg.trim(), env, escapeChar) : undefined;
+        if (dir !== undefined) workdir = resolvePath(workdir, dir);
+        break;
+      }
+      case 'USER': {
+        push(node);
+        const spec = node.getArgumentsContent()?.trim();
+        const expanded = spec ? expandVars(spec, env, escapeChar) : undefined;
+        if (expanded) {
+          userSpec = expanded;
+          user = resolveUser(expanded, accounts, env.get('HOME'));
+        }
+        break;
+      }
+      case 'RUN': {
+        const run = runFact(node as Run, document, text, escapeChar);
+        push(node, { run });
+        for (const c of run.script.commands) recordAccount(c, accounts);
+        if (userSpec !== undefined) user = resolveUser(userSpec, accounts, env.get('HOME'));
+        break;
+      }
+      case 'COPY':
+      case 'ADD':
+        push(node, { copy: copyFact(node as Copy, keyword, workdir, env, stageNames, escapeChar) });
+        break;
+      case 'ONBUILD': {
+        push(node);
+        const trigger = (ast.getOnbuildTriggers?.() ?? []).find(t => t.getRange().start.line >= node.getRange().start.line && t.getRange().end.line <= node.getRange().end.line);
+        if (trigger) {
+          const tk = trigger.getKeyword().toUpperCase();
+          if (tk === 'RUN') push(trigger, { run: runFact(trigger as Run, document, text, escapeChar) }, true);
+          else if (tk === 'COPY' || tk === 'ADD') push(trigger, { copy: copyFact(trigger as Copy, tk, workdir, env, stageNames, escapeChar) }, true);
+        }
+        break;
+      }
+      default:
+        push(node);
+    }
+  }
+
+  const lineOf = new Map<number, number>();
+  for (const i of instructions) lineOf.set(i.range.start.line, i.index);
+  const sup = parseSuppressions(text, lineOf);
+  return { text, document, ast, escapeChar, eol, instructions, stages, ignoredGlobally: sup.global, ignoredAt: sup.at };
+}
+
+/** Flags of an instruction by name (lower-case). */
+export const flagNamed = (flags: readonly Flag[], name: string) => flags.find(f => f.getName().toLowerCase() === name);

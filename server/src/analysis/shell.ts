@@ -1,0 +1,280 @@
+/**
+ * Shell parsing for RUN instructions, on top of mvdan-sh (the Go `mvdan.cc/sh` parser compiled to JS).
+ * It understands quotes, `&&`/`||`/`;`/pipes, subshells, command substitution and heredocs, and gives
+ * positions, so every word found here maps back to an exact range of the Dockerfile.
+ */
+// mvdan-sh ships no types; the small surface used here is typed below.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const sh: { syntax: ShSyntax } = require('mvdan-sh');
+
+interface ShPos { Offset(): number }
+interface ShNode { Pos(): ShPos; End(): ShPos }
+interface ShWord extends ShNode { Parts: ShNode[]; Lit(): string }
+interface ShCallExpr extends ShNode { Assigns: Array<ShNode & { Name: { Value: string }; Value: ShWord | null }>; Args: ShWord[] }
+interface ShRedirect extends ShNode { Op: number; Hdoc: ShWord | null }
+interface ShStmt extends ShNode { Cmd: ShNode | null; Redirs: ShRedirect[] }
+interface ShSyntax {
+  NewParser(...opts: unknown[]): { Parse(src: string, name: string): ShNode };
+  Walk(node: ShNode, fn: (n: ShNode | null) => boolean): void;
+  NodeType(node: ShNode): string;
+  Variant(v: number): unknown;
+  LangBash: number;
+}
+
+const HEREDOC_OPS = new Set([61, 62]); // `<<` and `<<-` in mvdan-sh's RedirOperator enum
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', '/bin/sh', '/bin/bash', '/bin/ash', '/bin/dash', '/usr/bin/bash', '/usr/bin/env']);
+
+/** A word of a simple command with its exact place in the document. */
+export interface ShellWord {
+  /** The source text of the word, quotes included. */
+  readonly text: string;
+  /** The word after quote removal, or undefined when it contains an expansion ($VAR, $(...)). */
+  readonly value: string | undefined;
+  /** Document offsets (UTF-16), end exclusive. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One simple command (`pip install -r x`), with its leading `VAR=value` assignments. */
+export interface ShellCommand {
+  readonly words: ShellWord[];
+  readonly assigns: ReadonlyArray<{ name: string; value: string | undefined; start: number; end: number }>;
+  readonly start: number;
+  readonly end: number;
+  /** True when found inside `sh -c '…'` or a heredoc script rather than in the RUN text itself. */
+  readonly nested: boolean;
+}
+
+export interface ShellScript {
+  readonly commands: ShellCommand[];
+  /** Parse error of the top-level script, if any (the commands found before it are still listed). */
+  readonly error?: string;
+}
+
+/**
+ * A piece of document text prepared for the shell parser: `text[i]` came from document offset `map[i]`.
+ * Line continuations and comment lines inside them are removed, the way Docker removes them before
+ * handing the command to `/bin/sh -c`.
+ */
+export interface MappedText {
+  readonly text: string;
+  readonly map: Int32Array;
+  /** Document offset just past the end of the text. */
+  readonly endOffset: number;
+}
+
+/** Prepare `doc[start, end)` of a shell-form RUN for parsing. */
+export function joinContinuations(doc: string, start: number, end: number, escapeChar: string): MappedText {
+  const out: string[] = [];
+  const map = new Int32Array(end - start + 1);
+  let n = 0;
+  let i = start;
+  let inHeredoc = false; // continuation rules do not apply in heredoc bodies; keep them verbatim
+  if (/<<-?\s*['"]?[A-Za-z_]/.test(doc.slice(start, Math.min(end, start + 4096)))) inHeredoc = true;
+  while (i < end) {
+    const c = doc[i];
+    if (!inHeredoc && c === escapeChar) {
+      // escape followed by optional spaces then a newline: a line continuation
+      let j = i + 1;
+      while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
+      if (j < end && (doc[j] === '\n' || doc[j] === '\r')) {
+        if (doc[j] === '\r' && doc[j + 1] === '\n') j++;
+        j++;
+        // skip comment lines and empty lines that follow inside the continuation
+        for (;;) {
+          let k = j;
+          while (k < end && (doc[k] === ' ' || doc[k] === '\t')) k++;
+          if (k < end && doc[k] === '#') {
+            while (k < end && doc[k] !== '\n') k++;
+            j = Math.min(end, k + 1);
+            continue;
+          }
+          if (k < end && (doc[k] === '\n' || doc[k] === '\r')) {
+            if (doc[k] === '\r' && doc[k + 1] === '\n') k++;
+            j = k + 1;
+            continue;
+          }
+          break;
+        }
+        i = j;
+        continue;
+      }
+      if (escapeChar !== '\\') {
+        // with `# escape=\``, a backslash is an ordinary character for Docker but the shell still sees it
+        out.push(c); map[n++] = i; i++;
+        continue;
+      }
+    }
+    if (c === '\r' && doc[i + 1] === '\n') { i++; continue; } // CRLF → LF, the shell sees LF
+    out.push(c);
+    map[n++] = i;
+    i++;
+  }
+  map[n] = end;
+  return { text: out.join(''), map: map.subarray(0, n + 1), endOffset: end };
+}
+
+/** Plain mapping for text that is already what the shell sees (heredoc bodies, exec-form strings). */
+export function identityText(text: string, docOffset: number): MappedText {
+  const map = new Int32Array(text.length + 1);
+  for (let i = 0; i <= text.length; i++) map[i] = docOffset + i;
+  return { text, map, endOffset: docOffset + text.length };
+}
+
+/** mvdan-sh reports UTF-8 byte offsets; convert to UTF-16 indexes of the parsed string. */
+function byteToCharIndex(text: string): (byte: number) => number {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return b => b;
+  const table: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    const bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (let b = 0; b < bytes; b++) table.push(i);
+    if (cp >= 0x10000) i++;
+  }
+  table.push(text.length);
+  return b => table[Math.min(b, table.length - 1)];
+}
+
+function wordValue(word: ShWord, syntax: ShSyntax): string | undefined {
+  let value = '';
+  for (const part of word.Parts) {
+    const type = syntax.NodeType(part);
+    if (type === 'Lit') value += (part as unknown as { Value: string }).Value.replace(/\\(.)/gs, '$1');
+    else if (type === 'SglQuoted') {
+      const q = part as unknown as { Value: string; Dollar: boolean };
+      if (q.Dollar) return undefined;
+      value += q.Value;
+    } else if (type === 'DblQuoted') {
+      for (const inner of (part as unknown as { Parts: ShNode[] }).Parts) {
+        if (syntax.NodeType(inner) !== 'Lit') return undefined;
+        value += (inner as unknown as { Value: string }).Value.replace(/\\([$`"\\\n])/g, '$1');
+      }
+    } else return undefined;
+  }
+  return value;
+}
+
+let parser: { Parse(src: string, name: string): ShNode } | undefined;
+const cache = new Map<string, { commands: RelCommand[]; error?: string }>();
+const CACHE_LIMIT = 4000;
+
+/** A command with offsets relative to the parsed string (cached per string, mapped per use). */
+interface RelCommand {
+  words: Array<{ text: string; value: string | undefined; start: number; end: number }>;
+  assigns: Array<{ name: string; value: string | undefined; start: number; end: number }>;
+  start: number;
+  end: number;
+  nested: boolean;
+}
+
+function parseRelative(text: string, depth: number): { commands: RelCommand[]; error?: string } {
+  const cached = depth === 0 ? cache.get(text) : undefined;
+  if (cached) return cached;
+  const syntax = sh.syntax;
+  parser ??= syntax.NewParser(syntax.Variant(syntax.LangBash));
+  const toChar = byteToCharIndex(text);
+  const commands: RelCommand[] = [];
+  let error: string | undefined;
+  let file: ShNode | undefined;
+  try {
+    file = parser.Parse(text, '');
+  } catch (e) {
+    const err = e as { Error?: () => string; message?: string };
+    error = typeof err?.Error === 'function' ? err.Error() : String(err?.message ?? e);
+  }
+  if (file) {
+    const span = (n: ShNode) => ({ start: toChar(n.Pos().Offset()), end: toChar(n.End().Offset()) });
+    const nestedScript = (inner: string, innerStart: number) => {
+      if (depth >= 3) return;
+      for (const c of parseRelative(inner, depth + 1).commands) {
+        commands.push({
+          words: c.words.map(w => ({ ...w, start: w.start + innerStart, end: w.end + innerStart })),
+          assigns: c.assigns.map(a => ({ ...a, start: a.start + innerStart, end: a.end + innerStart })),
+          start: c.start + innerStart,
+          end: c.end + innerStart,
+          nested: true,
+        });
+      }
+    };
+    syntax.Walk(file, node => {
+      if (!node) return true;
+      const type = syntax.NodeType(node);
+      if (type === 'CallExpr') {
+        const call = node as ShCallExpr;
+        const words = call.Args.map(w => {
+          const s = span(w);
+          return { text: text.slice(s.start, s.end), value: wordValue(w, syntax), start: s.start, end: s.end };
+        });
+        const assigns = call.Assigns.map(a => ({ name: a.Name.Value, value: a.Value ? wordValue(a.Value, syntax) : '', ...span(a) }));
+        commands.push({ words, assigns, ...span(call), nested: depth > 0 });
+        // `sh -c 'script'`: the script is shell too
+        const name = words[0]?.value;
+        if (name && SHELLS.has(name)) {
+          const c = words.findIndex((w, i) => i > 0 && w.value !== undefined && /^-[a-z]*c[a-z]*$/.test(w.value));
+          const script = c > 0 ? words[c + 1] : undefined;
+          if (script && script.value !== undefined) {
+            const quoted = script.text.length >= 2 && (script.text[0] === "'" || script.text[0] === '"') && script.text.endsWith(script.text[0]);
+            // offsets are exact for single quotes and plain words; double quotes with escapes shift slightly
+            nestedScript(script.value, script.start + (quoted ? 1 : 0));
+          }
+        }
+      } else if (type === 'Stmt') {
+        const stmt = node as ShStmt;
+        for (const r of stmt.Redirs) {
+          if (!HEREDOC_OPS.has(r.Op) || !r.Hdoc) continue;
+          const cmdName = stmt.Cmd && syntax.NodeType(stmt.Cmd) === 'CallExpr' ? (stmt.Cmd as ShCallExpr).Args[0]?.Lit() : undefined;
+          // `RUN <<EOF` and `RUN bash <<EOF` run the body as a script; `python <<EOF` does not
+          if (stmt.Cmd === null || (cmdName !== undefined && SHELLS.has(cmdName))) {
+            const s = span(r.Hdoc);
+            nestedScript(text.slice(s.start, s.end), s.start);
+          }
+        }
+      }
+      return true;
+    });
+  }
+  const result = { commands: commands.sort((a, b) => a.start - b.start), error };
+  if (depth === 0) {
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(text, result);
+  }
+  return result;
+}
+
+/** Parse a prepared piece of document text into simple commands with document offsets. */
+export function parseShell(mapped: MappedText): ShellScript {
+  const { commands, error } = parseRelative(mapped.text, 0);
+  const at = (i: number) => (i < mapped.map.length ? mapped.map[i] : mapped.endOffset);
+  // an end offset maps to just past the last character it covers, so a range never swallows a removed continuation
+  const endAt = (i: number) => (i <= 0 ? at(0) : at(i - 1) + 1);
+  return {
+    error,
+    commands: commands.map(c => ({
+      words: c.words.map(w => ({ text: w.text, value: w.value, start: at(w.start), end: endAt(w.end) })),
+      assigns: c.assigns.map(a => ({ name: a.name, value: a.value, start: at(a.start), end: endAt(a.end) })),
+      start: at(c.start),
+      end: endAt(c.end),
+      nested: c.nested,
+    })),
+  };
+}
+
+/** Strip the wrappers that run another command: `sudo`, `env A=1`, `nice`, `time`, `exec`, `command`. */
+export function unwrapCommand(words: readonly ShellWord[]): ShellWord[] {
+  let i = 0;
+  for (;;) {
+    const v = words[i]?.value;
+    if (v === 'sudo' || v === 'nice' || v === 'time' || v === 'exec' || v === 'command' || v === 'nohup' || v === 'stdbuf') {
+      i++;
+      while (words[i]?.value?.startsWith('-')) i++;
+      continue;
+    }
+    if (v === 'env') {
+      i++;
+      while (words[i]?.value !== undefined && (words[i].value!.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i].value!))) i++;
+      continue;
+    }
+    return words.slice(i);
+  }
+}

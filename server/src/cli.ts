@@ -1,0 +1,58 @@
+/**
+ * `dockerfile-cache-advisor`: the command-line front end. Each subcommand lives in cli/<name>.ts;
+ * this file only dispatches and maps errors to exit codes (0 clean, 1 findings, 2 usage or I/O errors).
+ */
+import * as readline from 'readline';
+import { LINT_USAGE, runLint } from './cli/lint';
+import { UsageError, type CliIO } from './cli/io';
+import { packageVersion } from './cli/version';
+
+type Command = (argv: string[], io: CliIO) => number | Promise<number>;
+
+/** Subcommands; `lint` is also what runs when the first argument is not a subcommand. */
+export const COMMANDS: Record<string, Command> = {
+  lint: runLint,
+};
+
+const USAGE = `${LINT_USAGE}
+Commands:
+  lint        lint Dockerfiles (default)
+  ${Object.keys(COMMANDS).filter(c => c !== 'lint').map(c => c.padEnd(11) + ' see: dockerfile-cache-advisor ' + c + ' --help').join('\n  ')}
+`;
+
+export function processIO(): CliIO {
+  return {
+    out: t => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+    err: t => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+    interactive: !!process.stdin.isTTY,
+    confirm: question =>
+      new Promise(resolve => {
+        const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+        rl.question(`${question} [y/N] `, answer => {
+          rl.close();
+          resolve(/^y(es)?$/i.test(answer.trim()));
+        });
+      }),
+  };
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  if (argv[0] === '--version' || argv[0] === '-v') { io.out(packageVersion()); return 0; }
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { io.out(USAGE); return argv.length === 0 ? 2 : 0; }
+  const name = argv[0] in COMMANDS ? argv[0] : 'lint';
+  const rest = argv[0] in COMMANDS ? argv.slice(1) : argv;
+  try {
+    return await COMMANDS[name](rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`dockerfile-cache-advisor: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`dockerfile-cache-advisor: ${(e as Error)?.stack ?? e}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(code => { process.exitCode = code; });
+}

@@ -1,0 +1,92 @@
+/** `dockerfile-cache-advisor lint`: the same engine as the editor, for CI. */
+import * as fs from 'fs';
+import { parseArgs } from 'util';
+import { fixAll, lint } from '../engine';
+import { ruleById } from '../rules';
+import { DEFAULT_SETTINGS, parseSeverity, type CacheAdvisorSettings, type Severity } from '../settings';
+import { contextDirFor, gatherWorkspaceFacts } from '../workspaceFacts';
+import { expandPaths } from './files';
+import { formatJson, formatSarif, formatText, type FileReport } from './report';
+import { packageVersion } from './version';
+import { UsageError, type CliIO } from './io';
+
+export const LINT_USAGE = `Usage: dockerfile-cache-advisor [lint] [options] <files or dirs…>
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --fix                      apply every safe fix in place and print what changed
+  --rule <id>=<severity>     override a rule: off|hint|information|warning|error (repeatable)
+  --fail-on error|warning|information
+                             exit 1 when a finding has at least this severity (default: warning)
+  --build-context <dir>      build context, relative to each Dockerfile's folder (default: that folder)
+`;
+
+const RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
+
+export function runLint(argv: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      fix: { type: 'boolean', default: false },
+      rule: { type: 'string', multiple: true, default: [] },
+      'fail-on': { type: 'string', default: 'warning' },
+      'build-context': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) { io.out(LINT_USAGE); return 0; }
+  const format = values.format!;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown --format '${format}' (expected text, json or sarif)`);
+  const failOn = parseSeverity(values['fail-on']);
+  if (!failOn || failOn === 'off' || failOn === 'hint') throw new UsageError(`unknown --fail-on '${values['fail-on']}' (expected error, warning or information)`);
+  const settings: CacheAdvisorSettings = { ...DEFAULT_SETTINGS, rules: {}, buildContext: values['build-context'] };
+  for (const r of values.rule as string[]) {
+    const m = /^([\w-]+)=(\w+)$/.exec(r);
+    const sev = m ? parseSeverity(m[2]) : undefined;
+    if (!m || !sev) throw new UsageError(`--rule expects <id>=<off|hint|information|warning|error>, got '${r}'`);
+    if (!ruleById(m[1])) throw new UsageError(`unknown rule '${m[1]}'`);
+    settings.rules[m[1]] = sev;
+  }
+  if (positionals.length === 0) throw new UsageError('no files or directories given');
+
+  const { files, errors } = expandPaths(positionals);
+  let status = errors.length ? 2 : 0;
+  for (const e of errors) io.err(`dockerfile-cache-advisor: ${e}`);
+  const reports: FileReport[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      io.err(`dockerfile-cache-advisor: ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      status = 2;
+      continue;
+    }
+    const workspace = gatherWorkspaceFacts(contextDirFor(file, settings.buildContext));
+    if (values.fix) {
+      const result = fixAll(text, settings, workspace);
+      if (result.text !== text) {
+        try {
+          fs.writeFileSync(file, result.text);
+          for (const a of result.applied) io.err(`fixed ${file}:${a.line}: ${a.rule}: ${a.title}`);
+          text = result.text;
+        } catch (e) {
+          io.err(`dockerfile-cache-advisor: cannot write ${file}: ${(e as Error).message}`);
+          status = 2;
+        }
+      }
+    }
+    reports.push({ file, findings: lint(text, settings, workspace).findings });
+  }
+  if (format === 'json') io.out(formatJson(reports));
+  else if (format === 'sarif') io.out(formatSarif(reports, packageVersion()));
+  else {
+    const text = formatText(reports);
+    if (text) io.out(text);
+  }
+  const failing = reports.some(r => r.findings.some(f => RANK[f.severity] >= RANK[failOn]));
+  if (status === 0 && failing) status = 1;
+  return status;
+}

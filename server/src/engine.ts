@@ -1,0 +1,174 @@
+/**
+ * The analysis engine shared by the language server and the CLI: parse once, run the rules, honour
+ * suppressions and severities, and apply fixes safely.
+ */
+import { DockerfileParser } from 'dockerfile-ast';
+import type { TextEdit } from 'vscode-languageserver-types';
+import { analyze } from './analysis/analyze';
+import type { DockerfileModel } from './analysis/model';
+import { RULES } from './rules';
+import type { Finding, Fix, RuleContext, WorkspaceFacts } from './rules/types';
+import { DEFAULT_SETTINGS, type CacheAdvisorSettings } from './settings';
+
+export interface LintResult {
+  readonly model?: DockerfileModel;
+  readonly findings: Finding[];
+}
+
+/** The id of the pseudo-rule reported for files above `maxFileSize`. */
+export const TOO_LARGE = 'file-too-large';
+
+/** Run every enabled rule over a Dockerfile's text. Never throws: a failing rule is skipped and reported. */
+export function lint(text: string, settings: CacheAdvisorSettings = DEFAULT_SETTINGS, workspace: WorkspaceFacts = {}, model?: DockerfileModel): LintResult {
+  if (text.length > settings.maxFileSize) {
+    return {
+      findings: [{
+        rule: TOO_LARGE,
+        severity: 'information',
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: `File too large to analyse (${text.length} characters; the limit is cacheAdvisor.maxFileSize = ${settings.maxFileSize}).`,
+      }],
+    };
+  }
+  model ??= analyze(text);
+  const ctx: RuleContext = { model, settings, workspace };
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    const configured = settings.rules[rule.meta.id];
+    if (configured === 'off' || model.ignoredGlobally.has(rule.meta.id)) continue;
+    let found;
+    try {
+      found = rule.check(ctx);
+    } catch (e) {
+      findings.push({
+        rule: rule.meta.id,
+        severity: 'information',
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: `Rule ${rule.meta.id} failed on this file and was skipped: ${(e as Error)?.message ?? e}`,
+      });
+      continue;
+    }
+    for (const f of found) {
+      if (isSuppressed(model, rule.meta.id, f.range.start.line)) continue;
+      findings.push({ ...f, rule: rule.meta.id, severity: configured ?? f.severity ?? rule.meta.defaultSeverity });
+    }
+  }
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { model, findings };
+}
+
+function isSuppressed(model: DockerfileModel, id: string, line: number): boolean {
+  const inst = model.instructions.find(i => i.range.start.line <= line && line <= i.range.end.line);
+  if (!inst) return false;
+  return model.ignoredAt.get(inst.range.start.line)?.has(id) ?? false;
+}
+
+/** Apply LSP text edits to a string. Edits must not overlap; inserts at one place keep their order. */
+export function applyEdits(model: Pick<DockerfileModel, 'document' | 'text'>, edits: readonly TextEdit[]): string {
+  const resolved = edits
+    .map((e, order) => ({ s: model.document.offsetAt(e.range.start), e: model.document.offsetAt(e.range.end), t: e.newText, order }))
+    .sort((a, b) => a.s - b.s || a.e - b.e || a.order - b.order);
+  for (let i = 1; i < resolved.length; i++) {
+    if (resolved[i].s < resolved[i - 1].e) throw new Error('overlapping edits');
+  }
+  let out = '';
+  let pos = 0;
+  for (const r of resolved) {
+    out += model.text.slice(pos, r.s) + r.t;
+    pos = r.e;
+  }
+  return out + model.text.slice(pos);
+}
+
+/**
+ * Check that a fix is safe: the result parses, and every instruction the fix did not touch is still
+ * there byte for byte. Returns the new text, or undefined when the fix must not be offered.
+ */
+export function verifyFix(model: DockerfileModel, fix: Fix): string | undefined {
+  let next: string;
+  try {
+    next = applyEdits(model, fix.edits);
+  } catch {
+    return undefined;
+  }
+  if (next === model.text) return undefined;
+  const spans = fix.edits.map(e => [model.document.offsetAt(e.range.start), model.document.offsetAt(e.range.end)]);
+  const untouched = model.instructions.filter(i => {
+    if (i.onbuild) return false;
+    const s = model.document.offsetAt(i.range.start);
+    const e = model.document.offsetAt(i.range.end);
+    // an edit touches an instruction when it overlaps it or inserts strictly inside it
+    return !spans.some(([es, ee]) => (es < e && ee > s) || (es === ee && es > s && es < e));
+  });
+  const after = DockerfileParser.parse(next);
+  const counts = new Map<string, number>();
+  for (const inst of after.getInstructions()) {
+    const t = inst.toString();
+    counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  for (const inst of untouched) {
+    const t = inst.node.toString();
+    const c = counts.get(t) ?? 0;
+    if (c === 0) return undefined;
+    counts.set(t, c - 1);
+  }
+  if (after.getEscapeCharacter() !== model.escapeChar) return undefined;
+  return next;
+}
+
+/** Lines of instructions a fix edits; fixes on disjoint instructions can be applied in one pass. */
+function fixFootprint(model: DockerfileModel, fix: Fix): Set<number> {
+  const out = new Set<number>();
+  for (const e of fix.edits) {
+    for (const i of model.instructions) {
+      const s = i.range.start.line;
+      const end = i.range.end.line;
+      if (e.range.start.line <= end + 1 && e.range.end.line >= s - 1) out.add(i.index);
+    }
+  }
+  return out;
+}
+
+export interface FixAllResult {
+  readonly text: string;
+  /** Findings fixed, in the order they were fixed. */
+  readonly applied: Array<{ rule: string; title: string; line: number }>;
+}
+
+/**
+ * Apply every preferred fix, re-analysing between passes so fixes compose (two rules that both add
+ * the pip cache mount add it once). Stops when nothing is left to fix or after `maxPasses`.
+ */
+export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SETTINGS, workspace: WorkspaceFacts = {}, maxPasses = 50): FixAllResult {
+  const applied: FixAllResult['applied'] = [];
+  let current = text;
+  const failed = new Set<string>();
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const { model, findings } = lint(current, settings, workspace);
+    if (!model) break;
+    const taken = new Set<number>();
+    const chosen: Array<{ f: Finding; fix: Fix }> = [];
+    for (const f of findings) {
+      const fix = f.fixes?.find(x => x.preferred);
+      if (!fix || failed.has(`${f.rule}:${fix.title}`)) continue;
+      const foot = fixFootprint(model, fix);
+      if ([...foot].some(i => taken.has(i))) continue;
+      if (verifyFix(model, fix) === undefined) { failed.add(`${f.rule}:${fix.title}`); continue; }
+      foot.forEach(i => taken.add(i));
+      chosen.push({ f, fix });
+    }
+    if (chosen.length === 0) break;
+    let next: string;
+    try {
+      next = applyEdits(model, chosen.flatMap(c => c.fix.edits));
+    } catch {
+      // fixes that conflict after all: apply the first alone this pass
+      chosen.splice(1);
+      next = applyEdits(model, chosen[0].fix.edits);
+    }
+    for (const c of chosen) applied.push({ rule: c.f.rule, title: c.fix.title, line: c.f.range.start.line + 1 });
+    if (next === current) break;
+    current = next;
+  }
+  return { text: current, applied };
+}

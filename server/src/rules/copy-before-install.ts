@@ -1,0 +1,229 @@
+import * as path from 'path';
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { CopyFact, DockerfileModel, InstructionFact } from '../analysis/model';
+import { covers, normalisePath, resolvePath } from '../analysis/mounts';
+import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
+import { unwrapCommand } from '../analysis/shell';
+import { commandText, lineNo, snippet } from './describe';
+import { dockerArg, instructionText, lineSpan, rangeOf } from './edits';
+import { docsFor, type Fix, type Rule, type RuleFinding, type WorkspaceFacts } from './types';
+
+const id = 'copy-before-install';
+
+/** Commands that may sit in an install RUN without reading the project's source. */
+const BENIGN = new Set([
+  'set', 'echo', 'printf', 'rm', 'mkdir', 'ln', 'true', 'false', 'export', 'cd', 'test', '[', 'which', 'command', 'type',
+  'apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'zypper', 'useradd', 'groupadd', 'adduser', 'addgroup', 'usermod',
+  'curl', 'wget', 'tar', 'unzip', 'gpg', 'update-ca-certificates', 'ldconfig', 'locale-gen', 'dpkg', 'dpkg-reconfigure',
+  'corepack', 'npm', 'yarn', 'pnpm', 'pip', 'pip3', 'uv', 'poetry', 'pipenv', 'gem', 'bundle', 'composer', 'go', 'cargo',
+  'rustup', 'conda', 'mamba', 'micromamba', 'dotnet', 'mvn', 'gradle', 'sh', 'bash', 'python', 'python3',
+]);
+
+interface InstallStep {
+  readonly fact: InstructionFact;
+  readonly invocations: readonly PackageInvocation[];
+  /** Every command is a dependency install or harmless, so the broad COPY may move below it. */
+  readonly movable: boolean;
+}
+
+function installStep(fact: InstructionFact): InstallStep | undefined {
+  const invocations = (fact.run?.invocations ?? []).filter(fetchesPackages);
+  if (invocations.length === 0) return undefined;
+  const movable =
+    invocations.every(i => !i.needsSource) &&
+    fact.run!.script.commands.every(c => {
+      if (invocations.some(i => i.command === c) || fact.run!.invocations.some(i => i.command === c)) return true;
+      const name = unwrapCommand(c.words)[0]?.value?.replace(/^.*\//, '');
+      // python/sh are only harmless as carriers of `-m pip` / `-c '…'`, which were recognised above
+      return name !== undefined && BENIGN.has(name) && !['sh', 'bash', 'python', 'python3'].includes(name);
+    });
+  return { fact, invocations, movable };
+}
+
+/** Context-relative path of a file the install reads, when the broad COPY is what puts it there. */
+function contextPathFor(copy: CopyFact, absFile: string): string | undefined {
+  if (!copy.destAbs) return undefined;
+  const dest = copy.destAbs.replace(/\/$/, '') || '/';
+  for (const src of copy.sources) {
+    if (src.kind === 'context' && covers(dest, absFile)) return path.posix.relative(dest, absFile);
+    if (src.kind === 'directory' && covers(dest, absFile)) {
+      const dir = src.value.replace(/^\.\//, '').replace(/\/+$/, '');
+      return path.posix.join(dir, path.posix.relative(dest, absFile));
+    }
+  }
+  return undefined;
+}
+
+function exists(ws: WorkspaceFacts, rel: string): boolean | undefined {
+  if (!ws.contextFiles) return undefined;
+  if (/[*?[]/.test(rel)) return true;
+  return ws.contextFiles.has(rel);
+}
+
+/** The narrow `COPY <manifests> <dir>/` lines that let the installs run before the source is copied. */
+function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], ws: WorkspaceFacts, alreadyCopied: Set<string>): string[] | undefined {
+  const copy = broad.copy!;
+  const byDir = new Map<string, string[]>();
+  for (const step of installs) {
+    for (const inv of step.invocations) {
+      const wanted: Array<{ file: string; optional: boolean }> = [
+        ...inv.manifests.map(file => ({ file, optional: false })),
+        ...inv.optionalManifests.map(file => ({ file, optional: true })),
+      ];
+      // without a view of the context, npm's usual `package*.json` picks up whichever lockfile exists
+      if (inv.manager === 'npm' && !ws.contextFiles && wanted.some(w => w.file === 'package.json')) {
+        wanted.splice(0, wanted.length, { file: 'package*.json', optional: false });
+      }
+      for (const w of wanted) {
+        const abs = resolvePath(step.fact.workdir, w.file);
+        if (alreadyCopied.has(abs)) continue;
+        const rel = contextPathFor(copy, abs);
+        if (rel === undefined || rel === '' || rel.startsWith('..')) {
+          if (!w.optional) return undefined; // the install reads a file this COPY does not provide: leave it to a human
+          continue;
+        }
+        const present = exists(ws, rel);
+        if (present === false) {
+          if (w.optional) continue;
+          return undefined; // the manifest is not in the context: a narrow COPY would fail the build
+        }
+        // an optional lockfile whose presence is unknown: a wildcard copies it when it exists and never fails
+        const source = present === undefined && w.optional ? `${rel}*` : rel;
+        const dir = path.posix.dirname(abs);
+        const list = byDir.get(dir) ?? [];
+        if (!list.includes(source)) list.push(source);
+        byDir.set(dir, list);
+        alreadyCopied.add(abs);
+      }
+    }
+  }
+  const keptFlags = copy.flags.filter(f => !['from', 'parents', 'exclude'].includes(f.getName().toLowerCase())).map(f => f.toString());
+  const lines: string[] = [];
+  for (const [dir, files] of byDir) {
+    const dest = normalisePath(dir) === normalisePath(broad.workdir) ? './' : `${dir.replace(/\/$/, '')}/`;
+    // a wildcard-only source list would fail when nothing matches; keep at least one real file first
+    files.sort((a, b) => Number(a.endsWith('*') && !a.includes('package')) - Number(b.endsWith('*') && !b.includes('package')));
+    lines.push(['COPY', ...keptFlags, ...files.map(dockerArg), dest].join(' '));
+  }
+  return lines;
+}
+
+/** The broad COPY's text with a relative destination made absolute, for when it moves below a WORKDIR. */
+function relocatedCopyText(model: DockerfileModel, broad: InstructionFact, crossesWorkdir: boolean): string {
+  const text = instructionText(model, broad);
+  const dest = broad.copy!.dest;
+  if (!crossesWorkdir || !dest || dest.value.startsWith('/') || !broad.copy!.destAbs) return text;
+  const span = lineSpan(model, broad);
+  const s = model.document.offsetAt(dest.range.start) - span.start;
+  const e = model.document.offsetAt(dest.range.end) - span.start;
+  const abs = broad.copy!.destAbs;
+  return text.slice(0, s) + (text[s] === '"' ? JSON.stringify(abs) : dockerArg(abs)) + text.slice(e);
+}
+
+function buildFix(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], last: InstructionFact, crossesWorkdir: boolean, ws: WorkspaceFacts, alreadyCopied: Set<string>): Fix | undefined {
+  const narrow = manifestCopies(model, broad, installs, ws, alreadyCopied);
+  if (!narrow) return undefined;
+  const span = lineSpan(model, broad);
+  const edits: TextEdit[] = [
+    { range: rangeOf(model, span.start, span.end), newText: narrow.map(l => l + model.eol).join('') },
+  ];
+  const end = lineSpan(model, last, false).end;
+  const moved = relocatedCopyText(model, broad, crossesWorkdir);
+  const atEof = end === model.text.length && !/\n$/.test(model.text);
+  edits.push({ range: rangeOf(model, end, end), newText: atEof ? model.eol + moved.replace(/\r?\n$/, '') : moved });
+  const what = narrow.length ? `copy ${narrow.map(l => l.split(' ').slice(1, -1).filter(a => !a.startsWith('--')).join(' ')).join(', ')} first` : 'install first';
+  return { title: `Move \`${snippet(broad, 30)}\` below the install (${what})`, preferred: true, edits };
+}
+
+/** A broad COPY/ADD above a dependency install: any source change re-runs the install. */
+export const copyBeforeInstall: Rule = {
+  meta: {
+    id,
+    defaultSeverity: 'warning',
+    description: 'Copying the whole context or source before installing dependencies re-runs the install on every code change.',
+    docs: docsFor(id),
+  },
+  check({ model, workspace }) {
+    const findings: RuleFinding[] = [];
+    for (const stage of model.stages) {
+      const list = stage.instructions;
+      list.forEach((broad, i) => {
+        if (!broad.copy?.broad) return;
+        // what was installed, and from which copied manifests, before this COPY
+        const copiedBefore = new Set<string>();
+        const installedBefore: PackageInvocation[] = [];
+        for (const prev of list.slice(0, i)) {
+          if (prev.copy && !prev.copy.from && prev.copy.destAbs) {
+            for (const s of prev.copy.sources) {
+              if (s.kind !== 'manifest') continue;
+              const base = s.value.replace(/\/+$/, '').replace(/^.*\//, '');
+              copiedBefore.add(prev.copy.destAbs.endsWith('/') ? normalisePath(prev.copy.destAbs + base) : normalisePath(prev.copy.destAbs));
+            }
+          }
+          for (const inv of prev.run?.invocations ?? []) if (fetchesPackages(inv)) installedBefore.push(inv);
+        }
+        const alreadyInstalled = (inv: PackageInvocation, fact: InstructionFact) =>
+          installedBefore.some(p => p.manager === inv.manager && !p.needsSource) &&
+          (inv.needsSource || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
+
+        // walk down the stage: the installs this COPY busts, and how far it could move
+        const busted: InstallStep[] = [];
+        const sourceOnly: InstallStep[] = [];
+        let last: InstructionFact | undefined;
+        let blocked: InstructionFact | undefined;
+        let crossesWorkdir = false;
+        for (const fact of list.slice(i + 1)) {
+          if (fact.copy) {
+            const harmless = !fact.copy.broad && (fact.copy.from !== undefined || fact.copy.sources.every(s => s.kind === 'manifest'));
+            if (!harmless && !blocked) blocked = fact;
+            continue;
+          }
+          if (fact.keyword === 'WORKDIR') { crossesWorkdir = true; continue; }
+          if (!fact.run) continue;
+          const step = installStep(fact);
+          if (!step) {
+            if (!blocked) blocked = fact;
+            continue;
+          }
+          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact));
+          if (relevant.length === 0) continue;
+          if (relevant.every(inv => inv.needsSource)) { sourceOnly.push(step); continue; }
+          busted.push(step);
+          if (!blocked && step.movable) last = fact;
+          else if (!blocked) blocked = fact;
+        }
+        const copyText = `\`${snippet(broad, 40)}\``;
+        if (busted.length > 0) {
+          const first = busted[0];
+          const inv = first.invocations.find(x => !x.needsSource) ?? first.invocations[0];
+          const fix = last && busted.every(b => b.fact.index <= last!.index)
+            ? buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore))
+            : undefined;
+          const manifests = [...new Set(busted.flatMap(b => b.invocations.flatMap(x => x.manifests)))];
+          findings.push({
+            range: broad.range,
+            message:
+              `${copyText} copies ${broad.copy.sources.some(s => s.kind === 'context') ? 'the whole build context' : 'source files'} before \`${commandText(inv)}\` (line ${lineNo(first.fact)}): ` +
+              `any change to any copied file re-runs the install. ` +
+              (manifests.length ? `Copy only ${manifests.join(', ')} first, install, then copy the rest.` : 'Install first, then copy the source.') +
+              (!fix && blocked ? ` (No automatic fix: \`${snippet(blocked, 30)}\` on line ${lineNo(blocked)} may need the copied files.)` : ''),
+            related: busted.map(b => ({ range: b.fact.range, message: `this install re-runs whenever the files copied on line ${lineNo(broad)} change` })),
+            fixes: fix ? [fix] : [],
+          });
+        } else if (sourceOnly.length > 0) {
+          const step = sourceOnly[0];
+          const inv = step.invocations.find(x => x.needsSource)!;
+          findings.push({
+            range: broad.range,
+            message:
+              `${copyText} comes before \`${commandText(inv)}\` (line ${lineNo(step.fact)}), which needs the whole source, so every code change re-installs all dependencies. ` +
+              `Add a deps-only step above the COPY: ${inv.depsOnlyHint ?? 'copy the manifests first and install the dependencies alone'}.`,
+            related: [{ range: step.fact.range, message: 'installs the project and all of its dependencies' }],
+            fixes: [],
+          });
+        }
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,123 @@
+/**
+ * The language server: connection wiring only. Analysis lives in engine.ts, actions in codeActions.ts.
+ * Start it with `dockerfile-cache-advisor-ls --stdio` (or `--node-ipc` from VS Code).
+ */
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  CodeActionKind,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { toDiagnostic } from './diagnostics';
+import { fixAll, lint, type LintResult } from './engine';
+import { DocumentSettings } from './documentSettings';
+import { URI } from './uri';
+import { contextDirFor, gatherWorkspaceFacts, clearWorkspaceFactsCache } from './workspaceFacts';
+import type { WorkspaceFacts } from './rules/types';
+import type { CacheAdvisorSettings } from './settings';
+
+if (process.argv.includes('--version')) {
+  // eslint-disable-next-line no-console
+  console.log('dockerfile-cache-advisor-ls');
+  process.exit(0);
+}
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const settings = new DocumentSettings(connection);
+const results = new Map<string, { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string }>();
+const pending = new Map<string, NodeJS.Immediate>();
+
+connection.onInitialize((params): InitializeResult => {
+  settings.setClientCapabilities(params.capabilities);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+    },
+    serverInfo: { name: 'dockerfile-cache-advisor-ls' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (settings.canPull) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+});
+
+async function analyseDocument(doc: TextDocument) {
+  const s = await settings.get(doc.uri);
+  const file = URI.toPath(doc.uri);
+  const contextDir = file ? contextDirFor(file, s.buildContext) : undefined;
+  const workspace = contextDir ? gatherWorkspaceFacts(contextDir) : {};
+  const result = lint(doc.getText(), s, workspace);
+  return { version: doc.version, result, settings: s, workspace, contextDir };
+}
+
+/** Lint the latest version of a document; older queued versions are skipped, never analysed. */
+function schedule(uri: string): void {
+  const existing = pending.get(uri);
+  if (existing) clearImmediate(existing);
+  pending.set(
+    uri,
+    setImmediate(async () => {
+      pending.delete(uri);
+      const doc = documents.get(uri);
+      if (!doc) return;
+      try {
+        const state = await analyseDocument(doc);
+        if (documents.get(uri)?.version !== state.version) return; // a newer edit arrived meanwhile
+        results.set(uri, state);
+        await connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.result.findings.map(f => toDiagnostic(f, uri, state.version)) });
+      } catch (e) {
+        connection.console.error(`cache-advisor: analysis of ${uri} failed: ${(e as Error)?.stack ?? e}`);
+      }
+    }),
+  );
+}
+
+documents.onDidOpen(e => schedule(e.document.uri));
+documents.onDidChangeContent(e => schedule(e.document.uri));
+documents.onDidClose(e => {
+  const p = pending.get(e.document.uri);
+  if (p) clearImmediate(p);
+  pending.delete(e.document.uri);
+  results.delete(e.document.uri);
+  settings.forget(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onDidChangeConfiguration(change => {
+  settings.changed(change.settings);
+  clearWorkspaceFactsCache();
+  for (const doc of documents.all()) schedule(doc.uri);
+});
+
+connection.onDidChangeWatchedFiles(() => {
+  clearWorkspaceFactsCache();
+  for (const doc of documents.all()) schedule(doc.uri);
+});
+
+connection.onCodeAction(async params => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  let state = results.get(doc.uri);
+  if (!state || state.version !== doc.version) {
+    state = await analyseDocument(doc);
+    results.set(doc.uri, state);
+  }
+  const s = state;
+  return codeActions({
+    params,
+    document: doc,
+    current: s.result,
+    contextDir: s.contextDir,
+    fixAllFor: () => fixAll(doc.getText(), s.settings, s.workspace),
+  });
+});
+
+documents.listen(connection);
+connection.listen();
