@@ -1,6 +1,9 @@
 // Bundles the extension client, the language server and the CLI into dist/.
 // tsc -b does the type-checking; esbuild only produces the shipped files.
+//   node esbuild.mjs               development build (source maps, readable; used by `npm test`)
+//   node esbuild.mjs --production  minified, no source maps (used by `npm run package`)
 import * as esbuild from 'esbuild';
+import { rmSync, statSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -10,12 +13,23 @@ const common = {
   format: 'cjs',
   sourcemap: !production,
   minify: production,
+  // keep class/function names: stack traces in the server's error log stay readable when minified
+  keepNames: production,
+  define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
   logLevel: 'warning',
   legalComments: 'none',
 };
 
-await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
-  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-]);
+const bundles = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+await Promise.all(bundles.map(b => esbuild.build({ ...common, ...b })));
+
+if (production) {
+  // a development build may have left maps next to the minified files; they would describe other code
+  for (const b of bundles) rmSync(`${b.outfile}.map`, { force: true });
+  for (const b of bundles) console.log(`${b.outfile}  ${(statSync(b.outfile).size / 1024).toFixed(0)} KiB`);
+}
