@@ -84,7 +84,7 @@ function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string)
     const words = json.map(j => {
       const s = doc.offsetAt(j.getRange().start);
       const e = doc.offsetAt(j.getRange().end);
-      return { text: text.slice(s, e), value: j.getValue(), start: s, end: e };
+      return { text: text.slice(s, e), value: j.getJSONValue(), start: s, end: e };
     });
     const commands: ShellCommand[] = [{ words, assigns: [], start: words[0].start, end: words[words.length - 1].end, nested: false }];
     // ["sh", "-c", "script"]: the script is shell
@@ -106,7 +106,7 @@ function copyFact(inst: Copy, keyword: string, workdir: string, env: Env, stageN
   const from = fromFlag?.getValue() ?? undefined;
   const heredoc = (inst.getHeredocs?.() ?? []).length > 0;
   const json = inst.getJSONStrings();
-  const args = json.length > 0 ? json.map(j => ({ value: j.getValue(), range: j.getRange() })) : inst.getArguments().map(a => ({ value: a.getValue(), range: a.getRange() }));
+  const args = json.length > 0 ? json.map(j => ({ value: j.getJSONValue(), range: j.getRange() })) : inst.getArguments().map(a => ({ value: a.getValue(), range: a.getRange() }));
   const dest = args.length >= 2 ? args[args.length - 1] : undefined;
   const rawSources = heredoc ? [] : args.slice(0, -1);
   const sources: CopySource[] = rawSources.map(a => {

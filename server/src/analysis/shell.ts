@@ -11,7 +11,7 @@ interface ShPos { Offset(): number }
 interface ShNode { Pos(): ShPos; End(): ShPos }
 interface ShWord extends ShNode { Parts: ShNode[]; Lit(): string }
 interface ShCallExpr extends ShNode { Assigns: Array<ShNode & { Name: { Value: string }; Value: ShWord | null }>; Args: ShWord[] }
-interface ShRedirect extends ShNode { Op: number; Hdoc: ShWord | null }
+interface ShRedirect extends ShNode { Op: number; Hdoc: ShWord | null; Word: ShWord | null }
 interface ShStmt extends ShNode { Cmd: ShNode | null; Redirs: ShRedirect[] }
 interface ShSyntax {
   NewParser(...opts: unknown[]): { Parse(src: string, name: string): ShNode };
@@ -227,7 +227,12 @@ function parseRelative(text: string, depth: number): { commands: RelCommand[]; e
           // `RUN <<EOF` and `RUN bash <<EOF` run the body as a script; `python <<EOF` does not
           if (stmt.Cmd === null || (cmdName !== undefined && SHELLS.has(cmdName))) {
             const s = span(r.Hdoc);
-            nestedScript(text.slice(s.start, s.end), s.start);
+            // mvdan-sh's heredoc word runs through the closing delimiter line; the script stops before it
+            const delim = r.Word ? text.slice(span(r.Word).start, span(r.Word).end).replace(/['"\\]/g, '') : '';
+            let body = text.slice(s.start, s.end);
+            const lastLine = body.replace(/\n$/, '').split('\n').pop() ?? '';
+            if (delim && lastLine.trim() === delim) body = body.slice(0, body.lastIndexOf(lastLine));
+            nestedScript(body, s.start);
           }
         }
       }

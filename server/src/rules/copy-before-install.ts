@@ -78,10 +78,8 @@ function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs
         const abs = resolvePath(step.fact.workdir, w.file);
         if (alreadyCopied.has(abs)) continue;
         const rel = contextPathFor(copy, abs);
-        if (rel === undefined || rel === '' || rel.startsWith('..')) {
-          if (!w.optional) return undefined; // the install reads a file this COPY does not provide: leave it to a human
-          continue;
-        }
+        // a file this COPY does not provide comes from elsewhere (an earlier COPY, the base image)
+        if (rel === undefined || rel === '' || rel.startsWith('..')) continue;
         const present = exists(ws, rel);
         if (present === false) {
           if (w.optional) continue;

@@ -1,0 +1,177 @@
+import * as assert from 'assert';
+import { applyFirstFix, contextWith, df, findings, fixAllChecked, lines } from '../../support/lint';
+
+const RULE = 'copy-before-install';
+
+describe(RULE, () => {
+  describe('catches', () => {
+    it('COPY . . above pip install -r', () => {
+      const text = df`
+        FROM python:3.12
+        WORKDIR /app
+        COPY . .
+        RUN pip install -r requirements.txt
+        CMD ["python", "app.py"]
+      `;
+      assert.deepStrictEqual(lines(text, RULE), [3]);
+      const f = findings(text, RULE)[0];
+      assert.match(f.message, /requirements\.txt/);
+      assert.strictEqual(f.related?.[0].range.start.line, 3, 'related info points at the install');
+      assert.strictEqual(applyFirstFix(text, RULE), df`
+        FROM python:3.12
+        WORKDIR /app
+        COPY requirements.txt ./
+        RUN pip install -r requirements.txt
+        COPY . .
+        CMD ["python", "app.py"]
+      `);
+      fixAllChecked(text, RULE);
+    });
+
+    it('a source directory above npm ci, keeping --chown, with the lockfile from the context', () => {
+      const text = df`
+        FROM node:20
+        WORKDIR /app
+        COPY --chown=node:node . /app
+        RUN npm ci
+      `;
+      assert.deepStrictEqual(lines(text, RULE), [3]);
+      assert.strictEqual(applyFirstFix(text, RULE, contextWith('package.json', 'package-lock.json', 'index.js')), df`
+        FROM node:20
+        WORKDIR /app
+        COPY --chown=node:node package.json package-lock.json ./
+        RUN npm ci
+        COPY --chown=node:node . /app
+      `);
+    });
+
+    it('npm without a view of the context copies package*.json', () => {
+      const text = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\n';
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\n');
+    });
+
+    it('a glob over code (*.py) and ADD of the context', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nCOPY *.py /app/\nRUN pip install flask\n', RULE), [2]);
+      assert.deepStrictEqual(lines('FROM python:3\nADD . /app\nRUN pip install flask\n', RULE), [2]);
+      assert.deepStrictEqual(lines('FROM golang:1.22\nWORKDIR /src\nCOPY src/ ./src/\nRUN go mod download\n', RULE), [3]);
+    });
+
+    it('an install in a heredoc and in JSON exec form', () => {
+      const heredoc = df`
+        FROM python:3.12
+        WORKDIR /app
+        COPY . .
+        RUN <<EOF
+        set -e
+        pip install -r requirements.txt
+        EOF
+      `;
+      assert.deepStrictEqual(lines(heredoc, RULE), [3]);
+      fixAllChecked(heredoc, RULE);
+      const exec = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN ["pip", "install", "-r", "requirements.txt"]\n';
+      assert.deepStrictEqual(lines(exec, RULE), [3]);
+      assert.strictEqual(applyFirstFix(exec, RULE), 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nRUN ["pip", "install", "-r", "requirements.txt"]\nCOPY . .\n');
+    });
+
+    it('moves below several install RUNs, and across a WORKDIR by making the destination absolute', () => {
+      const text = df`
+        FROM python:3.12
+        WORKDIR /app
+        COPY . .
+        WORKDIR /app/service
+        RUN apt-get update && apt-get install -y gcc
+        RUN pip install -r requirements.txt
+        CMD ["python", "main.py"]
+      `;
+      assert.strictEqual(applyFirstFix(text, RULE), df`
+        FROM python:3.12
+        WORKDIR /app
+        COPY service/requirements.txt /app/service/
+        WORKDIR /app/service
+        RUN apt-get update && apt-get install -y gcc
+        RUN pip install -r requirements.txt
+        COPY . /app/
+        CMD ["python", "main.py"]
+      `);
+    });
+
+    it('keeps CRLF line endings and comments attached to the COPY', () => {
+      const text = 'FROM python:3.12\r\nWORKDIR /app\r\n# the code\r\nCOPY . .\r\nRUN pip install -r requirements.txt\r\n';
+      assert.strictEqual(applyFirstFix(text, RULE),
+        'FROM python:3.12\r\nWORKDIR /app\r\nCOPY requirements.txt ./\r\nRUN pip install -r requirements.txt\r\n# the code\r\nCOPY . .\r\n');
+    });
+
+    it('works with `# escape=`` and line continuations', () => {
+      const text = '# escape=`\nFROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install `\n    -r requirements.txt\n';
+      assert.deepStrictEqual(lines(text, RULE), [4]);
+      assert.strictEqual(applyFirstFix(text, RULE), '# escape=`\nFROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install `\n    -r requirements.txt\nCOPY . .\n');
+    });
+
+    it('the copy comes last in the file without a final newline', () => {
+      const text = 'FROM python:3.12\nCOPY . /app\nRUN pip install -r /app/requirements.txt';
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM python:3.12\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\nCOPY . /app');
+    });
+
+    it('pip install . without a deps-only step: flagged with advice, no fix', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install .\n';
+      const f = findings(text, RULE);
+      assert.strictEqual(f.length, 1);
+      assert.match(f[0].message, /deps-only/);
+      assert.deepStrictEqual(f[0].fixes, []);
+    });
+
+    it('a RUN between the COPY and the install that may need the files: flagged, no automatic fix', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN ./generate.sh\nRUN pip install -r requirements.txt\n';
+      const f = findings(text, RULE);
+      assert.strictEqual(f.length, 1);
+      assert.deepStrictEqual(f[0].fixes, []);
+      assert.match(f[0].message, /No automatic fix/);
+    });
+  });
+
+  describe('catches not', () => {
+    it('manifests copied and installed before the broad COPY', () => {
+      const text = df`
+        FROM python:3.12
+        WORKDIR /app
+        COPY requirements.txt .
+        RUN pip install -r requirements.txt
+        COPY . .
+        RUN pip install -r requirements.txt
+      `;
+      assert.deepStrictEqual(lines(text, RULE), []);
+    });
+
+    it('COPY --from= another stage', () => {
+      assert.deepStrictEqual(lines('FROM python:3 AS build\nFROM python:3\nCOPY --from=build /app /app\nRUN pip install flask\n', RULE), []);
+    });
+
+    it('pip install . after a deps-only step', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nRUN pip install --no-deps .\n';
+      assert.deepStrictEqual(lines(text, RULE), []);
+    });
+
+    it('an install in a later stage that does not build on this one', () => {
+      assert.deepStrictEqual(lines('FROM python:3 AS a\nCOPY . .\nFROM python:3\nRUN pip install flask\n', RULE), []);
+    });
+
+    it('COPY . . after the install', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n', RULE), []);
+    });
+
+    it('manifest-only globs and single configuration files', () => {
+      assert.deepStrictEqual(lines('FROM node:20\nCOPY package*.json ./\nRUN npm ci\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM debian\nCOPY nginx.conf /etc/nginx/\nRUN apt-get update && apt-get install -y nginx\n', RULE), []);
+    });
+
+    it('a suppression comment above the COPY, and a global one', () => {
+      assert.deepStrictEqual(lines('FROM python:3\n# cache-advisor ignore=copy-before-install\nCOPY . .\nRUN pip install flask\n', RULE), []);
+      assert.deepStrictEqual(lines('# cache-advisor global ignore=copy-before-install\nFROM python:3\nCOPY . .\nRUN pip install flask\n', RULE), []);
+    });
+
+    it('a COPY heredoc and ADD of a URL', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nCOPY <<EOF /app/x.py\nprint(1)\nEOF\nRUN pip install flask\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nADD https://example.com/a.tar.gz /tmp/\nRUN pip install flask\n', RULE), []);
+    });
+  });
+});
