@@ -4,6 +4,7 @@
  */
 import * as readline from 'readline';
 import { LINT_USAGE, runLint } from './cli/lint';
+import { runWhyRebuild } from './cli/whyRebuild';
 import { UsageError, type CliIO } from './cli/io';
 import { packageVersion } from './cli/version';
 
@@ -12,6 +13,7 @@ type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 /** Subcommands; `lint` is also what runs when the first argument is not a subcommand. */
 export const COMMANDS: Record<string, Command> = {
   lint: runLint,
+  'why-rebuild': runWhyRebuild,
 };
 
 const USAGE = `${LINT_USAGE}

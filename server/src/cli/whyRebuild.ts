@@ -1,0 +1,110 @@
+/** `dockerfile-cache-advisor why-rebuild <file>`: which build steps re-run when a file changes. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { answerFor, contextDirOf, findDockerfiles, type DockerfileAnswer } from '../context/locate';
+import { UnknownTargetError } from '../context/invalidation';
+import { contextRelative, summarise, toJson, type RebuildJson } from '../context/whyRebuild';
+import { UsageError, type CliIO } from './io';
+
+export const WHY_REBUILD_USAGE = `Usage: dockerfile-cache-advisor why-rebuild <file> [options]
+
+Which build steps re-run when <file> changes, for every Dockerfile whose build context holds it
+(.dockerignore and <Dockerfile>.dockerignore applied, multi-stage builds followed).
+
+Options:
+  --dockerfile <path>      ask about this Dockerfile (repeatable); default: every Dockerfile under
+                           the current folder whose build context contains the file
+  --build-context <dir>    build context, relative to each Dockerfile's folder (default: that folder)
+  --target <stage>         the stage you build (default: the last stage, as docker build does)
+  --format text|json       output format (default: text)
+
+JSON: {"file", "dockerfiles": [{"dockerfile", "inContext", "firstInvalidatedLine", "rerunLines", "totalSteps"}]}
+with 1-based instruction lines. Exit status: 0 answered, 2 usage error or unreadable Dockerfile.
+`;
+
+/** A path for output: relative to the working folder when inside it, posix separators. */
+function shown(p: string, cwd: string): string {
+  const rel = path.relative(cwd, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : p;
+}
+
+function firstLine(a: DockerfileAnswer, line: number): string {
+  const text = a.answer.graph.model.text.split(/\r?\n/)[line - 1] ?? '';
+  const t = text.trim();
+  return t.length > 72 ? t.slice(0, 71) + '…' : t;
+}
+
+export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd()): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      dockerfile: { type: 'string', multiple: true, default: [] },
+      'build-context': { type: 'string' },
+      target: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) { io.out(WHY_REBUILD_USAGE); return 0; }
+  const format = values.format!;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format '${format}' (expected text or json)`);
+  if (positionals.length === 0) throw new UsageError('why-rebuild needs the file you mean to change');
+  if (positionals.length > 1) throw new UsageError(`why-rebuild takes one file, got ${positionals.length}: ${positionals.join(' ')}`);
+  const file = path.resolve(cwd, positionals[0]);
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    // a file about to be created is a fair question: answer by its path
+  }
+  if (st?.isDirectory()) throw new UsageError(`${positionals[0]} is a directory; name a file inside it`);
+
+  const buildContext = values['build-context'];
+  const given = (values.dockerfile as string[]).map(d => path.resolve(cwd, d));
+  let status = 0;
+  for (const d of given) {
+    if (!fs.existsSync(d)) throw new UsageError(`--dockerfile ${d}: no such file`);
+  }
+  const candidates = given.length
+    ? given
+    : findDockerfiles([cwd]).files.filter(d => contextRelative(contextDirOf(d, buildContext), file) !== undefined);
+
+  const answers: DockerfileAnswer[] = [];
+  for (const dockerfile of candidates) {
+    try {
+      answers.push(answerFor({ dockerfile, file, buildContext, target: values.target }));
+    } catch (e) {
+      const why = e instanceof UnknownTargetError ? e.message : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      io.err(`dockerfile-cache-advisor: ${shown(dockerfile, cwd)}: ${why}`);
+      status = 2;
+    }
+  }
+
+  const fileLabel = shown(file, cwd);
+  if (format === 'json') {
+    const out: { file: string; dockerfiles: RebuildJson[] } = { file: fileLabel, dockerfiles: answers.map(a => toJson(shown(a.dockerfile, cwd), a.answer)) };
+    io.out(JSON.stringify(out, null, 2));
+    return status;
+  }
+
+  if (!answers.some(a => a.answer.inContext)) {
+    for (const a of answers) io.out(`${shown(a.dockerfile, cwd)}: ${summarise(fileLabel, a.answer, a.ignore.describe(cwd))}`);
+    io.out(`${fileLabel}: not in any build context${answers.length === 0 && !given.length ? ' (no Dockerfile under this folder has it in its context)' : ''}`);
+    return status;
+  }
+  for (const a of answers) {
+    const name = shown(a.dockerfile, cwd);
+    io.out(`${name}: ${summarise(fileLabel, a.answer, a.ignore.describe(cwd))}`);
+    const multiStage = a.answer.graph.model.stages.length > 1;
+    const firstReads = new Map(a.answer.readers.map(r => [r.step, r.reads]));
+    for (const step of a.answer.rerun) {
+      const stage = a.answer.graph.model.stages[step.stage];
+      const reads = firstReads.get(step);
+      const why = reads ? `  ← ${reads[0].via === 'bind mount' ? 'mounts' : 'copies'} it (${reads.map(r => r.display).join(', ')})` : '';
+      io.out(`  ${String(step.line).padStart(4)}  ${firstLine(a, step.line)}${multiStage ? `  [stage ${stage.name ?? stage.index}]` : ''}${why}`);
+    }
+  }
+  return status;
+}
