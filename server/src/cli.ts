@@ -5,6 +5,8 @@
 import * as readline from 'readline';
 import { LINT_USAGE, runLint } from './cli/lint';
 import { runWhyRebuild } from './cli/whyRebuild';
+import { runStats } from './cli/stats';
+import { runPrune } from './cli/prune';
 import { UsageError, type CliIO } from './cli/io';
 import { packageVersion } from './cli/version';
 
@@ -14,6 +16,8 @@ type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 export const COMMANDS: Record<string, Command> = {
   lint: runLint,
   'why-rebuild': runWhyRebuild,
+  stats: runStats,
+  prune: runPrune,
 };
 
 const USAGE = `${LINT_USAGE}
