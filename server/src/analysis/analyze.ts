@@ -1,4 +1,4 @@
-import { DockerfileParser, type Copy, type Flag, type From, type Instruction, type JSONInstruction, type Property, type Run } from 'dockerfile-ast';
+import { DockerfileParser, type Copy, type Flag, type From, type Instruction, type JSONArgument, type JSONInstruction, type Property, type Run } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact, RunFact, SourceKind, StageFact } from './model';
 import { mountsOf, resolvePath } from './mounts';
@@ -70,6 +70,15 @@ function parseSuppressions(text: string, lineOf: Map<number, number>): { global:
   return { global, at };
 }
 
+/** A JSON exec-form string's value, decoded from its source text (dockerfile-ast's values drop spaces). */
+function jsonValue(j: JSONArgument, doc: TextDocument): string {
+  try {
+    const v: unknown = JSON.parse(doc.getText(j.getRange()));
+    if (typeof v === 'string') return v;
+  } catch { /* fall through */ }
+  return j.getJSONValue();
+}
+
 function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string): RunFact {
   const flags = inst.getFlags();
   const mounts = mountsOf(flags);
@@ -84,7 +93,7 @@ function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string)
     const words = json.map(j => {
       const s = doc.offsetAt(j.getRange().start);
       const e = doc.offsetAt(j.getRange().end);
-      return { text: text.slice(s, e), value: j.getJSONValue(), start: s, end: e };
+      return { text: text.slice(s, e), value: jsonValue(j, doc), start: s, end: e };
     });
     const commands: ShellCommand[] = [{ words, assigns: [], start: words[0].start, end: words[words.length - 1].end, nested: false }];
     // ["sh", "-c", "script"]: the script is shell
@@ -100,13 +109,13 @@ function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string)
   return { form, flags, mounts, script, invocations, commandStart, execStrings: form === 'exec' ? json : undefined };
 }
 
-function copyFact(inst: Copy, keyword: string, workdir: string, env: Env, stageNames: Map<string, number>, escapeChar: string): CopyFact {
+function copyFact(inst: Copy, doc: TextDocument, workdir: string, env: Env, stageNames: Map<string, number>, escapeChar: string): CopyFact {
   const flags = inst.getFlags();
   const fromFlag = flags.find(f => f.getName().toLowerCase() === 'from');
   const from = fromFlag?.getValue() ?? undefined;
   const heredoc = (inst.getHeredocs?.() ?? []).length > 0;
   const json = inst.getJSONStrings();
-  const args = json.length > 0 ? json.map(j => ({ value: j.getJSONValue(), range: j.getRange() })) : inst.getArguments().map(a => ({ value: a.getValue(), range: a.getRange() }));
+  const args = json.length > 0 ? json.map(j => ({ value: jsonValue(j, doc), range: j.getRange() })) : inst.getArguments().map(a => ({ value: a.getValue(), range: a.getRange() }));
   const dest = args.length >= 2 ? args[args.length - 1] : undefined;
   const rawSources = heredoc ? [] : args.slice(0, -1);
   const sources: CopySource[] = rawSources.map(a => {
@@ -245,7 +254,7 @@ export function analyze(text: string): DockerfileModel {
       }
       case 'COPY':
       case 'ADD':
-        push(node, { copy: copyFact(node as Copy, keyword, workdir, env, stageNames, escapeChar) });
+        push(node, { copy: copyFact(node as Copy, document, workdir, env, stageNames, escapeChar) });
         break;
       case 'ONBUILD': {
         push(node);
@@ -253,7 +262,7 @@ export function analyze(text: string): DockerfileModel {
         if (trigger) {
           const tk = trigger.getKeyword().toUpperCase();
           if (tk === 'RUN') push(trigger, { run: runFact(trigger as Run, document, text, escapeChar) }, true);
-          else if (tk === 'COPY' || tk === 'ADD') push(trigger, { copy: copyFact(trigger as Copy, tk, workdir, env, stageNames, escapeChar) }, true);
+          else if (tk === 'COPY' || tk === 'ADD') push(trigger, { copy: copyFact(trigger as Copy, document, workdir, env, stageNames, escapeChar) }, true);
         }
         break;
       }
