@@ -1,0 +1,19 @@
+import * as path from 'path';
+import { answerFor } from '../../../server/src/context/locate';
+
+/** test/fixtures/context (fixtures are not compiled: resolve from out/test/unit/context back to the source tree). */
+export const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/context');
+
+/** The why-rebuild answer for a fixture file, as the CLI's JSON reports it. */
+export function ask(tree: string, file: string, opts: { dockerfile?: string; buildContext?: string; target?: string } = {}) {
+  const dir = path.join(FIXTURES, tree);
+  const a = answerFor({ dockerfile: path.join(dir, opts.dockerfile ?? 'Dockerfile'), file: path.join(dir, file), buildContext: opts.buildContext, target: opts.target });
+  return {
+    inContext: a.answer.inContext,
+    reason: a.answer.reason,
+    first: a.answer.first?.line ?? null,
+    rerun: a.answer.rerun.map(s => s.line),
+    total: a.answer.totalSteps,
+    answer: a,
+  };
+}
