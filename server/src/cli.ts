@@ -7,6 +7,7 @@ import { LINT_USAGE, runLint } from './cli/lint';
 import { runWhyRebuild } from './cli/whyRebuild';
 import { runStats } from './cli/stats';
 import { runPrune } from './cli/prune';
+import { runBuild } from './cli/build';
 import { UsageError, type CliIO } from './cli/io';
 import { packageVersion } from './cli/version';
 
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, Command> = {
   'why-rebuild': runWhyRebuild,
   stats: runStats,
   prune: runPrune,
+  build: runBuild,
 };
 
 const USAGE = `${LINT_USAGE}

@@ -1,0 +1,305 @@
+/**
+ * Parses build progress into per-step records and maps them back to Dockerfile lines.
+ *
+ * BuildKit `--progress=plain` prints, per vertex (step):
+ *   #5 [stage 2/6] WORKDIR /app        the name, again whenever output switches back to this vertex
+ *   #5 sha256:…                         (BuildKit ≤ 0.8) the vertex digest
+ *   #5 0.221 installed 2 packages       log output (a timestamp, then the text)
+ *   #5 sha256:ab… 1.2MB / 29MB 0.3s     status of a transfer (pulls, context upload)
+ *   #5 DONE 0.3s | #5 CACHED | #5 ERROR: … | #5 CANCELED
+ * and, after a failure, a block between `------` lines and the error itself.
+ *
+ * Podman (buildah) prints `STEP 3/6: RUN …`, `--> Using cache <id>` for a cached step and
+ * `--> <id>` when a step finished; it prints no timings, so the parser timestamps lines as they arrive.
+ */
+import { analyze } from '../analysis/analyze';
+import type { DockerfileModel, InstructionFact } from '../analysis/model';
+import { normaliseInstruction, type StepRecord } from './timeline';
+
+const MAX_LOG_LINES = 40;
+
+/** A vertex as printed, before it is matched to a Dockerfile line. */
+export interface Vertex {
+  readonly vertex: number;
+  name: string;
+  /** `[internal] …`, `exporting to image` and the like: not a Dockerfile step. */
+  internal: boolean;
+  stage?: string;
+  index?: number;
+  total?: number;
+  /** The instruction, without the prefix: `RUN echo hi`. */
+  instruction: string;
+  state: 'running' | 'done' | 'cached' | 'error' | 'canceled';
+  seconds: number;
+  errorMessage?: string;
+  /** Bytes were transferred (an image pull): a FROM that did this was not served from the cache. */
+  transferred: boolean;
+  logs: string[];
+}
+
+/** Incremental parser for BuildKit plain progress; feed it chunks as they arrive. */
+export class PlainProgressParser {
+  private readonly byNumber = new Map<number, Vertex>();
+  private readonly order: Vertex[] = [];
+  private partial = '';
+  private inErrorBlock = false;
+  /** Lines printed outside any vertex (the final error, warnings). */
+  readonly trailer: string[] = [];
+
+  push(chunk: string): void {
+    const text = this.partial + chunk;
+    const lines = text.split(/\r?\n/);
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  /** Flush the last partial line. */
+  end(): void {
+    if (this.partial) this.line(this.partial);
+    this.partial = '';
+  }
+
+  get vertices(): readonly Vertex[] {
+    return this.order;
+  }
+
+  /** The Dockerfile steps (internal vertices left out), in the order they first appeared. */
+  get steps(): Vertex[] {
+    return this.order.filter(v => !v.internal);
+  }
+
+  private line(raw: string): void {
+    const line = raw.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+    const m = /^#(\d+) (.*)$/.exec(line);
+    if (!m) {
+      if (/^-{6}$/.test(line.trim())) { this.inErrorBlock = !this.inErrorBlock; return; }
+      if (!this.inErrorBlock && line.trim()) this.trailer.push(line.trim());
+      return;
+    }
+    const n = Number(m[1]);
+    const rest = m[2];
+    let v = this.byNumber.get(n);
+    if (!v) {
+      v = newVertex(n, rest);
+      this.byNumber.set(n, v);
+      this.order.push(v);
+      return;
+    }
+    if (rest === v.name) return; // the name again, when output switched back to this vertex
+    let s: RegExpExecArray | null;
+    if ((s = /^DONE (\d+(?:\.\d+)?)s$/.exec(rest))) {
+      v.state = 'done';
+      v.seconds = Number(s[1]);
+    } else if (rest === 'CACHED') {
+      v.state = 'cached';
+      v.seconds = 0;
+    } else if ((s = /^ERROR(?:: (.*))?$/.exec(rest))) {
+      v.state = 'error';
+      v.errorMessage = s[1]?.trim() || 'failed';
+    } else if (rest === 'CANCELED' || rest === 'CANCELLED') {
+      v.state = 'canceled';
+    } else if (/^sha256:[0-9a-f]{64}$/.test(rest)) {
+      // the vertex digest (BuildKit 0.8): nothing to record
+    } else if (/\d(?:\.\d+)?\s*[kMGT]?i?B \/ \d|^extracting |^downloading /.test(rest)) {
+      v.transferred = true;
+    } else {
+      const log = /^\d+\.\d+ (.*)$/.exec(rest);
+      v.logs.push(log ? log[1] : rest);
+      if (v.logs.length > MAX_LOG_LINES) v.logs.shift();
+    }
+  }
+}
+
+function newVertex(n: number, name: string): Vertex {
+  const v: Vertex = { vertex: n, name, internal: true, instruction: name, state: 'running', seconds: 0, transferred: false, logs: [] };
+  const m = /^\[([^\]]*?)\s*(\d+)\/(\d+)\] (.*)$/.exec(name);
+  if (m) {
+    v.internal = false;
+    v.index = Number(m[2]);
+    v.total = Number(m[3]);
+    v.instruction = m[4];
+    // the prefix may hold a platform (`linux/amd64`, `linux/amd64->arm64`) and a stage name; stage names have no `/`
+    const words = m[1].trim().split(/\s+/).filter(w => w && !w.includes('/'));
+    if (words.length) v.stage = words[words.length - 1];
+  } else if (/^(FROM|RUN|COPY|ADD|WORKDIR) /i.test(name)) {
+    // a step of a single-stage build printed without a prefix (older BuildKit, some frontends)
+    v.internal = false;
+  }
+  return v;
+}
+
+/** Parse a complete plain-progress transcript. */
+export function parsePlainProgress(text: string): PlainProgressParser {
+  const p = new PlainProgressParser();
+  p.push(text);
+  p.end();
+  return p;
+}
+
+/** Incremental parser for podman/buildah output. `now` is injectable for tests of timing. */
+export class PodmanProgressParser {
+  private readonly order: Vertex[] = [];
+  private current?: { v: Vertex; startedAt: number };
+  private partial = '';
+  readonly trailer: string[] = [];
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
+  push(chunk: string): void {
+    const text = this.partial + chunk;
+    const lines = text.split(/\r?\n/);
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  /** Flush; `failed` marks a step still running as the failed one. */
+  end(failed = false): void {
+    if (this.partial) this.line(this.partial);
+    this.partial = '';
+    if (this.current) {
+      const { v, startedAt } = this.current;
+      v.seconds = (this.now() - startedAt) / 1000;
+      v.state = failed ? 'error' : 'done';
+      if (failed) v.errorMessage = this.trailer.filter(l => /^error/i.test(l)).pop() ?? 'failed';
+      this.current = undefined;
+    }
+  }
+
+  get vertices(): readonly Vertex[] {
+    return this.order;
+  }
+
+  get steps(): Vertex[] {
+    return this.order;
+  }
+
+  private finish(state: Vertex['state']): void {
+    if (!this.current) return;
+    const { v, startedAt } = this.current;
+    v.state = state;
+    v.seconds = state === 'cached' ? 0 : (this.now() - startedAt) / 1000;
+    this.current = undefined;
+  }
+
+  private line(raw: string): void {
+    const line = raw.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+    let m: RegExpExecArray | null;
+    if ((m = /^\[([^\]]+)\] STEP (\d+)\/(\d+): (.*)$/.exec(line)) || (m = /^()STEP (\d+)\/(\d+): (.*)$/.exec(line))) {
+      // a new step ends the previous one when no `-->` line did (FROM of a present image)
+      this.finish('done');
+      const v: Vertex = {
+        vertex: this.order.length + 1, name: line, internal: false, stage: podmanStage(m[1]), index: Number(m[2]), total: Number(m[3]),
+        instruction: m[4], state: 'running', seconds: 0, transferred: false, logs: [],
+      };
+      this.order.push(v);
+      this.current = { v, startedAt: this.now() };
+      return;
+    }
+    if (/^--> Using cache /.test(line)) { this.finish('cached'); return; }
+    if (/^--> [0-9a-f]{6,}/.test(line)) { this.finish('done'); return; }
+    if (/^(Copying blob|Copying config|Writing manifest|Getting image source signatures)/.test(line)) {
+      if (this.current) this.current.v.transferred = true;
+      return;
+    }
+    if (/^(COMMIT|Successfully tagged|STEP \d|\[\d)/.test(line)) return;
+    if (this.current) {
+      this.current.v.logs.push(line);
+      if (this.current.v.logs.length > MAX_LOG_LINES) this.current.v.logs.shift();
+    } else if (line.trim()) this.trailer.push(line.trim());
+  }
+}
+
+/** Podman prefixes steps of multi-stage builds with `[stage/stages]` (1-based): name it like BuildKit does. */
+function podmanStage(prefix: string): string | undefined {
+  const m = /^(\d+)\/\d+$/.exec(prefix.trim());
+  return m ? `stage-${Number(m[1]) - 1}` : prefix.trim() || undefined;
+}
+
+/** Keywords of instructions that become build steps (the rest only change image metadata). */
+const STEP_KEYWORDS = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR']);
+
+/** Options for matching vertices to the Dockerfile. */
+export interface MapOptions {
+  /**
+   * Podman counts every instruction (ENV, CMD, …) as a step, BuildKit only those that change the
+   * filesystem.
+   */
+  readonly countsAllInstructions?: boolean;
+}
+
+function stepInstructions(model: DockerfileModel, stageIndex: number, all: boolean): InstructionFact[] {
+  const stage = model.stages[stageIndex];
+  const list = [stage.from, ...stage.instructions].filter(i => !i.onbuild);
+  return all ? list : list.filter(i => STEP_KEYWORDS.has(i.keyword));
+}
+
+function findStages(model: DockerfileModel, v: Vertex, all: boolean): number[] {
+  const idx = model.stages.map((_, i) => i);
+  if (v.stage) {
+    const byName = idx.filter(i => model.stages[i].name?.toLowerCase() === v.stage!.toLowerCase());
+    if (byName.length) return byName;
+    const m = /^stage-(\d+)$/.exec(v.stage);
+    if (m && Number(m[1]) < model.stages.length) return [Number(m[1])];
+  }
+  if (model.stages.length === 1) return [0];
+  if (v.total !== undefined) return idx.filter(i => stepInstructions(model, i, all).length === v.total);
+  return [];
+}
+
+function instructionText(model: DockerfileModel, inst: InstructionFact): string {
+  return normaliseInstruction(model.text.slice(model.document.offsetAt(inst.range.start), model.document.offsetAt(inst.range.end)), model.escapeChar);
+}
+
+/** Turn a vertex into a step record, matched to an instruction of the Dockerfile when possible. */
+function toRecord(v: Vertex, inst: InstructionFact | undefined, model: DockerfileModel | undefined): StepRecord {
+  const keyword = /^\w+/.exec(v.instruction)?.[0]?.toUpperCase();
+  // A FROM of an image that is already present reports DONE 0.0s on some engines: it pulled nothing.
+  const cached = v.state === 'cached' || (keyword === 'FROM' && v.state === 'done' && !v.transferred);
+  return {
+    vertex: v.vertex,
+    name: v.instruction,
+    ...(v.stage !== undefined ? { stage: v.stage } : {}),
+    ...(v.index !== undefined ? { index: v.index, total: v.total } : {}),
+    ...(inst && model ? { line: inst.range.start.line + 1, endLine: inst.range.end.line + 1, source: instructionText(model, inst) } : {}),
+    cached,
+    seconds: cached ? 0 : v.seconds,
+    error: v.state === 'error',
+    ...(v.errorMessage ? { errorMessage: v.errorMessage } : {}),
+    ...(v.state === 'canceled' ? { canceled: true } : {}),
+    ...(v.state === 'running' ? { incomplete: true } : {}),
+    ...(v.logs.length ? { logs: v.logs.slice(-MAX_LOG_LINES) } : {}),
+  };
+}
+
+/**
+ * Match vertices to Dockerfile instructions: by stage and step index (`[stage i/n]`), checked by the
+ * keyword; when that does not fit (ONBUILD triggers of a base image add steps) by the instruction text.
+ */
+export function mapToDockerfile(vertices: readonly Vertex[], dockerfileText: string | undefined, options: MapOptions = {}): StepRecord[] {
+  const model = dockerfileText !== undefined ? analyze(dockerfileText) : undefined;
+  const all = options.countsAllInstructions ?? false;
+  const used = new Set<InstructionFact>();
+  const records: StepRecord[] = [];
+  for (const v of vertices) {
+    if (v.internal) continue;
+    let inst: InstructionFact | undefined;
+    if (model && model.stages.length) {
+      const keyword = /^\w+/.exec(v.instruction)?.[0]?.toUpperCase();
+      const stages = findStages(model, v, all);
+      for (const si of stages) {
+        const list = stepInstructions(model, si, all);
+        if (v.total !== undefined && list.length !== v.total) continue;
+        const candidate = v.index !== undefined ? list[v.index - 1] : undefined;
+        if (candidate && candidate.keyword === keyword && !used.has(candidate)) { inst = candidate; break; }
+      }
+      if (!inst) {
+        const want = normaliseInstruction(v.instruction);
+        inst = model.instructions.find(i => !used.has(i) && !i.onbuild && instructionText(model, i) === want);
+      }
+      if (inst) used.add(inst);
+    }
+    records.push(toRecord(v, inst, model));
+  }
+  // in Dockerfile order (the engine prints parallel stages interleaved); unmatched steps last
+  return records.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || a.vertex - b.vertex);
+}
