@@ -29,7 +29,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   log "apt-get install ${missing[*]}"
   # apt-get update only when the package lists are absent (CI's .ci/run updates once before us).
-  if ! apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then $SUDO apt-get update; fi
+  if ! apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then $SUDO apt-get update >&2; fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >&2
 fi
 CHROMIUM="$(command -v chromium || true)"

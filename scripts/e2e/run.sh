@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `npm run test:e2e`: installs code-server, Node 24 and Chromium if missing (scripts/e2e/install.sh),
+# packages the extension (.vsix, production bundles), then runs the end-to-end specs in test/e2e with
+# mocha. Extra arguments go to mocha (e.g. --grep quick-fix).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+t0=$(date +%s)
+
+tools="$(bash scripts/e2e/install.sh | tail -n 1)"
+for kv in $tools; do
+  case "$kv" in
+    NODE24_BIN=*|CODE_SERVER=*|CHROMIUM=*) export "${kv?}" ;;
+    *) echo "e2e: unexpected installer output: $kv" >&2; exit 1 ;;
+  esac
+done
+t1=$(date +%s)
+
+if ! out="$(npm run --silent package 2>&1)"; then echo "$out" >&2; echo "e2e: npm run package failed" >&2; exit 1; fi
+version="$(node -p 'require("./package.json").version')"
+export CACHE_ADVISOR_VSIX="$PWD/dockerfile-cache-advisor-$version.vsix"
+[ -f "$CACHE_ADVISOR_VSIX" ] || { echo "e2e: npm run package did not produce $CACHE_ADVISOR_VSIX" >&2; exit 1; }
+t2=$(date +%s)
+
+mkdir -p test-results/e2e
+status=0
+npx mocha --no-config --reporter spec --timeout 300000 --require out/test/support/hooks.js \
+  'out/test/e2e/**/*.e2e.js' "$@" || status=$?
+t3=$(date +%s)
+printf 'e2e timings: install/check %ss, package %ss, specs %ss, total %ss\n' $((t1 - t0)) $((t2 - t1)) $((t3 - t2)) $((t3 - t0))
+exit $status

@@ -1,0 +1,147 @@
+/**
+ * The extension in a real VS Code (code-server in headless Chromium), used the way a user does:
+ * open a Dockerfile, see squiggles and the Problems panel, fix the COPY line from the quick-fix menu,
+ * Fix All the rest, save. The steps run in order on one window (each builds on the one before).
+ * Run with `npm run test:e2e`; screenshots go to test-results/e2e/.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser } from 'playwright-core';
+import { e2eTools, startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { launchBrowser, waitFor, Workbench } from './support/workbench';
+
+export const BEFORE = [
+  'FROM python:3.12-slim',
+  'WORKDIR /app',
+  'COPY . .',
+  'RUN pip install --no-cache-dir -r requirements.txt',
+  'CMD ["python", "app.py"]',
+  '',
+].join('\n');
+
+const AFTER_QUICK_FIX = [
+  'FROM python:3.12-slim',
+  'WORKDIR /app',
+  'COPY requirements.txt ./',
+  'RUN pip install --no-cache-dir -r requirements.txt',
+  'COPY . .',
+  'CMD ["python", "app.py"]',
+  '',
+].join('\n');
+
+const AFTER_FIX_ALL = [
+  'FROM python:3.12-slim',
+  'WORKDIR /app',
+  'COPY requirements.txt ./',
+  'RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt',
+  'COPY . .',
+  'CMD ["python", "app.py"]',
+  '',
+].join('\n');
+
+describe('VS Code end to end (code-server + Chromium)', function () {
+  this.timeout(300_000);
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let wb: Workbench;
+  let workspace: string;
+
+  before(async function () {
+    const tools = e2eTools();
+    if (typeof tools === 'string') {
+      if (process.env.CI === 'true') throw new Error(tools);
+      console.log(`      skipped: ${tools}`);
+      this.skip();
+    }
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-e2e-ws-'));
+    fs.writeFileSync(path.join(workspace, 'Dockerfile'), BEFORE);
+    fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'flask==3.0.3\n');
+    fs.writeFileSync(path.join(workspace, 'app.py'), 'print("hello")\n');
+    server = await startCodeServer({ workspace, tools });
+    browser = await launchBrowser(tools.chromium);
+    const page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
+    wb = new Workbench(page);
+    await wb.open(server.url);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && browser) {
+      const file = await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+      if (file) console.log(`      screenshot of the failure: ${file}`);
+      if (server) console.log(`      code-server log (tail):\n${server.log().split('\n').slice(-30).join('\n')}`);
+    }
+  });
+
+  after(async function () {
+    await browser?.close();
+    await server?.stop();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('shows squiggles on the COPY and pip lines and the rule ids in the Problems panel', async () => {
+    await wb.openFile('Dockerfile');
+    assert.strictEqual(await wb.editorText(), BEFORE);
+    const lines = await waitFor('squiggles on lines 3 and 4', () => wb.squiggleLines('warning'), l => l.includes(3) && l.includes(4));
+    assert.deepStrictEqual(lines, [3, 4], 'squiggles only on the COPY (3) and RUN pip (4) lines');
+
+    const rows = await waitFor('three cache-advisor problems', () => wb.problems(), r => r.filter(x => x.includes('cache-advisor')).length >= 3);
+    const problem = (rule: string) => rows.filter(r => r.includes(rule));
+    assert.strictEqual(problem('copy-before-install').length, 1, rows.join('\n'));
+    assert.match(problem('copy-before-install')[0], /Ln 3, Col 1/);
+    assert.match(problem('copy-before-install')[0], /copies the whole build context/);
+    assert.strictEqual(problem('missing-cache-mount').length, 1, rows.join('\n'));
+    assert.match(problem('missing-cache-mount')[0], /Ln 4/);
+    assert.strictEqual(problem('pip-no-cache-dir').length, 1, rows.join('\n'));
+    assert.match(problem('pip-no-cache-dir')[0], /Ln 4/);
+
+    // a hover over the COPY squiggle explains the finding
+    await wb.clickLine(3);
+    await wb.page.keyboard.press('Control+K');
+    await wb.page.keyboard.press('Control+I');
+    const hover = wb.page.locator('.monaco-hover', { hasText: 'copy-before-install' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.screenshot('01-diagnostics');
+    await wb.page.keyboard.press('Escape');
+  });
+
+  it('fixes the COPY line from the quick-fix menu (Ctrl+.)', async () => {
+    await wb.clickLine(3);
+    const titles = await wb.openQuickFixMenu();
+    assert.ok(titles.some(t => /Move `COPY \. \.` below the install/.test(t)), `quick fixes offered: ${titles.join(' | ')}`);
+    assert.ok(titles.some(t => /Ignore copy-before-install/.test(t)), `quick fixes offered: ${titles.join(' | ')}`);
+    await wb.screenshot('02-quick-fix');
+    await wb.chooseQuickFix(/Move `COPY \. \.` below the install/);
+
+    await waitFor('the COPY fix in the editor', () => wb.editorText(), t => t === AFTER_QUICK_FIX);
+    // the COPY finding is gone; the pip ones stay (now on line 4 still)
+    const lines = await waitFor('squiggles only on the pip line', () => wb.squiggleLines('warning'), l => !l.includes(3) && !l.includes(5) && l.includes(4));
+    assert.deepStrictEqual(lines, [4]);
+  });
+
+  it('Fix All applies the rest, and the saved file is the fixed Dockerfile', async () => {
+    await wb.runCommand('Cache Advisor: Fix All Caching Problems');
+    await waitFor('the fix-all result in the editor', () => wb.editorText(), t => t === AFTER_FIX_ALL);
+    await wb.save();
+    assert.strictEqual(fs.readFileSync(path.join(workspace, 'Dockerfile'), 'utf8'), AFTER_FIX_ALL);
+
+    await waitFor('no squiggles', () => wb.squiggleLines('warning'), l => l.length === 0);
+    await waitFor('no cache-advisor problems', () => wb.problems(), r => !r.some(x => x.includes('cache-advisor')));
+    await wb.screenshot('03-fixed');
+  });
+
+  it('highlights the RUN --mount flag and its options (injection grammar)', async () => {
+    // cursor into `--mount` on line 4, then the token inspector lists the TextMate scopes there
+    await wb.clickLine(4);
+    await wb.page.keyboard.press('Home');
+    for (let i = 0; i < 6; i++) await wb.page.keyboard.press('ArrowRight');
+    await wb.runCommand('Developer: Inspect Editor Tokens and Scopes');
+    const widget = wb.page.locator('.token-inspect-widget');
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    const flag = await waitFor('the --mount scopes', () => widget.textContent(), t => !!t && t.includes('storage.modifier.flag.mount.dockerfile'));
+    assert.match(flag!, /meta\.flag\.mount\.dockerfile/);
+    await wb.screenshot('04-grammar');
+    await wb.page.keyboard.press('Escape');
+  });
+});
