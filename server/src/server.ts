@@ -17,6 +17,7 @@ import { toDiagnostic } from './diagnostics';
 import { fixAll, lint, type LintResult } from './engine';
 import { DocumentSettings } from './documentSettings';
 import { URI } from './uri';
+import { registerCacheInsight } from './context/lsp';
 import { contextDirFor, gatherWorkspaceFacts, clearWorkspaceFactsCache } from './workspaceFacts';
 import type { WorkspaceFacts } from './rules/types';
 import type { CacheAdvisorSettings } from './settings';
@@ -39,6 +40,8 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'dockerfile-cache-advisor-ls' },
   };
@@ -119,5 +122,6 @@ connection.onCodeAction(async params => {
   });
 });
 
+registerCacheInsight(connection, documents, settings);
 documents.listen(connection);
 connection.listen();

@@ -1,0 +1,108 @@
+/**
+ * The `cacheAdvisor/whyRebuild` request: the editor's "What rebuilds if I change…" answered by the
+ * same core as the CLI. Node-side (reads Dockerfiles and ignore files); no LSP connection here.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Range } from 'vscode-languageserver-types';
+import { analyze } from '../analysis/analyze';
+import { URI } from '../uri';
+import { readIgnoreSpec } from './ignore';
+import { measuredSeconds, type LastRunSource } from './lastRun';
+import { contextDirOf, findDockerfiles } from './locate';
+import { contextRelative, summarise, toJson, whyRebuild, type RebuildJson, type RebuildReason } from './whyRebuild';
+
+export const WHY_REBUILD_REQUEST = 'cacheAdvisor/whyRebuild';
+
+export interface WhyRebuildParams {
+  /** The file that would change (a file: URI). */
+  readonly uri: string;
+  /** Stage to build; default the last stage of each Dockerfile. */
+  readonly target?: string;
+}
+
+/** One Dockerfile's answer: the CLI's JSON plus what the editor needs to highlight and explain. */
+export interface DockerfileRebuild extends RebuildJson {
+  readonly uri: string;
+  readonly reason: RebuildReason;
+  /** "changing src/app.py re-runs 4 of 11 steps, from line 7" */
+  readonly summary: string;
+  /** Ranges of the re-run instructions (0-based LSP ranges, file order); the first is the first cache miss. */
+  readonly ranges: Range[];
+  /** Last measured seconds of the re-run steps, when a build timeline knows them. */
+  readonly measuredSeconds?: number;
+}
+
+export interface WhyRebuildResult {
+  readonly file: string;
+  readonly dockerfiles: DockerfileRebuild[];
+  /** False when the Dockerfile search stopped at its bound. */
+  readonly complete: boolean;
+}
+
+export interface WhyRebuildDeps {
+  /** Workspace folders to search for Dockerfiles. */
+  readonly roots: readonly string[];
+  /** Unsaved editor text by file path (Dockerfiles open in the editor). */
+  readonly openText: (file: string) => string | undefined;
+  /** Paths of open Dockerfiles, searched as well (they may live outside the folders). */
+  readonly openDockerfiles: readonly string[];
+  readonly buildContextFor: (dockerfileUri: string) => Promise<string | undefined>;
+  readonly lastRun?: LastRunSource;
+}
+
+const searchCache = new Map<string, { at: number; files: string[]; complete: boolean }>();
+
+function dockerfilesUnder(roots: readonly string[], now = Date.now()) {
+  const key = roots.join('\0');
+  const hit = searchCache.get(key);
+  if (hit && now - hit.at < 10_000) return hit;
+  const found = { at: now, ...findDockerfiles(roots) };
+  searchCache.set(key, found);
+  if (searchCache.size > 10) searchCache.delete(searchCache.keys().next().value as string);
+  return found;
+}
+
+export async function answerWhyRebuild(params: WhyRebuildParams, deps: WhyRebuildDeps): Promise<WhyRebuildResult> {
+  const file = URI.toPath(params.uri);
+  if (!file) throw new Error(`not a file on disk: ${params.uri}`);
+  const search = dockerfilesUnder(deps.roots);
+  const candidates = [...new Set([...search.files, ...deps.openDockerfiles.map(f => path.resolve(f))])].sort();
+  const root = deps.roots.find(r => contextRelative(r, file) !== undefined) ?? path.dirname(file);
+  const label = (p: string) => contextRelative(root, p) ?? p;
+  const dockerfiles: DockerfileRebuild[] = [];
+  for (const dockerfile of candidates) {
+    const uri = URI.fromPath(dockerfile);
+    const contextDir = contextDirOf(dockerfile, await deps.buildContextFor(uri));
+    if (contextRelative(contextDir, file) === undefined) continue;
+    let text = deps.openText(dockerfile);
+    if (text === undefined) {
+      try {
+        text = fs.readFileSync(dockerfile, 'utf8');
+      } catch {
+        continue;
+      }
+    }
+    const ignore = readIgnoreSpec(dockerfile, contextDir);
+    let answer;
+    try {
+      answer = whyRebuild({ model: analyze(text), contextDir, file, ignore, target: params.target });
+    } catch {
+      continue; // e.g. the target names no stage of this Dockerfile
+    }
+    const json = toJson(label(dockerfile), answer);
+    dockerfiles.push({
+      ...json,
+      uri,
+      reason: answer.reason,
+      summary: summarise(label(file), answer, ignore.describe(root)),
+      ranges: answer.rerun.map(s => s.instruction.range),
+      measuredSeconds: measuredSeconds(deps.lastRun, uri, json.rerunLines),
+    });
+  }
+  return { file: label(file), dockerfiles, complete: search.complete };
+}
+
+export function clearWhyRebuildCache(): void {
+  searchCache.clear();
+}
