@@ -7,7 +7,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { analyze } from './analysis/analyze';
 import type { DockerfileModel } from './analysis/model';
 import { RULES } from './rules';
-import type { Finding, Fix, RuleContext, WorkspaceFacts } from './rules/types';
+import type { FileCreation, Finding, Fix, RuleContext, WorkspaceFacts } from './rules/types';
 import { DEFAULT_SETTINGS, type CacheAdvisorSettings } from './settings';
 
 export interface LintResult {
@@ -91,7 +91,8 @@ export function verifyFix(model: DockerfileModel, fix: Fix): string | undefined 
   } catch {
     return undefined;
   }
-  if (next === model.text) return undefined;
+  // a fix that only creates files (a .dockerignore) leaves the text as it is
+  if (next === model.text && !fix.createFiles?.length) return undefined;
   const spans = fix.edits.map(e => [model.document.offsetAt(e.range.start), model.document.offsetAt(e.range.end)]);
   const untouched = model.instructions.filter(i => {
     if (i.onbuild) return false;
@@ -133,6 +134,8 @@ export interface FixAllResult {
   readonly text: string;
   /** Findings fixed, in the order they were fixed. */
   readonly applied: Array<{ rule: string; title: string; line: number }>;
+  /** Files the applied fixes create (relative to the build context), first fix wins per path. */
+  readonly createFiles: FileCreation[];
 }
 
 /**
@@ -141,6 +144,7 @@ export interface FixAllResult {
  */
 export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SETTINGS, workspace: WorkspaceFacts = {}, maxPasses = 50): FixAllResult {
   const applied: FixAllResult['applied'] = [];
+  const created = new Map<string, FileCreation>();
   let current = text;
   const failed = new Set<string>();
   for (let pass = 0; pass < maxPasses; pass++) {
@@ -151,6 +155,8 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
     for (const f of findings) {
       const fix = f.fixes?.find(x => x.preferred);
       if (!fix || failed.has(`${f.rule}:${fix.title}`)) continue;
+      // files already created by an earlier pass: the finding only goes once the caller writes them
+      if (fix.edits.length === 0 && fix.createFiles?.every(file => created.has(file.path))) continue;
       const foot = fixFootprint(model, fix);
       if ([...foot].some(i => taken.has(i))) continue;
       if (verifyFix(model, fix) === undefined) { failed.add(`${f.rule}:${fix.title}`); continue; }
@@ -167,8 +173,9 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
       next = applyEdits(model, chosen[0].fix.edits);
     }
     for (const c of chosen) applied.push({ rule: c.f.rule, title: c.fix.title, line: c.f.range.start.line + 1 });
+    for (const c of chosen) for (const file of c.fix.createFiles ?? []) if (!created.has(file.path)) created.set(file.path, file);
     if (next === current) break;
     current = next;
   }
-  return { text: current, applied };
+  return { text: current, applied, createFiles: [...created.values()] };
 }

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ignoreFileCandidates } from './context/ignore';
 import type { WorkspaceFacts } from './rules/types';
 
 const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'target', 'dist', 'build', '.mypy_cache', '.pytest_cache']);
@@ -51,6 +52,18 @@ export function gatherWorkspaceFacts(contextDir: string, now = Date.now()): Work
   cache.set(contextDir, { at: now, facts });
   if (cache.size > 100) cache.delete(cache.keys().next().value as string);
   return facts;
+}
+
+/** Which ignore file applies to a build: `<Dockerfile>.dockerignore` next to it wins over the context's `.dockerignore`. Not cached: cheap, and must see a file just created. */
+export function ignoreFileFacts(dockerfilePath: string, contextDir: string): Pick<WorkspaceFacts, 'ignoreFile'> {
+  for (const candidate of ignoreFileCandidates(dockerfilePath, contextDir)) {
+    try {
+      if (fs.statSync(candidate).isFile()) return { ignoreFile: path.basename(candidate) };
+    } catch {
+      // absent or unreadable: try the next candidate
+    }
+  }
+  return { ignoreFile: null };
 }
 
 export function clearWorkspaceFactsCache(): void {

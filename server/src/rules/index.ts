@@ -3,6 +3,12 @@ import { missingCacheMount } from './missing-cache-mount';
 import { noCacheEnv } from './no-cache-env';
 import { pipNoCacheDir } from './pip-no-cache-dir';
 import type { Rule } from './types';
+import { copyBeforeDownload } from './copy-before-download';
+import { argBustsCache } from './arg-busts-cache';
+import { cacheMountWrongTarget } from './cache-mount-wrong-target';
+import { cacheMountDefeated } from './cache-mount-defeated';
+import { aptUpdateAlone } from './apt-update-alone';
+import { missingDockerignore } from './missing-dockerignore';
 
 /** Every rule, in the order their findings and fixes are considered. */
 export const RULES: readonly Rule[] = [
@@ -10,6 +16,12 @@ export const RULES: readonly Rule[] = [
   noCacheEnv,
   pipNoCacheDir,
   missingCacheMount,
+  copyBeforeDownload,
+  argBustsCache,
+  cacheMountWrongTarget,
+  cacheMountDefeated,
+  aptUpdateAlone,
+  missingDockerignore,
 ];
 
 export const ruleById = (id: string): Rule | undefined => RULES.find(r => r.meta.id === id);

@@ -56,6 +56,12 @@ export interface WorkspaceFacts {
   readonly contextFiles?: ReadonlySet<string>;
   /** Relative posix paths of directories in the build context, when known. */
   readonly contextDirs?: ReadonlySet<string>;
+  /**
+   * The ignore file that applies to the build (`.dockerignore` at the context root, or
+   * `<Dockerfile name>.dockerignore` next to the Dockerfile), as a display name; null when neither
+   * exists; undefined when not known.
+   */
+  readonly ignoreFile?: string | null;
 }
 
 export interface RuleContext {

@@ -1,0 +1,120 @@
+import type { Property } from 'dockerfile-ast';
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { DockerfileModel, InstructionFact } from '../analysis/model';
+import { unwrapCommand } from '../analysis/shell';
+import { lineNo, snippet } from './describe';
+import { instructionText, lineSpan, rangeOf } from './edits';
+import { docsFor, type Rule, type RuleFinding } from './types';
+
+const id = 'arg-busts-cache';
+
+/** Build-argument names whose value changes on every build (commit ids, dates, build numbers). */
+export const VOLATILE_ARG = /^((GIT_|SOURCE_|VCS_|CI_)?COMMIT\w*|\w+_(SHA|HASH)|(GIT_)?SHA|VCS_REF|(GIT_)?REVISION|BUILD_(DATE|TIME|TIMESTAMP|NUMBER|ID)|BUILDTIME|BUILDDATE|CACHE_?BUST(ER)?|TIMESTAMP|VERSION)$/i;
+
+/** Commands that are cheap to re-run: a RUN made only of these is not worth protecting. */
+const CHEAP = new Set(['echo', 'printf', 'mkdir', 'ln', 'chmod', 'chown', 'chgrp', 'touch', 'rm', 'cp', 'mv', 'true', 'false', 'set', 'export', 'cd',
+  'useradd', 'groupadd', 'adduser', 'addgroup', 'usermod', 'test', '[', 'sed', 'cat', 'tee', 'date', 'id', 'whoami', 'ls', 'env', 'printenv']);
+
+const propertiesOf = (f: InstructionFact): Property[] => (f.node as unknown as { getProperties?: () => Property[] }).getProperties?.() ?? [];
+const textOf = (model: DockerfileModel, f: InstructionFact) => model.text.slice(model.document.offsetAt(f.range.start), model.document.offsetAt(f.range.end));
+const refersTo = (text: string, names: ReadonlySet<string>) =>
+  [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some(m => names.has(m[1]));
+
+/** A RUN that does real work: anything but a handful of cheap file and echo commands. */
+export function isExpensive(f: InstructionFact): boolean {
+  if (!f.run) return false;
+  if (f.run.invocations.length > 0) return true;
+  // `sh -c '…'` and heredoc carriers are judged by the commands they run
+  const tools = f.run.script.commands.map(c => unwrapCommand(c.words)[0]?.value?.replace(/^.*\//, ''));
+  const work = tools.filter(t => t === undefined || !SHELLS.has(t));
+  if (work.length === 0) return tools.length === 0;
+  return work.some(t => t === undefined || !CHEAP.has(t));
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+
+/** Instructions that close a stage; a moved ARG goes just above them. */
+const TAIL = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'STOPSIGNAL', 'EXPOSE', 'USER']);
+
+/** A per-build ARG (commit, date, build number) declared before expensive RUNs: a new value re-runs them all. */
+export const argBustsCache: Rule = {
+  meta: {
+    id,
+    defaultSeverity: 'warning',
+    description: 'An ARG whose value changes on every build (commit, date, build number) declared above expensive RUNs: every RUN after it sees the new value and re-runs.',
+    docs: docsFor(id),
+  },
+  check({ model }) {
+    const findings: RuleFinding[] = [];
+    for (const stage of model.stages) {
+      const list = stage.instructions;
+      list.forEach((arg, i) => {
+        if (arg.keyword !== 'ARG') return;
+        const props = propertiesOf(arg);
+        const volatile = props.filter(p => VOLATILE_ARG.test(p.getName()));
+        if (volatile.length === 0) return;
+        // walk down: ENV/LABEL lines that only pass the value on move with the ARG; the first other use anchors it
+        const tainted = new Set(props.map(p => p.getName()));
+        const carried: InstructionFact[] = [];
+        let anchor: InstructionFact | undefined;
+        let firstUse: InstructionFact | undefined;
+        for (const f of list.slice(i + 1)) {
+          const text = textOf(model, f);
+          const uses = refersTo(text.slice(f.keyword.length), tainted);
+          if (uses && !firstUse) firstUse = f;
+          if (f.keyword === 'LABEL' && uses) { carried.push(f); continue; }
+          if (f.keyword === 'ENV' && uses) {
+            const envProps = propertiesOf(f);
+            if (envProps.every(p => refersTo(p.getValue() ?? '', tainted))) {
+              carried.push(f);
+              envProps.forEach(p => tainted.add(p.getName()));
+              continue;
+            }
+          }
+          if (uses || (f.keyword === 'ARG' && propertiesOf(f).some(p => tainted.has(p.getName())))) { anchor = f; break; }
+        }
+        const stop = anchor ? list.indexOf(anchor) : list.length;
+        const busted = list.slice(i + 1, stop).filter(f => !carried.includes(f) && isExpensive(f));
+        if (busted.length === 0) return;
+        // where the ARG goes: above its first real use, else above the stage's closing CMD/ENTRYPOINT/…
+        let dest: InstructionFact | undefined = anchor;
+        let after: InstructionFact | undefined;
+        if (!dest) {
+          let k = list.length;
+          while (k > i + 1 && TAIL.has(list[k - 1].keyword) && !carried.includes(list[k - 1])) k--;
+          if (k < list.length) dest = list[k];
+          else after = list[list.length - 1];
+        }
+        const movedFacts = [arg, ...carried];
+        const block = movedFacts.map(f => instructionText(model, f)).join('');
+        const edits: TextEdit[] = [];
+        if (dest) {
+          const at = lineSpan(model, dest).start;
+          edits.push({ range: rangeOf(model, at, at), newText: block });
+        } else {
+          const end = lineSpan(model, after!, false).end;
+          const atEof = end === model.text.length && !/\n$/.test(model.text);
+          edits.push({ range: rangeOf(model, end, end), newText: atEof ? model.eol + block.replace(/\r?\n$/, '') : block });
+        }
+        for (const f of movedFacts) {
+          const span = lineSpan(model, f);
+          edits.push({ range: rangeOf(model, span.start, span.end), newText: '' });
+        }
+        const names = volatile.map(p => p.getName()).join(', ');
+        const related = [];
+        if (firstUse) related.push({ range: firstUse.range, message: `${names} is first used here` });
+        related.push({ range: busted[0].range, message: `re-runs whenever ${names} changes` });
+        findings.push({
+          range: volatile[0].getNameRange(),
+          message:
+            `ARG ${names} changes on every build, and every RUN after it sees the value (Docker passes build args to RUN as environment variables): ` +
+            `a new value re-runs \`${snippet(busted[0], 40)}\` (line ${lineNo(busted[0])})${busted.length > 1 ? ` and ${busted.length - 1} more expensive step${busted.length > 2 ? 's' : ''}` : ''}. ` +
+            `Declare it ${anchor ? `just above its first use (line ${lineNo(anchor)})` : 'at the end of the stage'}, with the ENV/LABEL lines that only pass it on.`,
+          related,
+          fixes: [{ title: `Move ARG ${names} ${anchor ? `down to line ${lineNo(anchor)}` : 'to the end of the stage'}`, preferred: true, edits }],
+        });
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,192 @@
+import type { Range } from 'vscode-languageserver-types';
+import { cacheTargets } from '../analysis/cacheTargets';
+import type { DockerfileModel, InstructionFact } from '../analysis/model';
+import { covers, resolvePath, type MountFact } from '../analysis/mounts';
+import { fetchesPackages, type Manager, type PackageInvocation } from '../analysis/packageManagers';
+import { unwrapCommand, type ShellCommand, type ShellWord } from '../analysis/shell';
+import { commandText, lineNo } from './describe';
+import { rangeOf, removeWord } from './edits';
+import { targetsFor } from './mountFixes';
+import { noCacheEnv } from './no-cache-env';
+import { removeCommand, rewriteMount } from './shellEdits';
+import { docsFor, type Fix, type Rule, type RuleContext, type RuleFinding } from './types';
+
+const id = 'cache-mount-defeated';
+
+/** Same text as the core's apt fix, so the two never disagree about how docker-clean is neutralised. */
+const APT_KEEP = `rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache && `;
+const NO_CACHE_VARS: Record<string, Manager> = { PIP_NO_CACHE_DIR: 'pip', UV_NO_CACHE: 'uv' };
+
+/** Cache-clearing commands the package-manager table does not list as `clean`. */
+function cleanCommand(c: ShellCommand): { manager: Manager; which?: 'mod' | 'build' } | undefined {
+  const w = unwrapCommand(c.words).map(x => x.value ?? '');
+  const tool = w[0]?.replace(/^.*\//, '');
+  if (/^pip\d*(\.\d+)?$/.test(tool) && w[1] === 'cache' && (w[2] === 'purge' || w[2] === 'remove')) return { manager: 'pip' };
+  if (/^python\d*(\.\d+)?$/.test(tool) && w[1] === '-m' && w[2] === 'pip' && w[3] === 'cache' && (w[4] === 'purge' || w[4] === 'remove')) return { manager: 'pip' };
+  if (tool === 'uv' && w[1] === 'cache' && w[2] === 'clean') return { manager: 'uv' };
+  if (tool === 'poetry' && w[1] === 'cache' && w[2] === 'clear') return { manager: 'poetry' };
+  if (tool === 'go' && w[1] === 'clean' && w.includes('-modcache')) return { manager: 'go', which: 'mod' };
+  if (tool === 'go' && w[1] === 'clean' && w.includes('-cache')) return { manager: 'go', which: 'build' };
+  if ((tool === 'composer' || tool === 'composer.phar') && ['clear-cache', 'clearcache', 'cc'].includes(w[1])) return { manager: 'composer' };
+  if (tool === 'dotnet' && w[1] === 'nuget' && w[2] === 'locals' && w.includes('--clear')) return { manager: 'nuget' };
+  return undefined;
+}
+
+const mountCovering = (mounts: readonly MountFact[], path: string) => mounts.find(m => covers(m.target!, path));
+
+/** Everything in one RUN that throws away what its cache mounts keep. */
+function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFinding[]): RuleFinding[] {
+  const { model } = ctx;
+  const run = fact.run!;
+  const caches = run.mounts.filter(m => m.type === 'cache' && m.target);
+  if (caches.length === 0) return [];
+  const out: RuleFinding[] = [];
+  const range = (s: number, e: number): Range => rangeOf(model, s, e);
+  const mounted = (inv: PackageInvocation) => targetsFor(fact, inv).map(t => mountCovering(caches, t.target)).find(Boolean);
+  const wordFix = (title: string, w: ShellWord): Fix[] => [{ title, preferred: true, edits: [removeWord(model, fact, w)] }];
+  const commandFix = (title: string, c: ShellCommand): Fix[] => {
+    const edit = removeCommand(model, fact, c);
+    return edit ? [{ title, preferred: true, edits: [edit] }] : [];
+  };
+
+  let aptCleanReported = false;
+  for (const inv of run.invocations) {
+    const m = inv.manager === 'apk' ? caches.find(x => covers(x.target!, '/var/cache/apk') || covers(x.target!, '/etc/apk/cache')) : mounted(inv);
+    if (!m) continue;
+    // --no-cache-dir, uv --no-cache, apk add --no-cache
+    for (const w of inv.noCacheWords) {
+      out.push({
+        range: range(w.start, w.end),
+        message: `\`${w.text}\` makes ${inv.manager} skip its cache, so the cache mount on ${m.target} is never used and every build downloads again. ` +
+          `With a cache mount the flag is not needed to keep the image small: the cache lives outside the image.`,
+        fixes: wordFix(`Remove ${w.text}`, w),
+      });
+    }
+    // PIP_NO_CACHE_DIR=1 pip install … / env UV_NO_CACHE=1 uv …
+    const inline = [
+      ...inv.command.assigns.filter(a => NO_CACHE_VARS[a.name] === inv.manager).map(a => ({ text: model.text.slice(a.start, a.end), value: undefined, start: a.start, end: a.end, name: a.name })),
+      ...inv.command.words.filter(w => w.start < inv.words[0].start && Object.keys(NO_CACHE_VARS).some(n => NO_CACHE_VARS[n] === inv.manager && (w.value ?? '').startsWith(n + '=')))
+        .map(w => ({ ...w, name: (w.value ?? '').split('=')[0] })),
+    ];
+    for (const a of inline) {
+      out.push({
+        range: range(a.start, a.end),
+        message: `${a.name} turns ${inv.manager}'s cache off (any value counts), so the cache mount on ${m.target} is never used. Remove it.`,
+        fixes: wordFix(`Remove ${a.name}`, a),
+      });
+    }
+    // PIP_NO_CACHE_DIR / UV_NO_CACHE from ENV or ARG
+    if (inline.length === 0) {
+      for (const [name, manager] of Object.entries(NO_CACHE_VARS)) {
+        if (manager !== inv.manager || !fact.env.get(name)) continue;
+        const decl = [...model.instructions].reverse().find(i => i.index < fact.index && (i.keyword === 'ENV' || i.keyword === 'ARG') &&
+          ((i.node as unknown as { getProperties?: () => Array<{ getName(): string }> }).getProperties?.() ?? []).some(p => p.getName() === name));
+        const declProp = decl && (decl.node as unknown as { getProperties(): Array<{ getName(): string; getRange(): Range }> }).getProperties().find(p => p.getName() === name);
+        const envFinding = declProp && envFixes().find(f => f.range.start.line === declProp.getRange().start.line && f.range.start.character === declProp.getRange().start.character);
+        out.push({
+          range: range(inv.words[0].start, inv.command.end),
+          message: `${name}${decl ? ` (set on line ${lineNo(decl)})` : ''} turns ${inv.manager}'s cache off, so the cache mount on ${m.target} is never used and \`${commandText(inv)}\` downloads everything again. Remove the variable.`,
+          related: decl ? [{ range: declProp?.getRange() ?? decl.range, message: `${name} is set here` }] : [],
+          fixes: (envFinding?.fixes ?? []).map(f => ({ ...f, title: `Remove ${name} (line ${lineNo(decl!)})` })),
+        });
+      }
+    }
+    // npm cache clean, yarn cache clean, apt-get clean, apk cache clean, conda clean in the same RUN
+    if (inv.action === 'clean' && (inv.manager !== 'apt' || mountCovering(caches, '/var/cache/apt'))) {
+      out.push({
+        range: range(inv.words[0].start, inv.command.end),
+        message: `\`${commandText(inv)}\` empties the ${inv.manager} cache that the mount on ${m.target} is there to keep. With a cache mount it does not shrink the image either: remove it.`,
+        fixes: commandFix(`Remove \`${commandText(inv, 30)}\``, inv.command),
+      });
+    }
+    // docker-clean deletes downloaded .debs after every install, mount or not
+    if (inv.manager === 'apt' && fetchesPackages(inv) && !aptCleanReported && covers(m.target!, '/var/cache/apt') && !dockerCleanHandled(model, fact)) {
+      aptCleanReported = true;
+      const plain = run.form === 'shell' && !model.text.startsWith('<<', run.commandStart);
+      const at = run.commandStart;
+      out.push({
+        range: range(inv.words[0].start, inv.command.end),
+        message: `Debian and Ubuntu images ship /etc/apt/apt.conf.d/docker-clean, which deletes every downloaded package after \`${commandText(inv)}\`: ` +
+          `the cache mount on ${m.target} stays empty. Remove docker-clean and keep downloaded packages in this RUN.`,
+        fixes: plain ? [{ title: 'Disable docker-clean and keep downloaded packages', preferred: true, edits: [{ range: range(at, at), newText: APT_KEEP }] }] : [],
+      });
+    }
+  }
+
+  // clean commands the package-manager table does not know
+  for (const c of run.script.commands) {
+    const clean = cleanCommand(c);
+    if (!clean) continue;
+    let targets = cacheTargets(clean.manager, 'build', fact.env, fact.user);
+    // go: [module cache, build cache]
+    if (clean.manager === 'go') targets = clean.which === 'mod' ? targets.slice(0, 1) : targets.slice(1);
+    const m = targets.map(t => mountCovering(caches, t.target)).find(Boolean);
+    if (!m) continue;
+    const text = c.words.map(w => w.text).join(' ');
+    out.push({
+      range: range(c.start, c.end),
+      message: `\`${text}\` empties the ${clean.manager} cache that the mount on ${m.target} is there to keep. With a cache mount it does not shrink the image either: remove it.`,
+      fixes: commandFix(`Remove \`${text.slice(0, 30)}\``, c),
+    });
+  }
+
+  // rm -rf of a mounted cache directory (or of a folder above it)
+  for (const c of run.script.commands) {
+    const words = unwrapCommand(c.words);
+    if (words[0]?.value?.replace(/^.*\//, '') !== 'rm') continue;
+    const args = words.slice(1).filter(w => !(w.value ?? w.text).startsWith('-'));
+    const hits = args.map(w => ({ w, m: rmTarget(fact, w, caches) })).filter((x): x is { w: ShellWord; m: MountFact } => x.m !== undefined);
+    for (const { w, m } of hits) {
+      const alone = hits.length === args.length;
+      out.push({
+        range: range(w.start, w.end),
+        message: `\`rm ${w.text}\` deletes what the cache mount on ${m.target} keeps for the next build. Files in a cache mount never reach the image, so there is nothing to clean up: remove it.`,
+        fixes: alone ? commandFix(`Remove \`rm … ${w.text}\``, c) : wordFix(`Stop removing ${w.text}`, w),
+      });
+      if (alone) break; // one fix per rm command
+    }
+  }
+
+  // apt's lock cannot be shared between concurrent builds
+  if (run.invocations.some(i => i.manager === 'apt')) {
+    for (const m of caches) {
+      if (!(covers('/var/cache/apt', m.target!) || covers('/var/lib/apt', m.target!) || covers(m.target!, '/var/cache/apt') || covers(m.target!, '/var/lib/apt'))) continue;
+      if (m.sharing === 'locked' || m.sharing === 'private') continue;
+      out.push({
+        range: m.range,
+        message: `The apt cache mount on ${m.target} is shared between concurrent builds${m.sharing ? '' : ' (sharing=shared is the default)'}; apt takes a lock in it and two builds at once fail or corrupt it. Add sharing=locked.`,
+        fixes: [{ title: 'Add sharing=locked', preferred: true, edits: [rewriteMount(model, m, { sharing: 'locked' })] }],
+      });
+    }
+  }
+  return out;
+}
+
+/** The cache mount an `rm` argument deletes into, if any. */
+function rmTarget(fact: InstructionFact, w: ShellWord, caches: readonly MountFact[]): MountFact | undefined {
+  let p = w.value ?? w.text.replace(/\$\{?HOME\}?/g, fact.env.get('HOME') ?? fact.user.home).replace(/^["']|["']$/g, '');
+  if (p.includes('$')) return undefined;
+  p = p.replace(/^~(?=\/|$)/, fact.user.home).replace(/\/\*+$/, '').replace(/\*.*$/, '');
+  if (!p || p === '/') return undefined;
+  const abs = resolvePath(fact.workdir, p);
+  return caches.find(m => covers(m.target!, abs) || covers(abs, m.target!));
+}
+
+function dockerCleanHandled(model: DockerfileModel, fact: InstructionFact): boolean {
+  return model.instructions.some(i => i.index <= fact.index && i.run && model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes('docker-clean'));
+}
+
+/** A RUN with the right cache mount that throws the cache away anyway. */
+export const cacheMountDefeated: Rule = {
+  meta: {
+    id,
+    defaultSeverity: 'warning',
+    description: 'A RUN has the right cache mount but throws the cache away: --no-cache-dir, PIP_NO_CACHE_DIR, npm/yarn cache clean, rm -rf of the mounted dir, apt docker-clean, apt mounts without sharing=locked, apk --no-cache.',
+    docs: docsFor(id),
+  },
+  check(ctx) {
+    let envFindings: RuleFinding[] | undefined;
+    const envFixes = () => (envFindings ??= noCacheEnv.check(ctx));
+    return ctx.model.instructions.filter(f => f.run).flatMap(f => defeats(ctx, f, envFixes));
+  },
+};
