@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { fixAllInEditor } from './fixAll';
 import { restartServer } from './restartServer';
+import { whatRebuilds } from './whatRebuilds';
 
 /** Context every command receives. */
 export interface CommandContext {
@@ -13,6 +14,7 @@ export interface CommandContext {
 const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unknown> = {
   'cacheAdvisor.fixAll': fixAllInEditor,
   'cacheAdvisor.restartServer': restartServer,
+  'cacheAdvisor.whatRebuilds': whatRebuilds,
 };
 
 export function registerCommands(extension: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {

@@ -1,0 +1,134 @@
+import * as vscode from 'vscode';
+import { formatDuration } from '../../../server/src/context/listing';
+import { WHY_REBUILD_REQUEST, type DockerfileRebuild, type WhyRebuildResult } from '../../../server/src/context/request';
+import type { CommandContext } from './index';
+
+/** Highlights of the last answer, per Dockerfile URI, re-applied when such an editor becomes visible. */
+const highlights = new Map<string, DockerfileRebuild>();
+let decorations: { first: vscode.TextEditorDecorationType; rest: vscode.TextEditorDecorationType } | undefined;
+
+function ensureDecorations(ctx: CommandContext) {
+  if (decorations) return decorations;
+  decorations = {
+    first: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('editor.wordHighlightStrongBackground'),
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.warningForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      after: { contentText: '  ← first cache miss', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
+    }),
+    rest: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.warningForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      after: { contentText: '  ↻ re-runs', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
+    }),
+  };
+  ctx.extension.subscriptions.push(
+    decorations.first,
+    decorations.rest,
+    vscode.window.onDidChangeVisibleTextEditors(editors => editors.forEach(paint)),
+    // the lines move as soon as the Dockerfile is edited: drop stale highlights
+    vscode.workspace.onDidChangeTextDocument(e => {
+      if (e.contentChanges.length && highlights.delete(e.document.uri.toString())) {
+        vscode.window.visibleTextEditors.filter(ed => ed.document === e.document).forEach(paint);
+      }
+    }),
+  );
+  return decorations;
+}
+
+function paint(editor: vscode.TextEditor): void {
+  if (!decorations) return;
+  const h = highlights.get(editor.document.uri.toString());
+  const ranges = (h?.ranges ?? []).map(r => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character));
+  editor.setDecorations(decorations.first, ranges.slice(0, 1));
+  editor.setDecorations(decorations.rest, ranges.slice(1));
+}
+
+/** The file to ask about: the explorer/editor menu's resource, else the active editor's file, else a picker. */
+async function chooseFile(arg: unknown): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri) return arg;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file') return active;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany: false,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    openLabel: 'What rebuilds?',
+    title: 'Cache Advisor: What rebuilds if I change…',
+  });
+  return picked?.[0];
+}
+
+/** The summary line: "changing src/app.py re-runs 4 of 11 steps, last measured 38 s". */
+export function summaryLine(d: DockerfileRebuild): string {
+  const base = d.summary.replace(/, from line \d+$/, '');
+  return d.measuredSeconds !== undefined && d.rerunLines.length ? `${base}, last measured ${formatDuration(d.measuredSeconds * 1000)}` : base;
+}
+
+/**
+ * "Cache Advisor: What rebuilds if I change…": for the chosen file and every Dockerfile whose build
+ * context holds it, highlight the first cache miss and every step that re-runs after it.
+ */
+export async function whatRebuilds(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const client = ctx.client();
+  if (!client?.isRunning()) {
+    void vscode.window.showWarningMessage('Cache Advisor: the language server is not running (try "Cache Advisor: Restart Language Server").');
+    return;
+  }
+  const file = await chooseFile(arg);
+  if (!file) return;
+  if (file.scheme !== 'file') {
+    void vscode.window.showInformationMessage('Cache Advisor: only files on disk can be in a build context.');
+    return;
+  }
+  let result: WhyRebuildResult;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Cache Advisor: finding what rebuilds…' },
+      () => client.sendRequest<WhyRebuildResult>(WHY_REBUILD_REQUEST, { uri: file.toString() }),
+    );
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Cache Advisor: ${(e as Error).message}`);
+    return;
+  }
+  ensureDecorations(ctx);
+  for (const uri of [...highlights.keys()]) highlights.delete(uri);
+  const relevant = result.dockerfiles.filter(d => d.inContext);
+  for (const d of relevant) if (d.ranges.length) highlights.set(vscode.Uri.parse(d.uri).toString(), d);
+  vscode.window.visibleTextEditors.forEach(paint);
+
+  const fileLabel = vscode.workspace.asRelativePath(file, false);
+  if (relevant.length === 0) {
+    const ignored = result.dockerfiles.filter(d => d.reason === 'ignored');
+    const why = ignored.length ? ` (${ignored.map(d => `${d.dockerfile}: ${d.summary.replace(/^.*\((excluded by [^)]*)\)$/, '$1')}`).join('; ')})` : '';
+    void vscode.window.showInformationMessage(`Cache Advisor: ${fileLabel} is not in any build context${why}.`);
+    return;
+  }
+  const rebuilding = relevant.filter(d => d.ranges.length);
+  const message = relevant.length === 1
+    ? summaryLine(relevant[0])
+    : relevant.map(d => `${d.dockerfile}: ${summaryLine(d).replace(/^changing \S+ /, '')}`).join(' · ');
+  const visible = new Set(vscode.window.visibleTextEditors.map(e => e.document.uri.toString()));
+  if (rebuilding.length && !rebuilding.some(d => visible.has(vscode.Uri.parse(d.uri).toString()))) {
+    // the highlights live in the Dockerfile: show it next to the file being asked about
+    await reveal(rebuilding[0], { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+  }
+  const others = rebuilding.slice(1);
+  const choice = await vscode.window.showInformationMessage(
+    `Cache Advisor: ${relevant.length === 1 ? message : `changing ${fileLabel}: ${message}`}`,
+    ...(rebuilding.length > 1 ? rebuilding : others).map(d => `Show ${d.dockerfile}`),
+  );
+  const target = rebuilding.find(d => choice === `Show ${d.dockerfile}`);
+  if (target) await reveal(target, { preview: false });
+}
+
+async function reveal(d: DockerfileRebuild, options: vscode.TextDocumentShowOptions): Promise<void> {
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(d.uri), options);
+  const first = d.ranges[0];
+  editor.revealRange(new vscode.Range(first.start.line, 0, first.start.line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  paint(editor);
+}
