@@ -119,7 +119,9 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
   if (canceled) error = 'cancelled';
   else if (!success) {
     const failed = steps.find(s => s.error);
-    error = failed?.errorMessage ?? trailer.filter(l => !/^(DEPRECATED|WARNING)/i.test(l)).pop() ?? `${command.command} exited with code ${exitCode}`;
+    const said = trailer.filter(l => !/^(DEPRECATED|WARNING|See ')/i.test(l));
+    error = failed?.errorMessage ?? said.filter(l => /error|invalid|failed|denied|not found|unknown/i.test(l)).pop() ?? said.pop() ??
+      `${command.command} exited with code ${exitCode}`;
   }
   const timeline = makeTimeline({
     dockerfile,

@@ -1,0 +1,303 @@
+/**
+ * The build command against a real engine: what was cached and what ran, before and after the
+ * caching fixes, the clear messages when the engine is missing or unreachable, and arguments that
+ * must never reach a shell. Every build runs with --network=none.
+ */
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../server/src/cli';
+import type { CliIO } from '../../server/src/cli/io';
+import { detectEngine, EngineError, type BuildEngine } from '../../server/src/docker/buildEngine';
+import { runBuild } from '../../server/src/docker/runBuild';
+import type { BuildTimeline } from '../../server/src/docker/timeline';
+import { fixAll } from '../../server/src/engine';
+import { gatherWorkspaceFacts } from '../../server/src/workspaceFacts';
+import { requireDocker, type DockerEnv } from '../support/dockerd';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const FIXTURES = path.join(ROOT, 'test/fixtures/build');
+const CLI = path.join(ROOT, 'out/server/src/cli.js');
+const NET = ['--network=none'];
+
+function copyFixture(name: string, into: string): string {
+  const dir = path.join(into, name);
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+/** line → 'cached' | 'ran' | 'error' */
+function outcomes(t: BuildTimeline): Record<number, string> {
+  return Object.fromEntries(t.steps.map(s => [s.line ?? -1, s.error ? 'error' : s.cached ? 'cached' : 'ran']));
+}
+
+function ran(t: BuildTimeline): number[] {
+  return t.steps.filter(s => !s.cached).map(s => s.line!);
+}
+
+function captureIO(): CliIO & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) { io.stdout += t.endsWith('\n') ? t : t + '\n'; },
+    err(t: string) { io.stderr += t.endsWith('\n') ? t : t + '\n'; },
+    interactive: false,
+    confirm: async () => false,
+  };
+  return io;
+}
+
+describe('docker: build timeline on a real engine', function () {
+  let env: DockerEnv;
+  let engine: BuildEngine;
+  let tmp: string;
+  const nonce = crypto.randomBytes(6).toString('hex');
+  const tags: string[] = [];
+  const tag = (n: string) => { const t = `ca-test-${n}-${nonce}:1`; tags.push(t); return t; };
+
+  before(async function () {
+    env = await requireDocker(this);
+    engine = await detectEngine({ dockerPath: env.dockerCli });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-build-'));
+  });
+
+  after(function () {
+    if (tags.length && env) spawnSync(env.dockerCli, ['rmi', '-f', ...tags], { stdio: 'ignore' });
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('detects a BuildKit engine for the test client', () => {
+    assert.ok(engine.kind === 'buildx' || engine.kind === 'buildkit', engine.kind);
+    if (engine.kind === 'buildkit') assert.deepStrictEqual(engine.env, { DOCKER_BUILDKIT: '1' });
+  });
+
+  describe('the app fixture: first build, second build, a code change', () => {
+    let dir: string;
+    const t = () => tag('app');
+    let appTag: string;
+    before(() => {
+      dir = copyFixture('app', tmp);
+      // content no earlier run has built: the first build really is a first build
+      fs.appendFileSync(path.join(dir, 'requirements.txt'), `nonce==${nonce}\n`);
+      appTag = t();
+    });
+
+    it('first build: every COPY and RUN ran (FROM and WORKDIR carry no content)', async () => {
+      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: appTag, extraArgs: NET } });
+      assert.ok(timeline.success, timeline.error);
+      assert.deepStrictEqual(timeline.steps.map(s => s.line), [3, 5, 6, 7, 9, 10]);
+      const o = outcomes(timeline);
+      for (const line of [6, 7, 9, 10]) assert.strictEqual(o[line], 'ran', `line ${line}: ${JSON.stringify(timeline.steps)}`);
+      assert.strictEqual(o[3], 'cached', 'FROM of a local image pulls nothing');
+      assert.ok(timeline.steps.find(s => s.line === 7)!.logs!.includes('installed 3 packages'));
+    });
+
+    it('second build: all cached', async () => {
+      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: appTag, extraArgs: NET } });
+      assert.ok(timeline.success);
+      assert.strictEqual(timeline.totalSteps, 6);
+      assert.strictEqual(timeline.cachedSteps, 6, JSON.stringify(timeline.steps));
+    });
+
+    it('after touching main.py exactly COPY . . and the RUN below it re-run', async () => {
+      fs.appendFileSync(path.join(dir, 'main.py'), `echo "${nonce}"\n`);
+      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: appTag, extraArgs: NET } });
+      assert.deepStrictEqual(ran(timeline), [9, 10]);
+      assert.deepStrictEqual(outcomes(timeline), { 3: 'cached', 5: 'cached', 6: 'cached', 7: 'cached', 9: 'ran', 10: 'ran' });
+    });
+  });
+
+  it('the caching fixes make a code-only change re-run fewer steps', async () => {
+    const rebuildAfterCodeChange = async (dir: string, name: string) => {
+      const req = { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: tag(name), extraArgs: NET };
+      const first = await runBuild({ engine, request: req });
+      assert.ok(first.timeline.success, first.timeline.error);
+      fs.appendFileSync(path.join(dir, 'main.py'), `echo "${nonce}-${name}"\n`);
+      return (await runBuild({ engine, request: req })).timeline;
+    };
+    const before = await rebuildAfterCodeChange(copyFixture('unfixed', path.join(tmp, 'before')), 'unfixed');
+
+    const fixedDir = copyFixture('unfixed', path.join(tmp, 'after'));
+    const file = path.join(fixedDir, 'Dockerfile');
+    const result = fixAll(fs.readFileSync(file, 'utf8'), undefined, gatherWorkspaceFacts(fixedDir));
+    assert.deepStrictEqual(result.applied.map(a => a.rule).sort(), ['copy-before-install', 'missing-cache-mount']);
+    fs.writeFileSync(file, result.text);
+    const after = await rebuildAfterCodeChange(fixedDir, 'fixed');
+
+    const names = (t: BuildTimeline) => t.steps.filter(s => !s.cached).map(s => s.name);
+    assert.deepStrictEqual(names(before), ['COPY . .', 'RUN pip install --no-cache-dir -r requirements.txt', 'RUN wc -c main.py > /build.txt']);
+    assert.deepStrictEqual(names(after), ['COPY . .', 'RUN wc -c main.py > /build.txt']);
+    assert.ok(ran(after).length < ran(before).length);
+    assert.ok(after.steps.find(s => s.name.includes('pip install'))!.cached, 'the install stayed cached');
+  });
+
+  it('a failing step is reported with its line and the engine message', async () => {
+    const dir = copyFixture('failing', tmp);
+    const { timeline, exitCode } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: tag('failing'), extraArgs: NET } });
+    assert.notStrictEqual(exitCode, 0);
+    assert.strictEqual(timeline.success, false);
+    const failed = timeline.steps.filter(s => s.error);
+    assert.deepStrictEqual(failed.map(s => s.line), [4]);
+    assert.match(timeline.error!, /exit code: 3/);
+  });
+
+  it('stops a running build when cancelled', async () => {
+    const dir = path.join(tmp, 'slow');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${env.baseImage}\nRUN echo "started ${nonce}" && sleep 60\n`);
+    const ac = new AbortController();
+    const { timeline, canceled } = await runBuild({
+      engine,
+      request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: tag('slow'), extraArgs: NET },
+      signal: ac.signal,
+      onOutput: s => { if (s.includes(`started ${nonce}`)) ac.abort(); },
+    });
+    assert.strictEqual(canceled, true);
+    assert.strictEqual(timeline.success, false);
+    assert.strictEqual(timeline.error, 'cancelled');
+    const step = timeline.steps.find(s => s.line === 2)!;
+    assert.ok(!step.cached && (step.incomplete || step.canceled || step.error), JSON.stringify(step));
+  });
+
+  describe('CLI: dockerfile-cache-advisor build', () => {
+    it('--format json prints exactly the documented shape; exit 0', async () => {
+      const dir = copyFixture('multistage', path.join(tmp, 'cli'));
+      const io = captureIO();
+      const code = await main(['build', path.join(dir, 'Dockerfile'), '--docker-path', env.dockerCli, '--format', 'json', '-q', '-t', tag('cli'), '--', ...NET], io);
+      assert.strictEqual(code, 0, io.stderr);
+      const json = JSON.parse(io.stdout);
+      assert.deepStrictEqual(Object.keys(json), ['steps', 'cachedSteps', 'totalSteps', 'seconds']);
+      for (const s of json.steps) {
+        assert.deepStrictEqual(Object.keys(s), ['line', 'instruction', 'cached', 'seconds', 'error']);
+        assert.deepStrictEqual([typeof s.line, typeof s.instruction, typeof s.cached, typeof s.seconds, typeof s.error], ['number', 'string', 'boolean', 'number', 'boolean']);
+      }
+      assert.deepStrictEqual(json.steps.map((s: { line: number }) => s.line), [2, 3, 4, 6, 7, 8, 11, 12, 13, 14, 15]);
+      assert.strictEqual(json.totalSteps, 11);
+      assert.strictEqual(json.cachedSteps, json.steps.filter((s: { cached: boolean }) => s.cached).length);
+      assert.ok(json.seconds > 0);
+    });
+
+    it('text output: the table and the summary; the engine output on stderr; exit 1 when a step fails', async () => {
+      const dir = copyFixture('failing', path.join(tmp, 'cli-text'));
+      const io = captureIO();
+      const code = await main(['build', '--context', dir, '--docker-path', env.dockerCli, '-t', tag('clitext'), '--', ...NET], io);
+      assert.strictEqual(code, 1);
+      assert.match(io.stdout, /^line +step +result$/m);
+      assert.match(io.stdout, /^ +4 +RUN echo "about to fail" && exit 3 +failed/m);
+      assert.match(io.stdout, /^\d+\/4 steps cached · [\d.]+ s · failed at line 4$/m);
+      assert.match(io.stderr, /about to fail/, 'the engine output is echoed');
+    });
+
+    it('a docker path that does not exist: exit 2 and what to do', async () => {
+      const io = captureIO();
+      const missing = path.join(tmp, 'no such dir', 'docker');
+      const code = await main(['build', path.join(FIXTURES, 'app'), '--docker-path', missing, '-q'], io);
+      assert.strictEqual(code, 2);
+      assert.match(io.stderr, /Docker CLI not found: '.*no such dir\/docker'/);
+      assert.match(io.stderr, /Install Docker, or correct the path/);
+    });
+
+    it('podman chosen but not installed: exit 2 and what to do', async function () {
+      if (spawnSync('sh', ['-c', 'command -v podman']).status === 0) this.skip();
+      const io = captureIO();
+      const code = await main(['build', path.join(FIXTURES, 'app'), '--engine', 'podman', '-q'], io);
+      assert.strictEqual(code, 2);
+      assert.match(io.stderr, /Podman is not installed/);
+      assert.match(io.stderr, /apt-get install podman/);
+    });
+
+    it('a daemon nobody listens on: exit 2, where it looked and how to fix it', () => {
+      const sock = path.join(tmp, `nobody-${nonce}.sock`);
+      const r = spawnSync(process.execPath, [CLI, 'build', path.join(FIXTURES, 'app'), '--docker-path', env.dockerCli, '-q', '--', ...NET], {
+        env: { ...process.env, DOCKER_HOST: `unix://${sock}` }, encoding: 'utf8', timeout: 60_000,
+      });
+      assert.strictEqual(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`Cannot reach the Docker daemon at DOCKER_HOST=unix://${sock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      assert.match(r.stderr, /Start Docker .* DOCKER_HOST/);
+    });
+  });
+
+  describe('a docker client without BuildKit (Docker 23+ with no buildx plugin)', () => {
+    let noBuildkit: string;
+    before(function () {
+      // the real one when the machine has it (Docker 28 in /usr/local/bin here); else a client that
+      // answers exactly as Docker 28 did (test/fixtures/progress/no-buildx.docker28.txt)
+      const real = '/usr/local/bin/docker';
+      const r = fs.existsSync(real) ? spawnSync(real, ['buildx', 'version']) : undefined;
+      if (r && r.status !== 0) noBuildkit = real;
+      else {
+        noBuildkit = path.join(tmp, 'docker28', 'docker');
+        fs.mkdirSync(path.dirname(noBuildkit), { recursive: true });
+        fs.writeFileSync(noBuildkit, `#!/bin/sh
+if [ "$1" = "--version" ]; then echo "Docker version 28.2.2, build e6534b4"; exit 0; fi
+if [ "$1" = "buildx" ]; then echo "docker: unknown command: docker buildx" >&2; exit 1; fi
+if [ "$1" = "build" ] && [ "$DOCKER_BUILDKIT" = "1" ]; then
+${fs.readFileSync(path.join(ROOT, 'test/fixtures/progress/no-buildx.docker28.txt'), 'utf8').split('\n').filter(Boolean).map(l => `  echo '${l}' >&2`).join('\n')}
+  exit 1
+fi
+exit 1
+`, { mode: 0o755 });
+      }
+    });
+
+    it('as --docker-path: a clear message naming buildx and the fix', async () => {
+      const io = captureIO();
+      const code = await main(['build', path.join(FIXTURES, 'app'), '--docker-path', noBuildkit, '-q'], io);
+      assert.strictEqual(code, 2);
+      assert.match(io.stderr, /BuildKit is not available: .*has no BuildKit \(Docker 28\.[\d.]+: BuildKit is enabled but the buildx component is missing or broken\.\)/);
+      assert.match(io.stderr, /Install the buildx plugin/);
+      assert.match(io.stderr, /cacheAdvisor\.dockerPath \/ --docker-path/);
+    });
+
+    it('first on PATH: the next docker with BuildKit is used, and the output says so', async () => {
+      const a = path.join(tmp, 'path-a');
+      const b = path.join(tmp, 'path-b');
+      fs.mkdirSync(a);
+      fs.mkdirSync(b);
+      fs.symlinkSync(noBuildkit, path.join(a, 'docker'));
+      fs.symlinkSync(env.dockerCli, path.join(b, 'docker'));
+      const found = await detectEngine({ env: { ...process.env, PATH: `${a}:${b}` } });
+      assert.strictEqual(found.command, path.join(b, 'docker'));
+      assert.match(found.note!, /^using .*path-b\/docker: .*path-a\/docker has no BuildKit/);
+      await assert.rejects(detectEngine({ env: { ...process.env, PATH: a } }), (e: unknown) => e instanceof EngineError && e.problem === 'no-buildkit');
+      await assert.rejects(detectEngine({ env: { ...process.env, PATH: path.join(tmp, 'empty') } }), /Docker is not installed: no `docker` on PATH/);
+    });
+  });
+
+  describe('arguments never reach a shell', () => {
+    const evil = (marker: string) => `x 'q' "dq" ; $(touch ${marker}) \`touch ${marker}-bt\``;
+
+    it('a context folder named with spaces, quotes, ;, $(…) and backticks builds and runs nothing', () => {
+      const work = path.join(tmp, 'evil-cwd');
+      fs.mkdirSync(work);
+      // a folder name cannot hold '/': the marker is relative, so a shell would create it in cwd
+      const dir = path.join(work, evil('pwned'));
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${env.baseImage}\nCOPY a.txt /a.txt\n`);
+      fs.writeFileSync(path.join(dir, 'a.txt'), nonce);
+      const r = spawnSync(process.execPath, [CLI, 'build', '--context', dir, '--docker-path', env.dockerCli, '-t', tag('evil'), '--format', 'json', '-q', '--', ...NET], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.strictEqual(JSON.parse(r.stdout).totalSteps, 2);
+      assert.deepStrictEqual(fs.readdirSync(work), [path.basename(dir)], 'nothing but the context folder');
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['Dockerfile', 'a.txt']);
+    });
+
+    it('a tag with the same characters: the CLI refuses it, the engine given it directly runs nothing', async () => {
+      const marker = path.join(tmp, `pwned-${nonce}`);
+      const badTag = `ca-evil:${evil(marker)}`;
+      const io = captureIO();
+      const code = await main(['build', path.join(FIXTURES, 'app'), '--docker-path', env.dockerCli, '-t', badTag, '-q'], io);
+      assert.strictEqual(code, 2);
+      assert.match(io.stderr, /is not a valid image tag/);
+
+      const dir = copyFixture('app', path.join(tmp, 'evil-tag'));
+      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: badTag, extraArgs: NET } });
+      assert.strictEqual(timeline.success, false);
+      assert.match(timeline.error!, /invalid (reference format|tag)/i);
+      assert.ok(!fs.existsSync(marker) && !fs.existsSync(`${marker}-bt`), 'nothing was executed');
+    });
+  });
+});

@@ -1,0 +1,167 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { mapToDockerfile, parsePlainProgress, PlainProgressParser, PodmanProgressParser } from '../../server/src/docker/progress';
+import { formatDuration, formatTable, makeTimeline, summaryText, timelineJson } from '../../server/src/docker/timeline';
+
+// out/test/unit → test/fixtures
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
+const progress = (name: string) => fs.readFileSync(path.join(FIXTURES, 'progress', name), 'utf8');
+const dockerfile = (name: string) => fs.readFileSync(path.join(FIXTURES, 'build', name, 'Dockerfile'), 'utf8');
+
+/** line → outcome, for compact assertions. */
+function outcome(name: string, fixture: string) {
+  const steps = mapToDockerfile(parsePlainProgress(progress(name)).steps, dockerfile(fixture));
+  return Object.fromEntries(steps.map(s => [s.line ?? `?${s.name}`, s.error ? 'error' : s.cached ? 'cached' : 'ran']));
+}
+
+describe('progress: BuildKit plain output captured from dockerd 20.10', () => {
+  it('first build: every step after FROM ran, with its time', () => {
+    const p = parsePlainProgress(progress('app-first.plain.txt'));
+    assert.deepStrictEqual(p.steps.map(v => v.vertex), [4, 5, 7, 8, 9, 10]);
+    assert.ok(p.vertices.some(v => v.internal && v.name.startsWith('[internal] load build context')));
+    assert.deepStrictEqual(outcome('app-first.plain.txt', 'app'), { 3: 'cached', 5: 'ran', 6: 'ran', 7: 'ran', 9: 'ran', 10: 'ran' });
+    const run = mapToDockerfile(p.steps, dockerfile('app')).find(s => s.line === 7)!;
+    assert.strictEqual(run.seconds, 0.2);
+    assert.strictEqual(run.endLine, 8, 'the RUN spans a continuation line');
+    assert.deepStrictEqual(run.logs, ['installed 2 packages']);
+    assert.strictEqual(run.name, 'RUN cat requirements.txt > /deps.txt  && echo "installed $(wc -l < requirements.txt) packages"');
+  });
+
+  it('second build: all cached, including a FROM that reports DONE 0.0s but pulled nothing', () => {
+    const steps = mapToDockerfile(parsePlainProgress(progress('app-cached.plain.txt')).steps, dockerfile('app'));
+    assert.strictEqual(steps.length, 6);
+    assert.ok(steps.every(s => s.cached && s.seconds === 0 && !s.error), JSON.stringify(steps));
+    assert.deepStrictEqual(steps.map(s => s.line), [3, 5, 6, 7, 9, 10], 'sorted by line although printed out of order');
+  });
+
+  it('after touching a source file: only COPY . . and the steps below it ran', () => {
+    assert.deepStrictEqual(outcome('app-touched.plain.txt', 'app'), { 3: 'cached', 5: 'cached', 6: 'cached', 7: 'cached', 9: 'ran', 10: 'ran' });
+  });
+
+  it('a failing step: error with the engine message, later steps absent, the summary says where', () => {
+    const p = parsePlainProgress(progress('failing.plain.txt'));
+    const steps = mapToDockerfile(p.steps, dockerfile('failing'));
+    const failed = steps.filter(s => s.error);
+    assert.strictEqual(failed.length, 1);
+    assert.strictEqual(failed[0].line, 4);
+    assert.match(failed[0].errorMessage!, /exit code: 3/);
+    assert.deepStrictEqual(failed[0].logs, ['about to fail']);
+    assert.ok(!steps.some(s => s.line === 5), 'the step after the failure never started');
+    assert.ok(p.trailer.some(l => /executor failed running/.test(l)));
+    const t = makeTimeline({ dockerfile: '/x/Dockerfile', steps, seconds: 0.5, success: false, finishedAt: '' });
+    assert.strictEqual(summaryText(t), '2/4 steps cached · 0.5 s · failed at line 4');
+  });
+
+  it('multi-stage: named stages, stage-N for unnamed ones, interleaved parallel steps', () => {
+    const p = parsePlainProgress(progress('multistage-first.plain.txt'));
+    const stages = new Set(p.steps.map(v => v.stage));
+    assert.deepStrictEqual([...stages].sort(), [undefined, 'deps', 'final', 'stage-1'].sort());
+    const steps = mapToDockerfile(p.steps, dockerfile('multistage'));
+    assert.deepStrictEqual(steps.map(s => s.line), [2, 3, 4, 6, 7, 8, 11, 12, 13, 14, 15]);
+    const byLine = new Map(steps.map(s => [s.line, s]));
+    assert.strictEqual(byLine.get(4)!.seconds, 1.2);
+    assert.strictEqual(byLine.get(8)!.seconds, 1.2);
+    assert.strictEqual(byLine.get(8)!.stage, 'stage-1');
+    // the three identical FROMs are one vertex printed as `[1/3]`: it belongs to the stage with three steps
+    assert.strictEqual(steps.filter(s => s.name.startsWith('FROM')).length, 1);
+    assert.strictEqual(byLine.get(6)!.name, 'FROM docker.io/local/busybox:latest');
+  });
+
+  it('multi-stage second build: all cached', () => {
+    const steps = mapToDockerfile(parsePlainProgress(progress('multistage-cached.plain.txt')).steps, dockerfile('multistage'));
+    assert.ok(steps.length >= 10);
+    assert.ok(steps.every(s => s.cached), JSON.stringify(steps.filter(s => !s.cached)));
+  });
+
+  it('cache mounts and a stage-0 prefix on a single-stage build', () => {
+    const p = parsePlainProgress(progress('cachemount.plain.txt'));
+    assert.ok(p.steps.every(v => v.stage === 'stage-0'));
+    // against the file it was built from (the unfixed fixture after fixAll): every step has its line
+    const built = mapToDockerfile(p.steps, progress('cachemount.Dockerfile'));
+    assert.deepStrictEqual(built.map(s => s.line), [1, 3, 4, 5, 6, 7, 8]);
+    assert.strictEqual(built[4].name, 'RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt');
+    // against another text the step counts differ: matching falls back to the instruction text
+    const unfixed = mapToDockerfile(p.steps, dockerfile('unfixed'));
+    assert.strictEqual(unfixed.find(s => s.name.startsWith('RUN --mount'))?.line, undefined);
+    assert.strictEqual(unfixed.find(s => s.name === 'COPY . .')?.line, 5);
+  });
+
+  it('is incremental: chunks split anywhere give the same result', () => {
+    const text = progress('multistage-first.plain.txt');
+    const whole = parsePlainProgress(text).steps.map(v => ({ ...v }));
+    for (const size of [1, 7, 64]) {
+      const p = new PlainProgressParser();
+      for (let i = 0; i < text.length; i += size) p.push(text.slice(i, i + size));
+      p.end();
+      assert.deepStrictEqual(p.steps.map(v => ({ ...v })), whole, `chunk size ${size}`);
+    }
+  });
+
+  it('handles the padded index, platform prefixes, CANCELED and newer ERROR texts', () => {
+    const p = parsePlainProgress([
+      '#0 building with "default" instance using docker driver',
+      '#7 [linux/arm64 build  3/12] RUN make',
+      '#8 [ 4/12] COPY . .',
+      '#7 0.120 compiling',
+      '#8 CANCELED',
+      '#7 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2',
+      '#9 [base 2/2] RUN true',
+      '',
+    ].join('\n'));
+    const [make, copy, run] = p.steps;
+    assert.deepStrictEqual([make.stage, make.index, make.total, make.instruction, make.state], ['build', 3, 12, 'RUN make', 'error']);
+    assert.match(make.errorMessage!, /exit code: 2/);
+    assert.deepStrictEqual([copy.stage, copy.index, copy.state], [undefined, 4, 'canceled']);
+    assert.strictEqual(run.state, 'running');
+    const recs = mapToDockerfile(p.steps, undefined);
+    assert.ok(recs.find(r => r.name === 'RUN true')!.incomplete);
+  });
+
+  it('a daemon that is down prints no steps at all', () => {
+    const p = parsePlainProgress(progress('daemon-down.plain.txt'));
+    assert.strictEqual(p.steps.length, 0);
+    assert.match(p.trailer.join('\n'), /cannot connect to the Docker daemon/);
+  });
+});
+
+describe('progress: podman (buildah) output', () => {
+  it('STEP lines, Using cache and timings from arrival times', () => {
+    let now = 0;
+    const p = new PodmanProgressParser(() => now);
+    p.push('STEP 1/4: FROM local/busybox:latest\n');
+    now = 100;
+    p.push('STEP 2/4: WORKDIR /app\n--> Using cache 3c5e9b1f2a7d8e\n--> 3c5e9b1f2a7d\n');
+    p.push('STEP 3/4: RUN echo hi\n');
+    now = 2600;
+    p.push('hi\n--> 9a8b7c6d5e4f\n[2/2] STEP 4/4: COPY a b\n');
+    now = 2700;
+    p.end(true);
+    const v = p.steps;
+    assert.deepStrictEqual(v.map(x => x.state), ['done', 'cached', 'done', 'error']);
+    assert.strictEqual(v[2].seconds, 2.5);
+    assert.deepStrictEqual(v[2].logs, ['hi']);
+    assert.strictEqual(v[3].stage, 'stage-1');
+    const steps = mapToDockerfile(v.slice(0, 3), 'FROM local/busybox:latest\nWORKDIR /app\nRUN echo hi\nCMD ["sh"]\n', { countsAllInstructions: true });
+    assert.deepStrictEqual(steps.map(s => [s.line, s.cached]), [[1, true], [2, true], [3, false]]);
+  });
+});
+
+describe('timeline text', () => {
+  it('formats durations the way people read them', () => {
+    assert.deepStrictEqual([0.04, 42.06, 59.96, 192, 3725].map(formatDuration), ['0.0s', '42.1s', '60.0s', '3m12s', '1h02m']);
+  });
+
+  it('JSON has exactly the contract keys', () => {
+    const steps = mapToDockerfile(parsePlainProgress(progress('app-touched.plain.txt')).steps, dockerfile('app'));
+    const t = makeTimeline({ dockerfile: '/x/Dockerfile', steps, seconds: 41.29, success: true, finishedAt: '' });
+    const json = timelineJson(t);
+    assert.deepStrictEqual(Object.keys(json), ['steps', 'cachedSteps', 'totalSteps', 'seconds']);
+    assert.deepStrictEqual(Object.keys(json.steps[0]), ['line', 'instruction', 'cached', 'seconds', 'error']);
+    assert.deepStrictEqual([json.cachedSteps, json.totalSteps, json.seconds], [4, 6, 41.29]);
+    assert.strictEqual(summaryText(t), '4/6 steps cached · 41.3 s');
+    const table = formatTable(t);
+    assert.match(table, /^ +9 +COPY \. \. +ran 0\.0s$/m);
+    assert.match(table, /^ +5 +WORKDIR \/app +cached$/m);
+  });
+});
