@@ -10,7 +10,7 @@ import { invalidate, type BuildGraph, type Step } from './context/invalidation';
 import { formatBytes, type ContextListing } from './context/listing';
 
 /** How many paths a hover lists before "… N more". */
-export const HOVER_PATHS = 8;
+export const HOVER_PATHS = 6;
 
 export interface HoverContext {
   readonly model: DockerfileModel;
@@ -75,12 +75,12 @@ export function copyHover(ctx: HoverContext, pos: Position): Hover | null {
   const listing = ctx.listing();
   const files = filesReadBy(step, listing);
   const total = files.reduce((n, f) => n + f.size, 0);
-  const ignoreName = ctx.ignore.file ? `\`${ctx.ignore.describe(ctx.contextDir)}\`` : 'no .dockerignore';
+  const ignoreNote = ctx.ignore.file ? `after \`${ctx.ignore.describe(ctx.contextDir)}\`` : 'there is no .dockerignore';
   const atLeast = listing.complete ? '' : 'at least ';
   if (files.length === 0 && listing.complete) {
-    lines.push(`**${kw}** matches no file of the build context (after ${ignoreName}): ${step.inputs.reads.map(r => `\`${r.display}\``).join(', ')}.`);
+    lines.push(`**${kw}** matches no file of the build context (${ignoreNote}): ${step.inputs.reads.map(r => `\`${r.display}\``).join(', ')}.`);
   } else {
-    lines.push(`**${kw}** copies ${atLeast}${plural(files.length, 'file')}, ${atLeast}${formatBytes(total)} from the build context (after ${ignoreName}):`, '');
+    lines.push(`**${kw}** copies ${atLeast}${plural(files.length, 'file')}, ${atLeast}${formatBytes(total)} from the build context (${ignoreNote}):`, '');
     for (const f of files.slice(0, HOVER_PATHS)) lines.push(`- \`${f.rel}\` — ${formatBytes(f.size)}`);
     if (files.length > HOVER_PATHS) lines.push(`- … and ${atLeast}${files.length - HOVER_PATHS} more`);
     if (!listing.complete) lines.push('', '_The context listing stopped early (a very large folder); counts are lower bounds._');
