@@ -19,6 +19,7 @@ import { DocumentSettings } from './documentSettings';
 import { URI } from './uri';
 import { registerCacheInsight } from './context/lsp';
 import { contextDirFor, gatherWorkspaceFacts, clearWorkspaceFactsCache } from './workspaceFacts';
+import { BUILD_TIMELINE_NOTIFICATION, TimelineStore } from './timeline';
 import type { WorkspaceFacts } from './rules/types';
 import type { CacheAdvisorSettings } from './settings';
 
@@ -33,6 +34,8 @@ const documents = new TextDocuments(TextDocument);
 const settings = new DocumentSettings(connection);
 const results = new Map<string, { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string }>();
 const pending = new Map<string, NodeJS.Immediate>();
+/** The last build per Dockerfile, sent by the client after `Build with BuildKit`. */
+const timelines = new TimelineStore();
 
 connection.onInitialize((params): InitializeResult => {
   settings.setClientCapabilities(params.capabilities);
@@ -56,7 +59,7 @@ async function analyseDocument(doc: TextDocument) {
   const file = URI.toPath(doc.uri);
   const contextDir = file ? contextDirFor(file, s.buildContext) : undefined;
   const workspace = contextDir ? gatherWorkspaceFacts(contextDir) : {};
-  const result = lint(doc.getText(), s, workspace);
+  const result = timelines.annotate(doc.uri, lint(doc.getText(), s, workspace));
   return { version: doc.version, result, settings: s, workspace, contextDir };
 }
 
@@ -97,6 +100,10 @@ connection.onDidChangeConfiguration(change => {
   settings.changed(change.settings);
   clearWorkspaceFactsCache();
   for (const doc of documents.all()) schedule(doc.uri);
+});
+
+connection.onNotification(BUILD_TIMELINE_NOTIFICATION, (params: unknown) => {
+  if (timelines.accept(params) && documents.get(params.uri)) schedule(params.uri);
 });
 
 connection.onDidChangeWatchedFiles(() => {
