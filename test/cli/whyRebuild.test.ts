@@ -1,0 +1,118 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { main } from '../../server/src/cli';
+import type { CliIO } from '../../server/src/cli/io';
+import { runWhyRebuild } from '../../server/src/cli/whyRebuild';
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/context');
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+function capture(): CliIO & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) { io.stdout += t.endsWith('\n') ? t : t + '\n'; },
+    err(t: string) { io.stderr += t.endsWith('\n') ? t : t + '\n'; },
+    interactive: false,
+    confirm: async () => false,
+  };
+  return io;
+}
+
+function run(tree: string, argv: string[]) {
+  const io = capture();
+  const code = runWhyRebuild(argv, io, path.join(FIXTURES, tree));
+  return { code, ...io };
+}
+
+describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
+  it('--format json prints exactly the documented shape', () => {
+    const r = run('multistage', ['src/app.py', '--format', 'json']);
+    assert.strictEqual(r.code, 0);
+    const json = JSON.parse(r.stdout);
+    assert.deepStrictEqual(json, {
+      file: 'src/app.py',
+      dockerfiles: [{ dockerfile: 'Dockerfile', inContext: true, firstInvalidatedLine: 7, rerunLines: [7, 8, 16, 18], totalSteps: 10 }],
+    });
+    assert.deepStrictEqual(Object.keys(json.dockerfiles[0]), ['dockerfile', 'inContext', 'firstInvalidatedLine', 'rerunLines', 'totalSteps']);
+  });
+
+  it('text output: the summary, then each re-run step with its stage and why', () => {
+    const r = run('multistage', ['requirements.txt']);
+    assert.strictEqual(r.code, 0);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.strictEqual(lines[0], 'Dockerfile: changing requirements.txt re-runs 6 of 10 steps, from line 3');
+    assert.match(lines[1], /^ {5}3 {2}COPY requirements\.txt \. {2}\[stage deps\] {2}← copies it \(requirements\.txt\)$/);
+    assert.deepStrictEqual(lines.slice(1).map(l => Number(l.trim().split(/\s+/)[0])), [3, 4, 7, 8, 16, 18]);
+    assert.match(lines[5], /COPY --from=build \/app \/app {2}\[stage final\]$/);
+  });
+
+  it('--target builds another stage', () => {
+    const r = run('multistage', ['tests/test_app.py', '--target', 'test', '--format', 'json']);
+    assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0].rerunLines, [12, 13]);
+    const skipped = run('multistage', ['tests/test_app.py']);
+    assert.match(skipped.stdout, /re-runs nothing: only stages this build skips copy it \(line 12\)/);
+  });
+
+  it('without --dockerfile it searches the folder for Dockerfiles whose context holds the file', () => {
+    // docker/api.Dockerfile's context is docker/ (no --build-context): only the root Dockerfile qualifies
+    const r = run('per-dockerfile', ['c.txt', '--format', 'json']);
+    assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles.map((d: { dockerfile: string }) => d.dockerfile), ['Dockerfile']);
+    const both = run('per-dockerfile', ['docker/api.Dockerfile', '--format', 'json']);
+    assert.deepStrictEqual(JSON.parse(both.stdout).dockerfiles.map((d: { dockerfile: string }) => d.dockerfile), ['Dockerfile', 'docker/api.Dockerfile']);
+  });
+
+  it('an ignored file: inContext false and "not in any build context"', () => {
+    const j = run('per-dockerfile', ['a.txt', '--format', 'json']);
+    assert.deepStrictEqual(JSON.parse(j.stdout).dockerfiles, [{ dockerfile: 'Dockerfile', inContext: false, firstInvalidatedLine: null, rerunLines: [], totalSteps: 3 }]);
+    const t = run('per-dockerfile', ['a.txt']);
+    assert.strictEqual(t.code, 0);
+    assert.match(t.stdout, /Dockerfile: a\.txt is not in the build context \(excluded by \.dockerignore\)/);
+    assert.match(t.stdout, /^a\.txt: not in any build context$/m);
+  });
+
+  it('--dockerfile with --build-context uses that Dockerfile\'s own ignore file', () => {
+    const r = run('per-dockerfile', ['a.txt', '--dockerfile', 'docker/api.Dockerfile', '--build-context', '..', '--format', 'json']);
+    assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0], { dockerfile: 'docker/api.Dockerfile', inContext: true, firstInvalidatedLine: 2, rerunLines: [2, 3], totalSteps: 3 });
+    const b = run('per-dockerfile', ['b.txt', '--dockerfile', 'docker/api.Dockerfile', '--build-context', '..']);
+    assert.match(b.stdout, /excluded by docker\/api\.Dockerfile\.dockerignore/);
+  });
+
+  it('a file outside every context', () => {
+    const r = run('multistage', ['../globs/main.py', '--format', 'json']);
+    assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles, []);
+    const t = run('multistage', ['../globs/main.py']);
+    assert.match(t.stdout, /not in any build context \(no Dockerfile under this folder has it in its context\)/);
+  });
+
+  it('an unknown --target is reported with the stages there are, exit 2', () => {
+    const r = run('multistage', ['src/app.py', '--target', 'prod']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /Dockerfile: no stage 'prod' in this Dockerfile \(stages: deps, build, test, final\)/);
+  });
+
+  it('usage errors exit 2 with a message', async () => {
+    for (const [argv, msg] of [
+      [['why-rebuild'], /needs the file you mean to change/],
+      [['why-rebuild', 'a', 'b'], /takes one file/],
+      [['why-rebuild', FIXTURES], /is a directory/],
+      [['why-rebuild', 'x', '--format', 'sarif'], /unknown --format 'sarif'/],
+      [['why-rebuild', 'x', '--dockerfile', '/nonexistent/Dockerfile'], /no such file/],
+      [['why-rebuild', 'x', '--bogus'], /bogus/],
+    ] as const) {
+      const io = capture();
+      assert.strictEqual(await main([...argv], io), 2, argv.join(' '));
+      assert.match(io.stderr, msg);
+    }
+    const help = capture();
+    assert.strictEqual(await main(['why-rebuild', '--help'], help), 0);
+    assert.match(help.stdout, /Usage: dockerfile-cache-advisor why-rebuild <file>/);
+  });
+
+  it('the bundled binary answers from the working folder', () => {
+    const r = spawnSync(process.execPath, [CLI, 'why-rebuild', 'main.py', '--format', 'json'], { cwd: path.join(FIXTURES, 'globs'), encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0].rerunLines, [3, 4, 5, 6, 7, 8, 9, 10, 13]);
+  });
+});
