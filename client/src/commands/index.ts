@@ -3,6 +3,9 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { fixAllInEditor } from './fixAll';
 import { restartServer } from './restartServer';
 import { whatRebuilds } from './whatRebuilds';
+import { buildImage } from './buildImage';
+import { clearBuildTimeline } from './clearBuildTimeline';
+import { registerBuildSupport } from '../build';
 
 /** Context every command receives. */
 export interface CommandContext {
@@ -15,10 +18,14 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'cacheAdvisor.fixAll': fixAllInEditor,
   'cacheAdvisor.restartServer': restartServer,
   'cacheAdvisor.whatRebuilds': whatRebuilds,
+  'cacheAdvisor.build': buildImage,
+  'cacheAdvisor.clearBuildTimeline': clearBuildTimeline,
 };
 
 export function registerCommands(extension: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
   const ctx: CommandContext = { extension, client };
+  // the build commands' timelines on screen and the cache-advisor-build task type
+  registerBuildSupport(extension, client);
   for (const [id, run] of Object.entries(COMMANDS)) {
     extension.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...args)));
   }
