@@ -66,21 +66,21 @@ describe('host caches', () => {
     assert.deepStrictEqual(await measureHostCachesInWorker(opts), measureHostCaches(opts));
   });
 
-  it('clears one known cache (read-only Go modules too), keeps the directory and reports the freed bytes', () => {
+  it('clears one known cache (read-only Go modules too), keeps the directory and reports the freed bytes', async () => {
     const home = fakeHome();
-    const pip = clearHostCache('pip', { env: {}, home });
+    const pip = await clearHostCache('pip', { env: {}, home });
     assert.deepStrictEqual(pip, { deleted: [path.join(home, '.cache/pip')], reclaimedBytes: 3000 });
     assert.deepStrictEqual(fs.readdirSync(path.join(home, '.cache/pip')), []);
     assert.ok(fs.existsSync('/usr/bin'), 'the symlinked directory itself is untouched');
-    assert.strictEqual(clearHostCache('go-mod', { env: {}, home }).reclaimedBytes, 50);
+    assert.strictEqual((await clearHostCache('go-mod', { env: {}, home })).reclaimedBytes, 50);
     assert.deepStrictEqual(fs.readdirSync(path.join(home, 'go/pkg/mod')), []);
     assert.ok(fs.existsSync(path.join(home, '.npm/_cacache/index-v5/00/file')), 'other caches stay');
   });
 
-  it('refuses unknown ids and a cache variable pointing at home', () => {
+  it('refuses unknown ids and a cache variable pointing at home', async () => {
     const home = fakeHome();
-    assert.throws(() => clearHostCache('../etc', { env: {}, home }), /unknown host cache/);
-    assert.throws(() => clearHostCache('pip', { env: { PIP_CACHE_DIR: home }, home }), /refusing to clear/);
+    await assert.rejects(clearHostCache('../etc', { env: {}, home }), /unknown host cache/);
+    await assert.rejects(clearHostCache('pip', { env: { PIP_CACHE_DIR: home }, home }), /refusing to clear/);
     assert.ok(fs.existsSync(path.join(home, '.npm')));
   });
 });

@@ -2,6 +2,15 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { fixAllInEditor } from './fixAll';
 import { restartServer } from './restartServer';
+import { refreshCacheStats } from './refreshCacheStats';
+import { pruneCacheMounts } from './pruneCacheMounts';
+import { pruneOldBuildCache } from './pruneOldBuildCache';
+import { pruneAllBuildCache } from './pruneAllBuildCache';
+import { removeCacheRecord } from './removeCacheRecord';
+import { removeDanglingImages } from './removeDanglingImages';
+import { removeVolume } from './removeVolume';
+import { clearHostCache } from './clearHostCache';
+import { exportCacheReport } from './exportCacheReport';
 import { whatRebuilds } from './whatRebuilds';
 import { buildImage } from './buildImage';
 import { clearBuildTimeline } from './clearBuildTimeline';
@@ -17,6 +26,15 @@ export interface CommandContext {
 const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unknown> = {
   'cacheAdvisor.fixAll': fixAllInEditor,
   'cacheAdvisor.restartServer': restartServer,
+  'cacheAdvisor.refreshCacheStats': refreshCacheStats,
+  'cacheAdvisor.pruneCacheMounts': pruneCacheMounts,
+  'cacheAdvisor.pruneOldBuildCache': pruneOldBuildCache,
+  'cacheAdvisor.pruneAllBuildCache': pruneAllBuildCache,
+  'cacheAdvisor.removeCacheRecord': removeCacheRecord,
+  'cacheAdvisor.removeDanglingImages': removeDanglingImages,
+  'cacheAdvisor.removeVolume': removeVolume,
+  'cacheAdvisor.clearHostCache': clearHostCache,
+  'cacheAdvisor.exportCacheReport': exportCacheReport,
   'cacheAdvisor.whatRebuilds': whatRebuilds,
   'cacheAdvisor.build': buildImage,
   'cacheAdvisor.clearBuildTimeline': clearBuildTimeline,

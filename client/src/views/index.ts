@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
+import { registerCacheStatsView } from './cacheStats';
 
 /** Register the extension's tree views. */
-export function registerViews(_context: vscode.ExtensionContext): void {
-  // views are added here (cache statistics: see views/cacheStats)
+export function registerViews(context: vscode.ExtensionContext): void {
+  registerCacheStatsView(context);
 }

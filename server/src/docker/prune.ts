@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { BuildCacheRecord, CacheStats } from './cacheStats';
 import type { EngineClient, EngineFilters } from './engineApi';
-import { hostCacheLocations, measureHostCaches, type LocateOptions } from './hostCaches';
+import { hostCacheLocations, measureHostCachesInWorker, type LocateOptions } from './hostCaches';
 
 /** Which build-cache records to prune. Every selection skips records in use. */
 export type BuildPruneSelection =
@@ -112,37 +112,38 @@ export async function removeVolume(engine: EngineClient, name: string, stats?: C
 
 /**
  * Empty one host cache directory (keeps the directory). Only the known locations of
- * hostCacheLocations() can be cleared, by id: never an arbitrary path.
+ * hostCacheLocations() can be cleared, by id: never an arbitrary path. The size is measured first
+ * (in a worker thread) so the result states what was freed; deletion uses async fs calls.
  */
-export function clearHostCache(id: string, opts: LocateOptions = {}): PruneResult {
+export async function clearHostCache(id: string, opts: LocateOptions = {}): Promise<PruneResult> {
   const loc = hostCacheLocations(opts).find(l => l.id === id);
   if (!loc) throw new Error(`unknown host cache '${id}'`);
   const dir = path.resolve(loc.path);
   if (dir === path.parse(dir).root || dir === path.resolve(opts.home ?? os.homedir())) {
     throw new Error(`refusing to clear ${dir}: it is not a cache directory`);
   }
-  const [before] = measureHostCaches({ locations: [loc], maxEntries: Number.MAX_SAFE_INTEGER, timeoutMs: 60_000 });
+  const [before] = await measureHostCachesInWorker({ locations: [loc], maxEntries: Number.MAX_SAFE_INTEGER, timeoutMs: 120_000 });
   if (!before) return { deleted: [], reclaimedBytes: 0 };
-  for (const name of fs.readdirSync(dir)) {
+  for (const name of await fs.promises.readdir(dir)) {
     const p = path.join(dir, name);
     try {
-      fs.rmSync(p, { recursive: true, force: true });
+      await fs.promises.rm(p, { recursive: true, force: true });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EACCES' && (e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
-      makeWritable(p);
-      fs.rmSync(p, { recursive: true, force: true });
+      await makeWritable(p);
+      await fs.promises.rm(p, { recursive: true, force: true });
     }
   }
   return { deleted: [dir], reclaimedBytes: before.bytes };
 }
 
 /** Go's module cache is read-only on purpose; give the owner write access so it can be removed. */
-function makeWritable(p: string): void {
+async function makeWritable(p: string): Promise<void> {
   let st: fs.Stats;
-  try { st = fs.lstatSync(p); } catch { return; }
+  try { st = await fs.promises.lstat(p); } catch { return; }
   if (!st.isDirectory()) return;
-  if ((st.mode & 0o200) === 0) { try { fs.chmodSync(p, st.mode | 0o700); } catch { /* rm reports it */ } }
+  if ((st.mode & 0o200) === 0) { try { await fs.promises.chmod(p, st.mode | 0o700); } catch { /* rm reports it */ } }
   let names: string[] = [];
-  try { names = fs.readdirSync(p); } catch { return; }
-  for (const n of names) makeWritable(path.join(p, n));
+  try { names = await fs.promises.readdir(p); } catch { return; }
+  for (const n of names) await makeWritable(path.join(p, n));
 }

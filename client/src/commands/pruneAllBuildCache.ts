@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import { formatBytes } from '../../../server/src/docker/cacheStats';
+import { previewBuildPrune, pruneBuildCache } from '../../../server/src/docker/prune';
+import { cacheStatsProvider } from '../views/cacheStats';
+import { confirmAndRun, exactBytes, freshSnapshot, plural, requireTrust } from '../views/cacheStats/actions';
+import type { CommandContext } from './index';
+
+/** Delete all unused build cache (`docker builder prune --all`). */
+export async function pruneAllBuildCache(_ctx: CommandContext): Promise<void> {
+  if (!requireTrust('Prune all unused build cache')) return;
+  const s = await freshSnapshot();
+  if (!s?.stats) return;
+  const plan = previewBuildPrune(s.stats, { kind: 'all' });
+  if (!plan.records.length) {
+    void vscode.window.showInformationMessage('Cache Advisor: no unused build cache to prune.');
+    return;
+  }
+  await confirmAndRun({
+    question: `Delete all unused build cache: ${plural(plan.records.length, 'record')}, freeing ${formatBytes(plan.bytes)}?`,
+    detail: `Frees about ${exactBytes(plan.bytes)}: every cached layer, cache mount and build context not in use. The next build of every image starts from scratch.`,
+    confirm: 'Delete All',
+    progress: 'pruning all unused build cache',
+    run: () => pruneBuildCache(cacheStatsProvider().source.engine(), { kind: 'all' }),
+    summary: r => `removed ${plural(r.deleted.length, 'build-cache record')}`,
+  });
+}
