@@ -41,6 +41,14 @@ const AFTER_FIX_ALL = [
   '',
 ].join('\n');
 
+const GRAMMAR_SAMPLE = [
+  '# cache-advisor ignore=missing-cache-mount',
+  'RUN --mount=type=cache,id=pip,target=/root/.cache/pip,sharing=locked,uid=1000 \\',
+  '    --network=none pip install flask',
+  '# RUN --mount=type=cache,target=/x',
+  '',
+].join('\n');
+
 describe('VS Code end to end (code-server + Chromium)', function () {
   this.timeout(300_000);
   let server: RunningCodeServer | undefined;
@@ -131,16 +139,39 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await wb.screenshot('03-fixed');
   });
 
-  it('highlights the RUN --mount flag and its options (injection grammar)', async () => {
-    // cursor into `--mount` on line 4, then the token inspector lists the TextMate scopes there
-    await wb.clickLine(4);
-    await wb.page.keyboard.press('Home');
-    for (let i = 0; i < 6; i++) await wb.page.keyboard.press('ArrowRight');
+  it('highlights the RUN --mount flag, its options and the ignore pragma (injection grammar)', async () => {
+    fs.writeFileSync(path.join(workspace, 'grammar.Dockerfile'), GRAMMAR_SAMPLE);
+    await wb.openFile('grammar.Dockerfile');
+    const checks: Array<[line: number, column: number, scope: string]> = [
+      [1, 5, 'keyword.other.pragma.cache-advisor.dockerfile'],
+      [1, 19, 'keyword.control.pragma.ignore.cache-advisor.dockerfile'],
+      [1, 30, 'constant.other.rule-id.cache-advisor.dockerfile'],
+      [2, 8, 'storage.modifier.flag.mount.dockerfile'],
+      [2, 14, 'entity.other.attribute-name.mount-option.type.dockerfile'],
+      [2, 20, 'support.constant.mount-type.dockerfile'],
+      [2, 25, 'entity.other.attribute-name.mount-option.id.dockerfile'],
+      [2, 45, 'string.unquoted.path.dockerfile'],
+      [2, 57, 'entity.other.attribute-name.mount-option.sharing.dockerfile'],
+      [2, 65, 'support.constant.sharing-mode.dockerfile'],
+      [2, 71, 'entity.other.attribute-name.mount-option.uid.dockerfile'],
+      [2, 75, 'constant.numeric.dockerfile'],
+      [3, 8, 'storage.modifier.flag.dockerfile'],
+    ];
+    for (const [line, column, scope] of checks) {
+      const scopes = await wb.scopesAt(line, column);
+      assert.ok(scopes.includes(scope), `${line}:${column}: expected ${scope}, got ${scopes.join(' ')}`);
+      assert.ok(scopes.includes('source.dockerfile'), `${line}:${column}: not in a Dockerfile: ${scopes.join(' ')}`);
+    }
+    // catches-not: the command after the flags, and a --mount inside a comment
+    const command = await wb.scopesAt(3, 22);
+    assert.ok(!command.some(s => s.startsWith('meta.flag') || s.startsWith('storage.modifier.flag')), command.join(' '));
+    const commented = await wb.scopesAt(4, 9);
+    assert.ok(commented.some(s => s.startsWith('comment.line')), commented.join(' '));
+    assert.ok(!commented.some(s => s.startsWith('storage.modifier.flag')), commented.join(' '));
+
+    await wb.moveCursor(2, 8);
     await wb.runCommand('Developer: Inspect Editor Tokens and Scopes');
-    const widget = wb.page.locator('.token-inspect-widget');
-    await widget.waitFor({ state: 'visible', timeout: 30_000 });
-    const flag = await waitFor('the --mount scopes', () => widget.textContent(), t => !!t && t.includes('storage.modifier.flag.mount.dockerfile'));
-    assert.match(flag!, /meta\.flag\.mount\.dockerfile/);
+    await wb.page.locator('.token-inspect-widget').waitFor({ state: 'visible', timeout: 30_000 });
     await wb.screenshot('04-grammar');
     await wb.page.keyboard.press('Escape');
   });

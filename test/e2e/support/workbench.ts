@@ -139,6 +139,27 @@ export class Workbench {
     return (await this.page.locator('.markers-panel .monaco-list-row').allTextContents()).map(t => t.replace(/\s+/g, ' ').trim());
   }
 
+  /** Moves the cursor before the 1-based line/column of the active editor (keyboard only). */
+  async moveCursor(line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Control+Home');
+    for (let i = 1; i < line; i++) await this.page.keyboard.press('ArrowDown');
+    for (let i = 1; i < column; i++) await this.page.keyboard.press('ArrowRight');
+  }
+
+  /** "Developer: Inspect Editor Tokens and Scopes" at a position: the TextMate scopes listed there. */
+  async scopesAt(line: number, column: number): Promise<string[]> {
+    await this.moveCursor(line, column);
+    await this.runCommand('Developer: Inspect Editor Tokens and Scopes');
+    const widget = this.page.locator('.token-inspect-widget');
+    await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const text = await waitFor('the token scopes', () => widget.innerText(), t => /textmate scopes/.test(t));
+    await this.page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    // the scopes are listed innermost first, one per line, after "textmate scopes"
+    const after = text.slice(text.indexOf('textmate scopes') + 'textmate scopes'.length);
+    return after.split(/\s+/).filter(w => /^[\w-]+(\.[\w$-]+)+$/.test(w));
+  }
+
   async save(): Promise<void> {
     await this.page.keyboard.press('Control+S');
     await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
