@@ -88,8 +88,10 @@ export const cacheMountWrongTarget: Rule = {
         let title: string;
         let set: Record<string, string>;
         if (w.problem === 'target') {
-          const why = w.expected.fromEnv
-            ? `${w.expected.fromEnv} in scope puts ${w.invocation.manager}'s cache at ${w.expected.target}`
+          const xdg = fact.env.get('XDG_CACHE_HOME');
+          const fromEnv = w.expected.fromEnv ?? (xdg && w.expected.target.startsWith(xdg.replace(/\/+$/, '') + '/') ? 'XDG_CACHE_HOME' : undefined);
+          const why = fromEnv
+            ? `${fromEnv} in scope puts ${w.invocation.manager}'s cache at ${w.expected.target}`
             : !user.root
               ? `it runs as USER ${user.name}, whose ${w.invocation.manager} cache is ${w.expected.target}${w.mount.uid === undefined ? ' (and a cache mount is owned by root unless uid= is given)' : ''}`
               : `${w.invocation.manager} keeps its cache in ${w.expected.target}`;

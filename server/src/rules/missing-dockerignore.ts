@@ -27,7 +27,7 @@ const PATTERNS: Record<Ecosystem, string[]> = {
   rust: ['target'],
   'java-maven': ['target'],
   'java-gradle': ['.gradle', 'build'],
-  ruby: ['.bundle', 'vendor/bundle', 'log', 'tmp'],
+  ruby: ['.bundle', 'vendor/bundle', 'log/*', 'tmp/*'],
   php: ['vendor'],
   dotnet: ['**/bin', '**/obj'],
 };

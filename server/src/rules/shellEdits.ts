@@ -59,7 +59,8 @@ export function removeCommand(model: DockerfileModel, fact: InstructionFact, cmd
   if (t[j] === '\n' || (t[j] === '\r' && t[j + 1] === '\n')) {
     let ls = cmd.start;
     while (ls > 0 && isSpace(t[ls - 1])) ls--;
-    if (ls === 0 || t[ls - 1] === '\n') return { range: rangeOf(model, ls, j + (t[j] === '\r' ? 2 : 1)), newText: '' };
+    // only a line of a heredoc script stands alone; a line reached by a continuation belongs to the one above
+    if (cmd.nested && (ls === 0 || t[ls - 1] === '\n') && skipBackward(t, ls, esc) === ls) return { range: rangeOf(model, ls, j + (t[j] === '\r' ? 2 : 1)), newText: '' };
   }
   // backward: `prev && cmd` → `prev`
   const p = skipBackward(t, cmd.start, esc);

@@ -1,0 +1,95 @@
+import * as assert from 'assert';
+import { applyFirstFix, df, findings, fixAllChecked, lines } from '../../support/lint';
+
+const RULE = 'arg-busts-cache';
+
+describe(RULE, () => {
+  describe('catches', () => {
+    it('ARG GIT_COMMIT + ENV above the installs: both move to the end of the stage, before CMD', () => {
+      const text = df`
+        FROM python:3.12
+        ARG GIT_COMMIT
+        ENV APP_COMMIT=$GIT_COMMIT
+        RUN apt-get update && apt-get install -y build-essential
+        RUN pip install flask
+        COPY . /app
+        CMD ["python", "/app/main.py"]
+      `;
+      assert.deepStrictEqual(lines(text, RULE), [2]);
+      const f = findings(text, RULE)[0];
+      assert.match(f.message, /GIT_COMMIT/);
+      assert.match(f.message, /line 4/);
+      assert.deepStrictEqual(f.related?.map(r => r.range.start.line + 1), [3, 4]);
+      assert.strictEqual(applyFirstFix(text, RULE), df`
+        FROM python:3.12
+        RUN apt-get update && apt-get install -y build-essential
+        RUN pip install flask
+        COPY . /app
+        ARG GIT_COMMIT
+        ENV APP_COMMIT=$GIT_COMMIT
+        CMD ["python", "/app/main.py"]
+      `);
+      fixAllChecked(text, RULE);
+    });
+
+    it('the names: COMMIT*, *_SHA, *_HASH, REVISION, BUILD_DATE/TIME/NUMBER/ID, CACHEBUST, TIMESTAMP, VERSION', () => {
+      for (const name of ['GIT_COMMIT_SHA', 'COMMIT', 'IMAGE_SHA', 'SOURCE_HASH', 'REVISION', 'BUILD_DATE', 'BUILD_TIME', 'BUILD_NUMBER', 'BUILD_ID', 'CACHEBUST', 'TIMESTAMP', 'VERSION', 'VCS_REF']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${name}\nRUN make\n`, RULE), [2], name);
+      }
+    });
+
+    it('an unused ARG still reaches every later RUN as an environment variable', () => {
+      const text = 'FROM x\nARG BUILD_DATE=unknown\nRUN go build ./...\nLABEL org.opencontainers.image.created=$BUILD_DATE\n';
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM x\nRUN go build ./...\nARG BUILD_DATE=unknown\nLABEL org.opencontainers.image.created=$BUILD_DATE\n');
+      fixAllChecked(text, RULE);
+    });
+
+    it('a RUN that really uses it anchors it: the ARG moves down to just above that RUN', () => {
+      const text = 'FROM golang:1.22\nARG VERSION\nRUN go mod download\nRUN go build -ldflags "-X main.version=${VERSION}" -o /app\nCMD ["/app"]\n';
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM golang:1.22\nRUN go mod download\nARG VERSION\nRUN go build -ldflags "-X main.version=${VERSION}" -o /app\nCMD ["/app"]\n');
+      fixAllChecked(text, RULE);
+    });
+
+    it('an ENV that mixes it with other values anchors it there', () => {
+      const text = 'FROM x\nARG GIT_SHA\nRUN make deps\nENV PATH=/opt/bin:$PATH REV=$GIT_SHA\nRUN make\n';
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM x\nRUN make deps\nARG GIT_SHA\nENV PATH=/opt/bin:$PATH REV=$GIT_SHA\nRUN make\n');
+    });
+
+    it('multi-stage: each stage on its own; the final stage without CMD gets it at the end', () => {
+      const text = 'FROM node:20 AS build\nARG COMMIT_SHA\nRUN npm ci\nFROM nginx\nARG COMMIT_SHA\nLABEL rev=$COMMIT_SHA\n';
+      assert.deepStrictEqual(lines(text, RULE), [2]);
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM node:20 AS build\nRUN npm ci\nARG COMMIT_SHA\nFROM nginx\nARG COMMIT_SHA\nLABEL rev=$COMMIT_SHA\n');
+    });
+
+    it('non-root USER, CRLF and heredoc RUNs', () => {
+      const text = 'FROM x\r\nRUN useradd -m app\r\nUSER app\r\nARG BUILD_NUMBER\r\nRUN <<EOF\r\nmake all\r\nEOF\r\nCMD ["x"]\r\n';
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM x\r\nRUN useradd -m app\r\nUSER app\r\nRUN <<EOF\r\nmake all\r\nEOF\r\nARG BUILD_NUMBER\r\nCMD ["x"]\r\n');
+    });
+
+    it('`# escape=` with a continued ARG line', () => {
+      const text = '# escape=`\nFROM x\nARG GIT_COMMIT `\n    BUILD_DATE\nRUN make\nCMD ["x"]\n';
+      assert.strictEqual(applyFirstFix(text, RULE), '# escape=`\nFROM x\nRUN make\nARG GIT_COMMIT `\n    BUILD_DATE\nCMD ["x"]\n');
+    });
+  });
+
+  describe('catches not', () => {
+    it('used only in the last steps', () => {
+      assert.deepStrictEqual(lines('FROM x\nRUN make\nARG GIT_COMMIT\nLABEL rev=$GIT_COMMIT\nCMD ["x"]\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM x\nRUN pip install x\nARG BUILD_DATE\nRUN echo $BUILD_DATE > /build-date\n', RULE), []);
+    });
+
+    it('stable names: PYTHON_VERSION, NODE_VERSION, TARGETARCH, a global ARG only used by FROM', () => {
+      assert.deepStrictEqual(lines('FROM x\nARG PYTHON_VERSION=3.12\nARG NODE_VERSION\nARG TARGETARCH\nRUN make\n', RULE), []);
+      assert.deepStrictEqual(lines('ARG VERSION=1\nFROM x:$VERSION\nRUN make\n', RULE), []);
+    });
+
+    it('only cheap RUNs after it', () => {
+      assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nRUN echo $GIT_COMMIT > /rev && mkdir -p /data\nCMD ["x"]\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nRUN ["mkdir", "/data"]\nCOPY . /app\n', RULE), []);
+    });
+
+    it('a RUN that uses it right away (nothing to gain by moving it)', () => {
+      assert.deepStrictEqual(lines('FROM x\nARG VERSION\nRUN go build -ldflags "-X main.v=$VERSION"\n', RULE), []);
+    });
+  });
+});
