@@ -5,7 +5,7 @@ import type { CommandContext } from './index';
 
 /** Highlights of the last answer, per Dockerfile URI, re-applied when such an editor becomes visible. */
 const highlights = new Map<string, DockerfileRebuild>();
-let decorations: { first: vscode.TextEditorDecorationType; rest: vscode.TextEditorDecorationType } | undefined;
+let decorations: { first: vscode.TextEditorDecorationType; rest: vscode.TextEditorDecorationType; maybe: vscode.TextEditorDecorationType } | undefined;
 
 function ensureDecorations(ctx: CommandContext) {
   if (decorations) return decorations;
@@ -24,10 +24,18 @@ function ensureDecorations(ctx: CommandContext) {
       overviewRulerLane: vscode.OverviewRulerLane.Left,
       after: { contentText: '  ↻ re-runs', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
     }),
+    maybe: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.infoForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      after: { contentText: '  ↻ re-runs if the files from the other stage change', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
+    }),
   };
   ctx.extension.subscriptions.push(
     decorations.first,
     decorations.rest,
+    decorations.maybe,
     vscode.window.onDidChangeVisibleTextEditors(editors => editors.forEach(paint)),
     // the lines move as soon as the Dockerfile is edited: drop stale highlights
     vscode.workspace.onDidChangeTextDocument(e => {
@@ -43,8 +51,11 @@ function paint(editor: vscode.TextEditor): void {
   if (!decorations) return;
   const h = highlights.get(editor.document.uri.toString());
   const ranges = (h?.ranges ?? []).map(r => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character));
+  const maybe = new Set(h?.conditionalLines ?? []);
+  const rest = ranges.slice(1);
   editor.setDecorations(decorations.first, ranges.slice(0, 1));
-  editor.setDecorations(decorations.rest, ranges.slice(1));
+  editor.setDecorations(decorations.rest, rest.filter(r => !maybe.has(r.start.line + 1)));
+  editor.setDecorations(decorations.maybe, rest.filter(r => maybe.has(r.start.line + 1)));
 }
 
 /** The file to ask about: the explorer/editor menu's resource, else the active editor's file, else a picker. */
@@ -65,8 +76,9 @@ async function chooseFile(arg: unknown): Promise<vscode.Uri | undefined> {
 
 /** The summary line: "changing src/app.py re-runs 4 of 11 steps, last measured 38 s". */
 export function summaryLine(d: DockerfileRebuild): string {
-  const base = d.summary.replace(/, from line \d+$/, '');
-  return d.measuredSeconds !== undefined && d.rerunLines.length ? `${base}, last measured ${formatDuration(d.measuredSeconds * 1000)}` : base;
+  const m = /^(.*?)(?:, from line \d+)?( \(.*\))?$/.exec(d.summary)!;
+  const measured = d.measuredSeconds !== undefined && d.rerunLines.length ? `, last measured ${formatDuration(d.measuredSeconds * 1000)}` : '';
+  return `${m[1]}${measured}${m[2] ?? ''}`;
 }
 
 /**

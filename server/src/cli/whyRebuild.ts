@@ -102,7 +102,9 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd()): n
     for (const step of a.answer.rerun) {
       const stage = a.answer.graph.model.stages[step.stage];
       const reads = firstReads.get(step);
-      const why = reads ? `  ← ${reads[0].via === 'bind mount' ? 'mounts' : 'copies'} it (${reads.map(r => r.display).join(', ')})` : '';
+      const why = reads
+        ? `  ← ${reads[0].via === 'bind mount' ? 'mounts' : 'copies'} it (${reads.map(r => r.display).join(', ')})`
+        : a.answer.conditional.has(step) ? '  (only if the files it depends on from another stage change)' : '';
       io.out(`  ${String(step.line).padStart(4)}  ${firstLine(a, step.line)}${multiStage ? `  [stage ${stage.name ?? stage.index}]` : ''}${why}`);
     }
   }

@@ -5,7 +5,8 @@
  * - a cache miss re-runs every later step of the stage, except `COPY --link`, which does not depend
  *   on the layers below it;
  * - a stage built `FROM` a changed stage re-runs whole; a step that copies or mounts from a changed
- *   stage re-runs (BuildKit may still hit the cache when the copied files come out byte-identical);
+ *   stage re-runs only if the files it takes come out different (BuildKit compares their content):
+ *   such steps, and what follows them, are reported as `conditional`;
  * - only the stages the target needs are built (the last stage unless `--target` says otherwise).
  */
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
@@ -92,40 +93,56 @@ export function buildGraph(model: DockerfileModel, target?: string | 'all'): Bui
 
 /** What a set of cache misses re-runs. */
 export interface Invalidation {
-  /** Re-run steps of the built stages, in file order. */
+  /** Re-run steps of the built stages, in file order (an upper bound: see `conditional`). */
   readonly rerun: readonly Step[];
   /** The first of them (file order), undefined when nothing re-runs. */
   readonly first?: Step;
-  /** Stages whose result changes. */
+  /**
+   * Steps that re-run only if files taken from a changed stage (`COPY --from`, `--mount=…,from=`)
+   * come out different: BuildKit checks their content and reuses the cache when they are identical.
+   */
+  readonly conditional: ReadonlySet<Step>;
+  /** Stages whose result changes (or may change). */
   readonly changedStages: ReadonlySet<number>;
 }
+
+const NONE = 0;
+const MAYBE = 1;
+const CERTAIN = 2;
 
 /**
  * Propagate cache misses. `misses(step)` is true for a step whose own inputs changed (a COPY of a
  * changed file); everything that follows from it through the layer chain and the stage graph re-runs.
  */
 export function invalidate(graph: BuildGraph, misses: (step: Step) => boolean): Invalidation {
-  const changed = new Set<number>();
-  const rerun = new Set<Step>();
-  // stages may name later stages by index in --from: iterate to a fixpoint (at most one pass per stage)
+  const stageLevel = new Array<number>(graph.stageSteps.length).fill(NONE);
+  const level = new Map<Step, number>();
+  // stages may name later stages by index in --from: iterate to a fixpoint
   for (let pass = 0; pass <= graph.stageSteps.length; pass++) {
-    const before = rerun.size + changed.size;
+    let moved = false;
     for (let s = 0; s < graph.stageSteps.length; s++) {
       if (!graph.built.has(s)) continue;
       const parent = graph.model.stages[s].parent;
-      let dirty = parent !== undefined && changed.has(parent);
+      // a changed base changes every cache key above it
+      let chain = parent !== undefined ? stageLevel[parent] : NONE;
       for (const step of graph.stageSteps[s]) {
         if (step.keyword === 'FROM') continue;
-        const own = misses(step) || step.inputs.fromStages.some(f => f !== s && changed.has(f));
-        if (own || (dirty && !step.inputs.link)) rerun.add(step);
-        if (own || dirty) dirty = true;
+        const own = misses(step) ? CERTAIN : NONE;
+        // files from another stage are compared by content: a re-run there may still leave them identical
+        const fromOther = step.inputs.fromStages.some(f => f !== s && stageLevel[f] !== NONE) ? MAYBE : NONE;
+        const lvl = Math.max(own, fromOther, step.inputs.link ? NONE : chain);
+        if (lvl !== NONE && (level.get(step) ?? NONE) < lvl) { level.set(step, lvl); moved = true; }
+        chain = Math.max(chain, lvl);
       }
-      if (dirty) changed.add(s);
+      if (chain > stageLevel[s]) { stageLevel[s] = chain; moved = true; }
     }
-    if (rerun.size + changed.size === before) break;
+    if (!moved) break;
   }
-  const ordered = [...rerun].sort((a, b) => a.instruction.index - b.instruction.index);
-  return { rerun: ordered, first: ordered[0], changedStages: changed };
+  const ordered = [...level.keys()].sort((a, b) => a.instruction.index - b.instruction.index);
+  const conditional = new Set(ordered.filter(s => level.get(s) === MAYBE));
+  const changedStages = new Set<number>();
+  stageLevel.forEach((l, i) => l !== NONE && changedStages.add(i));
+  return { rerun: ordered, first: ordered[0], conditional, changedStages };
 }
 
 /** Every step of the graph (built or not), in file order. */

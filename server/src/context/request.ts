@@ -29,6 +29,8 @@ export interface DockerfileRebuild extends RebuildJson {
   readonly summary: string;
   /** Ranges of the re-run instructions (0-based LSP ranges, file order); the first is the first cache miss. */
   readonly ranges: Range[];
+  /** Lines (1-based) among rerunLines that re-run only if files taken from a changed stage come out different. */
+  readonly conditionalLines: number[];
   /** Last measured seconds of the re-run steps, when a build timeline knows them. */
   readonly measuredSeconds?: number;
 }
@@ -97,6 +99,7 @@ export async function answerWhyRebuild(params: WhyRebuildParams, deps: WhyRebuil
       reason: answer.reason,
       summary: summarise(label(file), answer, ignore.describe(root)),
       ranges: answer.rerun.map(s => s.instruction.range),
+      conditionalLines: answer.rerun.filter(s => answer.conditional.has(s)).map(s => s.line),
       measuredSeconds: measuredSeconds(deps.lastRun, uri, json.rerunLines),
     });
   }

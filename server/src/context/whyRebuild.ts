@@ -29,7 +29,10 @@ export interface RebuildAnswer {
   /** Steps that copy it in stages the target does not build. */
   readonly unbuiltReaders: readonly Step[];
   readonly first?: Step;
+  /** Every step that may re-run (an upper bound), file order. */
   readonly rerun: readonly Step[];
+  /** Of those, the steps that re-run only if files taken from a changed stage come out different. */
+  readonly conditional: ReadonlySet<Step>;
   readonly totalSteps: number;
   readonly graph: BuildGraph;
 }
@@ -52,7 +55,7 @@ export function whyRebuild(input: {
 }): RebuildAnswer {
   const graph = input.graph ?? buildGraph(input.model, input.target);
   const rel = contextRelative(input.contextDir, input.file);
-  const none = { readers: [], unbuiltReaders: [], rerun: [], totalSteps: graph.totalSteps, graph };
+  const none = { readers: [], unbuiltReaders: [], rerun: [], conditional: new Set<Step>(), totalSteps: graph.totalSteps, graph };
   if (rel === undefined) return { inContext: false, reason: 'outside-context', ...none };
   if (input.ignore.ignores(rel)) return { inContext: false, reason: 'ignored', rel, ...none };
   const readers: Array<{ step: Step; reads: ContextRead[] }> = [];
@@ -66,8 +69,8 @@ export function whyRebuild(input: {
     }
   }
   const hit = new Set(readers.map(r => r.step));
-  const { rerun, first } = invalidate(graph, s => hit.has(s));
-  return { inContext: true, reason: readers.length ? 'copied' : 'not-copied', rel, readers, unbuiltReaders, first, rerun, totalSteps: graph.totalSteps, graph };
+  const { rerun, first, conditional } = invalidate(graph, s => hit.has(s));
+  return { inContext: true, reason: readers.length ? 'copied' : 'not-copied', rel, readers, unbuiltReaders, first, rerun, conditional, totalSteps: graph.totalSteps, graph };
 }
 
 /** The stable JSON shape of the CLI and the LSP request (1-based instruction lines, across stages). */
@@ -100,7 +103,20 @@ export function summarise(fileLabel: string, a: RebuildAnswer, ignoreLabel?: str
       return a.unbuiltReaders.length
         ? `changing ${fileLabel} re-runs nothing: only stages this build skips copy it (line ${a.unbuiltReaders.map(s => s.line).join(', ')})`
         : `changing ${fileLabel} re-runs nothing: no step copies it`;
-    case 'copied':
-      return `changing ${fileLabel} re-runs ${a.rerun.length} of ${a.totalSteps} steps, from line ${a.first?.line}`;
+    case 'copied': {
+      const maybe = conditionalNote(a);
+      return `changing ${fileLabel} re-runs ${a.rerun.length} of ${a.totalSteps} steps, from line ${a.first?.line}${maybe ? ` (${maybe})` : ''}`;
+    }
   }
+}
+
+/** "2 of them only if the files taken from stage build change", or '' when every re-run is certain. */
+export function conditionalNote(a: RebuildAnswer): string {
+  if (a.conditional.size === 0) return '';
+  const stages = new Set<string>();
+  for (const step of a.conditional) {
+    for (const f of step.inputs.fromStages) if (a.graph.model.stages[f]) stages.add(a.graph.model.stages[f].name ?? String(f));
+  }
+  const names = [...stages];
+  return `${a.conditional.size} of them only if the files taken from ${names.length ? `stage ${names.join(', ')}` : 'an earlier stage'} change`;
 }

@@ -13,6 +13,7 @@ export function ask(tree: string, file: string, opts: { dockerfile?: string; bui
     reason: a.answer.reason,
     first: a.answer.first?.line ?? null,
     rerun: a.answer.rerun.map(s => s.line),
+    answerRerun: a.answer.rerun,
     total: a.answer.totalSteps,
     answer: a,
   };

@@ -16,6 +16,8 @@ describe('context: invalidation across steps and stages', () => {
       assert.strictEqual(a.first, 3);
       // line 17 is COPY --link: it does not depend on the layers below it, so it stays cached
       assert.deepStrictEqual(a.rerun, [3, 4, 7, 8, 16, 18]);
+      // COPY --from=build re-runs only if /app comes out different: BuildKit compares the content
+      assert.deepStrictEqual(a.answerRerun.filter(s => a.answer.answer.conditional.has(s)).map(s => s.line), [16, 18]);
       assert.strictEqual(a.total, 10, 'deps 4 + build 2 + final 4; the test stage is not built');
     });
 
@@ -70,6 +72,8 @@ describe('context: invalidation across steps and stages', () => {
     it('COPY --from by stage index and RUN --mount from a stage depend on that stage', () => {
       const t = 'FROM alpine\nCOPY x /x\nFROM alpine AS two\nRUN early\nCOPY --from=0 /x /x\nRUN late\nFROM alpine\nRUN --mount=type=bind,from=two,target=/t cat /t/x\nRUN after\n';
       assert.deepStrictEqual(rerunFrom(t, [2]), [2, 5, 6, 8, 9]);
+      const inv = invalidate(buildGraph(analyze(t)), s => s.line === 2);
+      assert.deepStrictEqual([...inv.conditional].map(s => s.line).sort(), [5, 6, 8, 9]);
     });
 
     it('COPY --from an image is not a stage dependency', () => {

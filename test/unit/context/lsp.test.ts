@@ -40,7 +40,8 @@ describe('language server: hover, CodeLens and cacheAdvisor/whyRebuild over stdi
     assert.strictEqual(d.dockerfile, 'multistage/Dockerfile');
     assert.deepStrictEqual(d.rerunLines, [7, 8, 16, 18]);
     assert.deepStrictEqual(d.ranges.map(x => x.start.line + 1), [7, 8, 16, 18]);
-    assert.strictEqual(d.summary, 'changing multistage/src/app.py re-runs 4 of 10 steps, from line 7');
+    assert.deepStrictEqual(d.conditionalLines, [16, 18]);
+    assert.strictEqual(d.summary, 'changing multistage/src/app.py re-runs 4 of 10 steps, from line 7 (2 of them only if the files taken from stage build change)');
   });
 
   it('uses the unsaved text of an open Dockerfile, and reports an ignored file as not in the context', async () => {
