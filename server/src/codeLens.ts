@@ -58,7 +58,7 @@ export function runCodeLenses(graph: BuildGraph, uri: string, lastRun?: LastRunS
   for (const steps of graph.stageSteps) {
     for (const step of steps) {
       if (step.keyword !== 'RUN' || !isExpensiveRun(step.instruction)) continue;
-      const seconds = lastRun?.stepSeconds(uri, step.line);
+      const seconds = lastRun?.stepSeconds(uri, step.line, graph.model);
       const start = step.instruction.range.start;
       lenses.push({
         range: { start, end: start },

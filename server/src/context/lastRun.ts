@@ -1,32 +1,38 @@
 /**
- * Optional hook for step durations of the last build ("last run 3m12s", "last measured 38 s").
- * The build timeline (issue 4) is meant to plug in here with setLastRunSource(); until something
- * does, hover, CodeLens and why-rebuild simply leave durations out.
+ * Step durations of the last build ("last run 3m12s", "last measured 38 s"), read from the build
+ * timeline the client reports to the server (server/src/timeline.ts). Steps are found by their
+ * instruction text, so edits that move lines keep their timings.
  */
+import type { DockerfileModel } from '../analysis/model';
+import type { BuildTimeline } from '../docker/timeline';
+import { stepFor } from '../timeline';
 
 /** Seconds each step took in the last build of a Dockerfile. */
 export interface LastRunSource {
-  /** Seconds the step at this 1-based instruction line ran last time (0 when cached); undefined when unknown. */
-  stepSeconds(dockerfileUri: string, line: number): number | undefined;
+  /** Seconds the step at this 1-based line ran in the last build (0 when it was cached); undefined when unknown. */
+  stepSeconds(dockerfileUri: string, line: number, model: DockerfileModel): number | undefined;
 }
 
-let source: LastRunSource | undefined;
-
-export function setLastRunSource(s: LastRunSource | undefined): void {
-  source = s;
+/** A LastRunSource over the server's timeline store. */
+export function timelineLastRun(store: { get(uri: string): BuildTimeline | undefined }): LastRunSource {
+  return {
+    stepSeconds(uri, line, model) {
+      const t = store.get(uri);
+      if (!t) return undefined;
+      const step = stepFor(model, line - 1, t);
+      if (!step || step.error) return undefined;
+      return step.cached ? 0 : step.seconds;
+    },
+  };
 }
 
-export function lastRunSource(): LastRunSource | undefined {
-  return source;
-}
-
-/** Sum of the last measured durations of some steps; undefined when none of them was measured. */
-export function measuredSeconds(src: LastRunSource | undefined, uri: string, lines: readonly number[]): number | undefined {
+/** Sum of the last measured run times of some steps (cached ones say nothing); undefined when none ran. */
+export function measuredSeconds(src: LastRunSource | undefined, uri: string, lines: readonly number[], model: DockerfileModel): number | undefined {
   if (!src) return undefined;
   let total: number | undefined;
   for (const l of lines) {
-    const s = src.stepSeconds(uri, l);
-    if (s !== undefined) total = (total ?? 0) + s;
+    const s = src.stepSeconds(uri, l, model);
+    if (s !== undefined && s > 0) total = (total ?? 0) + s;
   }
   return total;
 }

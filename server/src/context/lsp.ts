@@ -14,7 +14,7 @@ import { copyHover } from '../hover';
 import { URI } from '../uri';
 import { ignoreSpec, readIgnoreSpec } from './ignore';
 import { buildGraph, type BuildGraph } from './invalidation';
-import { lastRunSource } from './lastRun';
+import type { LastRunSource } from './lastRun';
 import { listContext } from './listing';
 import { contextDirOf, isDockerfileName } from './locate';
 import { answerWhyRebuild, WHY_REBUILD_REQUEST, type WhyRebuildParams } from './request';
@@ -32,7 +32,7 @@ function modelOf(doc: TextDocument) {
   return entry;
 }
 
-export function registerCacheInsight(connection: Connection, documents: TextDocuments<TextDocument>, settings: DocumentSettings): void {
+export function registerCacheInsight(connection: Connection, documents: TextDocuments<TextDocument>, settings: DocumentSettings, lastRun?: LastRunSource): void {
   documents.onDidClose(e => parsed.delete(e.document.uri));
 
   connection.onHover(async params => {
@@ -59,7 +59,7 @@ export function registerCacheInsight(connection: Connection, documents: TextDocu
   connection.onCodeLens(params => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
-    return runCodeLenses(modelOf(doc).graph, doc.uri, lastRunSource());
+    return runCodeLenses(modelOf(doc).graph, doc.uri, lastRun);
   });
 
   connection.onRequest(WHY_REBUILD_REQUEST, async (params: WhyRebuildParams) => {
@@ -84,7 +84,7 @@ export function registerCacheInsight(connection: Connection, documents: TextDocu
       openText: f => open.get(path.resolve(f)),
       openDockerfiles: [...open.keys()],
       buildContextFor: async uri => (await settings.get(uri)).buildContext,
-      lastRun: lastRunSource(),
+      lastRun,
     });
   });
 }

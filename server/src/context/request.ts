@@ -87,8 +87,9 @@ export async function answerWhyRebuild(params: WhyRebuildParams, deps: WhyRebuil
     }
     const ignore = readIgnoreSpec(dockerfile, contextDir);
     let answer;
+    const model = analyze(text);
     try {
-      answer = whyRebuild({ model: analyze(text), contextDir, file, ignore, target: params.target });
+      answer = whyRebuild({ model, contextDir, file, ignore, target: params.target });
     } catch {
       continue; // e.g. the target names no stage of this Dockerfile
     }
@@ -100,7 +101,7 @@ export async function answerWhyRebuild(params: WhyRebuildParams, deps: WhyRebuil
       summary: summarise(label(file), answer, ignore.describe(root)),
       ranges: answer.rerun.map(s => s.instruction.range),
       conditionalLines: answer.rerun.filter(s => answer.conditional.has(s)).map(s => s.line),
-      measuredSeconds: measuredSeconds(deps.lastRun, uri, json.rerunLines),
+      measuredSeconds: measuredSeconds(deps.lastRun, uri, json.rerunLines, model),
     });
   }
   return { file: label(file), dockerfiles, complete: search.complete };

@@ -2,7 +2,9 @@ import * as assert from 'assert';
 import { analyze } from '../../../server/src/analysis/analyze';
 import { isExpensiveRun, runCodeLenses } from '../../../server/src/codeLens';
 import { buildGraph } from '../../../server/src/context/invalidation';
-import type { LastRunSource } from '../../../server/src/context/lastRun';
+import { measuredSeconds, timelineLastRun, type LastRunSource } from '../../../server/src/context/lastRun';
+import { makeTimeline, normaliseInstruction, type StepRecord } from '../../../server/src/docker/timeline';
+import { TimelineStore } from '../../../server/src/timeline';
 
 function lenses(text: string, lastRun?: LastRunSource): Array<[number, string]> {
   return runCodeLenses(buildGraph(analyze(text), 'all'), 'file:///w/Dockerfile', lastRun).map(l => [l.range.start.line + 1, l.command!.title]);
@@ -60,5 +62,42 @@ describe('CodeLens above expensive RUNs', () => {
     assert.ok(run('npm run build'));
     assert.ok(!run('git config user.name x'));
     assert.ok(!run('echo make'));
+  });
+});
+
+describe('last run times from the build timeline store', () => {
+  const text = 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nRUN python -m build\n';
+  const uri = 'file:///w/Dockerfile';
+  const step = (line: number, name: string, cached: boolean, seconds: number): StepRecord => ({ vertex: line, name, line, source: normaliseInstruction(name), cached, seconds, error: false });
+
+  function store() {
+    const s = new TimelineStore();
+    assert.ok(s.accept({
+      uri,
+      timeline: makeTimeline({
+        dockerfile: '/w/Dockerfile', seconds: 200, success: true, finishedAt: new Date(0).toISOString(),
+        steps: [step(4, 'RUN pip install -r requirements.txt', false, 192), step(6, 'RUN python -m build', true, 0)],
+      }),
+    }));
+    return s;
+  }
+
+  it('shows how long each expensive RUN took, found by its text even after lines moved', () => {
+    const src = timelineLastRun(store());
+    assert.deepStrictEqual(runCodeLenses(buildGraph(analyze(text), 'all'), uri, src).map(l => l.command!.title), [
+      'cached unless: requirements.txt · any earlier step  ·  last run 3m12s',
+      'cached unless: requirements.txt · whole context · any earlier step  ·  last run cached',
+    ]);
+    const moved = '# a comment\nARG X=1\n' + text;
+    assert.match(runCodeLenses(buildGraph(analyze(moved), 'all'), uri, src)[0].command!.title, /last run 3m12s$/);
+    assert.doesNotMatch(runCodeLenses(buildGraph(analyze(text), 'all'), 'file:///other/Dockerfile', src)[0].command!.title, /last run/);
+  });
+
+  it('"last measured" sums the steps that ran; cached and unknown steps add nothing', () => {
+    const src = timelineLastRun(store());
+    const model = analyze(text);
+    assert.strictEqual(measuredSeconds(src, uri, [3, 4, 5, 6], model), 192);
+    assert.strictEqual(measuredSeconds(src, uri, [5, 6], model), undefined);
+    assert.strictEqual(measuredSeconds(undefined, uri, [4], model), undefined);
   });
 });
