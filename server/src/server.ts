@@ -19,7 +19,10 @@ import { DocumentSettings } from './documentSettings';
 import { URI } from './uri';
 import { registerCacheInsight } from './context/lsp';
 import { timelineLastRun } from './context/lastRun';
-import { contextDirFor, gatherWorkspaceFacts, clearWorkspaceFactsCache } from './workspaceFacts';
+import { contextDirFor, gatherWorkspaceFacts, clearWorkspaceFactsCache, ignoreFileFacts } from './workspaceFacts';
+import { composeCodeActions, documentKind } from './compose/codeActions';
+import { lintCompose } from './compose/lint';
+import type { ComposeModel } from './compose/model';
 import { BUILD_TIMELINE_NOTIFICATION, TimelineStore } from './timeline';
 import type { WorkspaceFacts } from './rules/types';
 import type { CacheAdvisorSettings } from './settings';
@@ -33,7 +36,7 @@ if (process.argv.includes('--version')) {
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const settings = new DocumentSettings(connection);
-const results = new Map<string, { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string }>();
+const results = new Map<string, { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string; compose?: ComposeModel }>();
 const pending = new Map<string, NodeJS.Immediate>();
 /** The last build per Dockerfile, sent by the client after `Build with BuildKit`. */
 const timelines = new TimelineStore();
@@ -57,9 +60,15 @@ connection.onInitialized(() => {
 
 async function analyseDocument(doc: TextDocument) {
   const s = await settings.get(doc.uri);
+  const kind = documentKind(doc.languageId, doc.uri);
+  if (kind !== 'dockerfile') {
+    // Compose files get the compose rules; other YAML that reached us (language id `yaml`) gets nothing
+    const composed = kind === 'compose' ? lintCompose(doc.getText(), s) : { findings: [] };
+    return { version: doc.version, result: { findings: composed.findings } as LintResult, settings: s, workspace: {}, compose: composed.model };
+  }
   const file = URI.toPath(doc.uri);
   const contextDir = file ? contextDirFor(file, s.buildContext) : undefined;
-  const workspace = contextDir ? gatherWorkspaceFacts(contextDir) : {};
+  const workspace = contextDir && file ? { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) } : {};
   const result = timelines.annotate(doc.uri, lint(doc.getText(), s, workspace));
   return { version: doc.version, result, settings: s, workspace, contextDir };
 }
@@ -121,6 +130,8 @@ connection.onCodeAction(async params => {
     results.set(doc.uri, state);
   }
   const s = state;
+  if (s.compose) return composeCodeActions({ params, document: doc, model: s.compose, findings: s.result.findings, settings: s.settings });
+  if (documentKind(doc.languageId, doc.uri) !== 'dockerfile') return [];
   return codeActions({
     params,
     document: doc,

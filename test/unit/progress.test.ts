@@ -87,6 +87,15 @@ describe('progress: BuildKit plain output captured from dockerd 20.10', () => {
     assert.strictEqual(unfixed.find(s => s.name === 'COPY . .')?.line, 5);
   });
 
+  it('a FROM named by another build ([stage-3 1/4] in a one-stage file) still finds its line; a cancelled step', () => {
+    const p = parsePlainProgress(progress('cancelled-shared-from.plain.txt'));
+    assert.strictEqual(p.steps[0].stage, 'stage-3');
+    const steps = mapToDockerfile(p.steps, progress('cancelled-shared-from.Dockerfile'));
+    assert.deepStrictEqual(steps.map(s => [s.line, s.cached, !!s.canceled]), [[1, true, false], [2, false, true]]);
+    assert.deepStrictEqual(steps[1].logs, ['started 1d5e31ed5281']);
+    assert.ok(p.trailer.includes('context canceled'));
+  });
+
   it('is incremental: chunks split anywhere give the same result', () => {
     const text = progress('multistage-first.plain.txt');
     const whole = parsePlainProgress(text).steps.map(v => ({ ...v }));

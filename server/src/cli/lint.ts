@@ -1,16 +1,21 @@
 /** `dockerfile-cache-advisor lint`: the same engine as the editor, for CI. */
 import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
 import { fixAll, lint } from '../engine';
 import { ruleById } from '../rules';
 import { DEFAULT_SETTINGS, parseSeverity, type CacheAdvisorSettings, type Severity } from '../settings';
-import { contextDirFor, gatherWorkspaceFacts } from '../workspaceFacts';
-import { expandPaths } from './files';
+import { contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../workspaceFacts';
+import { fixAllCompose, lintCompose } from '../compose/lint';
+import { isComposeFileName } from '../compose/model';
+import { expandPaths, isDockerfileName } from './files';
 import { formatJson, formatSarif, formatText, type FileReport } from './report';
 import { packageVersion } from './version';
 import { UsageError, type CliIO } from './io';
 
 export const LINT_USAGE = `Usage: dockerfile-cache-advisor [lint] [options] <files or dirs…>
+
+Lints Dockerfiles and Compose files (docker-compose.yml, compose.yaml, *.compose.yaml; any .yml/.yaml given by name).
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -51,7 +56,7 @@ export function runLint(argv: string[], io: CliIO): number {
   }
   if (positionals.length === 0) throw new UsageError('no files or directories given');
 
-  const { files, errors } = expandPaths(positionals);
+  const { files, errors } = expandPaths(positionals, name => isDockerfileName(name) || isComposeFileName(name));
   let status = errors.length ? 2 : 0;
   for (const e of errors) io.err(`dockerfile-cache-advisor: ${e}`);
   const reports: FileReport[] = [];
@@ -64,7 +69,26 @@ export function runLint(argv: string[], io: CliIO): number {
       status = 2;
       continue;
     }
-    const workspace = gatherWorkspaceFacts(contextDirFor(file, settings.buildContext));
+    if (/\.ya?ml$/i.test(file) && !isDockerfileName(path.basename(file))) {
+      // a Compose file: same report shape, compose rules
+      if (values.fix) {
+        const result = fixAllCompose(text, settings);
+        if (result.text !== text) {
+          try {
+            fs.writeFileSync(file, result.text);
+            for (const a of result.applied) io.err(`fixed ${file}:${a.line}: ${a.rule}: ${a.title}`);
+            text = result.text;
+          } catch (e) {
+            io.err(`dockerfile-cache-advisor: cannot write ${file}: ${(e as Error).message}`);
+            status = 2;
+          }
+        }
+      }
+      reports.push({ file, findings: lintCompose(text, settings).findings });
+      continue;
+    }
+    const contextDir = contextDirFor(file, settings.buildContext);
+    let workspace = { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) };
     if (values.fix) {
       const result = fixAll(text, settings, workspace);
       if (result.text !== text) {
@@ -77,6 +101,17 @@ export function runLint(argv: string[], io: CliIO): number {
           status = 2;
         }
       }
+      // files a fix creates (a .dockerignore); never overwrite one that appeared meanwhile
+      for (const c of result.createFiles) {
+        const target = path.join(contextDir, c.path);
+        try {
+          fs.writeFileSync(target, c.content, { flag: 'wx' });
+          io.err(`created ${target}`);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') { io.err(`dockerfile-cache-advisor: cannot create ${target}: ${(e as Error).message}`); status = 2; }
+        }
+      }
+      if (result.createFiles.length) workspace = { ...workspace, ...ignoreFileFacts(file, contextDir) };
     }
     reports.push({ file, findings: lint(text, settings, workspace).findings });
   }

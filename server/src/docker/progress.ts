@@ -271,9 +271,28 @@ function toRecord(v: Vertex, inst: InstructionFact | undefined, model: Dockerfil
   };
 }
 
+/** `docker.io/library/python:3.12` and `python:3.12`, `busybox` and `busybox:latest` are one image. */
+function normaliseImage(ref: string): string {
+  let r = ref.trim().toLowerCase().replace(/^docker\.io\//, '').replace(/^library\//, '');
+  r = r.replace(/@sha256:[0-9a-f]+$/, '');
+  if (!/:[\w.-]+$/.test(r.replace(/^[^/]*\//, ''))) r += ':latest';
+  return r;
+}
+
+/** Does the vertex describe this instruction's text (for FROM: the same image)? */
+function sameText(model: DockerfileModel, inst: InstructionFact, v: Vertex): boolean {
+  if (inst.keyword === 'FROM') {
+    const image = /^FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(v.instruction)?.[1];
+    return !!image && !!inst.stage && normaliseImage(inst.stage.image) === normaliseImage(image);
+  }
+  return instructionText(model, inst) === normaliseInstruction(v.instruction);
+}
+
 /**
- * Match vertices to Dockerfile instructions: by stage and step index (`[stage i/n]`), checked by the
- * keyword; when that does not fit (ONBUILD triggers of a base image add steps) by the instruction text.
+ * Match vertices to Dockerfile instructions. BuildKit shares a vertex between builds that contain the
+ * same step, and its name (with its `[stage i/n]`) comes from whichever build created it first: so
+ * the step's text decides, and the stage and index only choose among equal texts or stand in when
+ * the text differs (variables expanded by the engine).
  */
 export function mapToDockerfile(vertices: readonly Vertex[], dockerfileText: string | undefined, options: MapOptions = {}): StepRecord[] {
   const model = dockerfileText !== undefined ? analyze(dockerfileText) : undefined;
@@ -285,16 +304,16 @@ export function mapToDockerfile(vertices: readonly Vertex[], dockerfileText: str
     let inst: InstructionFact | undefined;
     if (model && model.stages.length) {
       const keyword = /^\w+/.exec(v.instruction)?.[0]?.toUpperCase();
-      const stages = findStages(model, v, all);
-      for (const si of stages) {
+      let byPosition: InstructionFact | undefined;
+      for (const si of findStages(model, v, all)) {
         const list = stepInstructions(model, si, all);
         if (v.total !== undefined && list.length !== v.total) continue;
         const candidate = v.index !== undefined ? list[v.index - 1] : undefined;
-        if (candidate && candidate.keyword === keyword && !used.has(candidate)) { inst = candidate; break; }
+        if (candidate && candidate.keyword === keyword && !used.has(candidate)) { byPosition = candidate; break; }
       }
-      if (!inst) {
-        const want = normaliseInstruction(v.instruction);
-        inst = model.instructions.find(i => !used.has(i) && !i.onbuild && instructionText(model, i) === want);
+      if (byPosition && sameText(model, byPosition, v)) inst = byPosition;
+      else {
+        inst = model.instructions.find(i => !used.has(i) && !i.onbuild && i.keyword === keyword && sameText(model, i, v)) ?? byPosition;
       }
       if (inst) used.add(inst);
     }

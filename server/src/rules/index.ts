@@ -9,6 +9,10 @@ import { cacheMountWrongTarget } from './cache-mount-wrong-target';
 import { cacheMountDefeated } from './cache-mount-defeated';
 import { aptUpdateAlone } from './apt-update-alone';
 import { missingDockerignore } from './missing-dockerignore';
+import { composeMissingCacheFrom } from './compose-missing-cache-from';
+import { composeInlineCache } from './compose-inline-cache';
+import { composeNoCacheEnv } from './compose-no-cache-env';
+import type { ComposeRule } from '../compose/types';
 
 /** Every rule, in the order their findings and fixes are considered. */
 export const RULES: readonly Rule[] = [
@@ -24,4 +28,11 @@ export const RULES: readonly Rule[] = [
   missingDockerignore,
 ];
 
-export const ruleById = (id: string): Rule | undefined => RULES.find(r => r.meta.id === id);
+/** Rules over Compose files (docker-compose.yml, compose.yaml, *.compose.yaml). */
+export const COMPOSE_RULES: readonly ComposeRule[] = [
+  composeMissingCacheFrom,
+  composeInlineCache,
+  composeNoCacheEnv,
+];
+
+export const ruleById = (id: string): Rule | ComposeRule | undefined => RULES.find(r => r.meta.id === id) ?? COMPOSE_RULES.find(r => r.meta.id === id);

@@ -113,7 +113,7 @@ export const missingDockerignore: Rule = {
       message:
         `\`${snippet(first, 40)}\` sends the whole build context, and it has no .dockerignore: .git/, node_modules/, __pycache__/, ` +
         `virtualenvs and editor files are copied too, so every commit or local change invalidates this layer and everything after it. ` +
-        `Add a .dockerignore (or ${'<Dockerfile name>'}.dockerignore next to the Dockerfile).`,
+        'Add a .dockerignore at the root of the build context (or `<Dockerfile name>.dockerignore` next to the Dockerfile).',
       related: copies.slice(1).map(c => ({ range: c.range, message: `also copies the whole context (line ${lineNo(c)})` })),
       fixes: [{
         title: 'Create .dockerignore with defaults for this project',
