@@ -57,8 +57,29 @@ export function lint(text: string, settings: CacheAdvisorSettings = DEFAULT_SETT
   return { model, findings };
 }
 
+/** The instruction whose lines contain `line` (binary search: instructions are in document order). */
+export function instructionAtLine(model: DockerfileModel, line: number): DockerfileModel['instructions'][number] | undefined {
+  const list = model.instructions;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = list[mid].range;
+    if (line < r.start.line) hi = mid - 1;
+    else if (line > r.end.line) lo = mid + 1;
+    else {
+      // ONBUILD triggers share their ONBUILD's lines: prefer the outer instruction
+      let k = mid;
+      while (k > 0 && list[k - 1].range.start.line <= line && line <= list[k - 1].range.end.line) k--;
+      return list[k];
+    }
+  }
+  return undefined;
+}
+
 function isSuppressed(model: DockerfileModel, id: string, line: number): boolean {
-  const inst = model.instructions.find(i => i.range.start.line <= line && line <= i.range.end.line);
+  if (model.ignoredAt.size === 0) return false;
+  const inst = instructionAtLine(model, line);
   if (!inst) return false;
   return model.ignoredAt.get(inst.range.start.line)?.has(id) ?? false;
 }
@@ -119,13 +140,22 @@ export function verifyFix(model: DockerfileModel, fix: Fix): string | undefined 
 
 /** Lines of instructions a fix edits; fixes on disjoint instructions can be applied in one pass. */
 function fixFootprint(model: DockerfileModel, fix: Fix): Set<number> {
+  const list = model.instructions;
+  // first instruction ending at or after `line` (instructions are in document order)
+  const firstEndingFrom = (line: number) => {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].range.end.line < line) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const out = new Set<number>();
   for (const e of fix.edits) {
-    for (const i of model.instructions) {
-      const s = i.range.start.line;
-      const end = i.range.end.line;
-      if (e.range.start.line <= end + 1 && e.range.end.line >= s - 1) out.add(i.index);
-    }
+    // the instructions on the edited lines and their neighbours (an insertion between two touches both)
+    for (let k = firstEndingFrom(e.range.start.line - 1); k < list.length && list[k].range.start.line <= e.range.end.line + 1; k++) out.add(list[k].index);
   }
   return out;
 }

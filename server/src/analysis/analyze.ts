@@ -1,12 +1,13 @@
 import { DockerfileParser, type Copy, type Flag, type From, type Instruction, type JSONArgument, type JSONInstruction, type Property, type Run } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact, RunFact, SourceKind, StageFact } from './model';
+import { EnvScope } from './envScope';
 import { mountsOf, resolvePath } from './mounts';
 import { recogniseInvocation, type PackageInvocation } from './packageManagers';
 import { identityText, joinContinuations, parseShell, type ShellCommand, type ShellScript } from './shell';
 import { recordAccount, resolveUser, ROOT, type UserFact } from './users';
 
-type Env = Map<string, string | undefined>;
+type Env = EnvScope;
 type Accounts = { users: Map<string, { uid?: number; gid?: number; group?: string; home: string }>; groups: Map<string, number | undefined> };
 
 /** Expand `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR:+x}` the way Docker does; undefined when a used value is unknown. */
@@ -143,10 +144,10 @@ export function analyze(text: string): DockerfileModel {
   const instructions: InstructionFact[] = [];
   const stages: StageFact[] = [];
   const stageNames = new Map<string, number>();
-  const globalArgs: Env = new Map();
+  const globalArgs = new Map<string, string | undefined>();
   const stageEnd: Array<{ env: Env; user: UserFact; workdir: string; accounts: Accounts; userSpec?: string }> = [];
 
-  let env: Env = new Map(globalArgs);
+  let env: Env = EnvScope.empty();
   let user: UserFact = ROOT;
   let userSpec: string | undefined;
   let workdir = '/';
@@ -162,8 +163,7 @@ export function analyze(text: string): DockerfileModel {
   };
 
   const setVar = (name: string, value: string | undefined) => {
-    env = new Map(env);
-    env.set(name, value);
+    env = env.with(name, value);
     if (name === 'HOME' && value && userSpec !== undefined) user = resolveUser(userSpec, accounts, value);
     else if (name === 'HOME' && value && user.root) user = { ...user, home: value };
   };
@@ -179,13 +179,13 @@ export function analyze(text: string): DockerfileModel {
       const name = from.getBuildStage() ?? undefined;
       if (parent !== undefined && stageEnd[parent]) {
         const p = stageEnd[parent];
-        env = new Map(p.env);
+        env = p.env;
         user = p.user;
         userSpec = p.userSpec;
         workdir = p.workdir;
         accounts = { users: new Map(p.accounts.users), groups: new Map(p.accounts.groups) };
       } else {
-        env = new Map();
+        env = EnvScope.empty();
         user = ROOT;
         userSpec = undefined;
         workdir = '/';

@@ -155,6 +155,158 @@ function wordValue(word: ShWord, syntax: ShSyntax): string | undefined {
   return value;
 }
 
+/**
+ * mvdan-sh is Go compiled by GopherJS; every property read through its JS wrappers costs ~0.1 ms.
+ * The wrapped objects expose the underlying Go structs as `__internal_object__`, whose fields are
+ * plain JS properties: walking those is ~100x faster. This walker reads that layout (mvdan-sh 0.10,
+ * pinned in package.json); `walkWrapped` is the slow, public-API fallback.
+ */
+interface RawNode { [k: string]: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+type OnCall = (words: RelCommand['words'], assigns: RelCommand['assigns'], start: number, end: number) => void;
+type OnHeredoc = (cmdName: string | undefined, hasCmd: boolean, bodyStart: number, bodyEnd: number, delimText: string) => void;
+
+const slice = (s: RawNode | null | undefined): RawNode[] => {
+  if (!s || !s.$array) return [];
+  const out: RawNode[] = [];
+  for (let i = 0; i < s.$length; i++) out.push(s.$array[s.$offset + i]);
+  return out;
+};
+const kind = (n: RawNode | null | undefined): string => (n && n.constructor && (n.constructor as { string?: string }).string) || '';
+const isNil = (n: RawNode | null | undefined) => !n || n === (n.constructor as { nil?: unknown })?.nil;
+/** Go strings arrive as one JS char per UTF-8 byte. */
+// eslint-disable-next-line no-control-regex
+const goString = (s: unknown): string => (typeof s === 'string' && /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : String(s));
+
+/** Byte offsets of a word part, or undefined when its end cannot be read directly. */
+function partSpan(p: RawNode): [number, number] | undefined {
+  switch (kind(p)) {
+    case '*syntax.Lit': return [p.ValuePos.offs, p.ValueEnd.offs];
+    case '*syntax.SglQuoted': return [p.Left.offs, p.Right.offs + 1];
+    case '*syntax.DblQuoted': return [p.Left.offs, p.Right.offs + 1];
+    case '*syntax.CmdSubst': return [p.Left.offs, p.Right.offs + 1];
+    case '*syntax.ParamExp':
+      if (p.Short && !isNil(p.Param)) return [p.Dollar.offs, p.Param.ValueEnd.offs];
+      if (p.Rbrace && p.Rbrace.offs > 0) return [p.Dollar.offs, p.Rbrace.offs + 1];
+      return undefined;
+    default: return undefined;
+  }
+}
+
+function rawWordValue(parts: RawNode[]): string | undefined {
+  let value = '';
+  for (const part of parts) {
+    const k = kind(part);
+    if (k === '*syntax.Lit') value += goString(part.Value).replace(/\\(.)/gs, '$1');
+    else if (k === '*syntax.SglQuoted') {
+      if (part.Dollar) return undefined;
+      value += goString(part.Value);
+    } else if (k === '*syntax.DblQuoted') {
+      for (const inner of slice(part.Parts)) {
+        if (kind(inner) !== '*syntax.Lit') return undefined;
+        value += goString(inner.Value).replace(/\\([$`"\\\n])/g, '$1');
+      }
+    } else return undefined;
+  }
+  return value;
+}
+
+function walkRaw(file: RawNode, text: string, toChar: (b: number) => number, onCall: OnCall, onHeredoc: OnHeredoc): void {
+  let fallback = false;
+  const wordSpan = (w: RawNode): [number, number] | undefined => {
+    const parts = slice(w.Parts);
+    if (parts.length === 0) return undefined;
+    const a = partSpan(parts[0]);
+    const b = partSpan(parts[parts.length - 1]);
+    if (!a || !b) return undefined;
+    return [toChar(a[0]), toChar(b[1])];
+  };
+  const word = (w: RawNode) => {
+    const sp = isNil(w) ? undefined : wordSpan(w);
+    if (!sp) { fallback = true; return undefined; }
+    return { text: text.slice(sp[0], sp[1]), value: rawWordValue(slice(w.Parts)), start: sp[0], end: sp[1] };
+  };
+  const wordsIn = (w: RawNode) => {
+    // command substitutions inside a word run commands too
+    for (const part of slice(w.Parts)) {
+      const k = kind(part);
+      if (k === '*syntax.CmdSubst') stmts(part.Stmts);
+      else if (k === '*syntax.DblQuoted') for (const inner of slice(part.Parts)) if (kind(inner) === '*syntax.CmdSubst') stmts(inner.Stmts);
+    }
+  };
+  const stmt = (st: RawNode) => {
+    if (isNil(st)) return;
+    const cmd = st.Cmd;
+    const k = isNil(cmd) ? '' : kind(cmd);
+    let cmdName: string | undefined;
+    if (k === '*syntax.CallExpr') {
+      const args = slice(cmd.Args);
+      const words = args.map(word).filter((w): w is NonNullable<typeof w> => w !== undefined);
+      const assigns = slice(cmd.Assigns).map(a => {
+        const nameStart = toChar(a.Name.ValuePos.offs);
+        const v = a.Value && !isNil(a.Value) && slice(a.Value.Parts).length ? a.Value : undefined;
+        const vs = v ? wordSpan(v) : undefined;
+        const end = vs ? vs[1] : toChar(a.Name.ValueEnd.offs) + (a.Naked ? 0 : 1);
+        return { name: goString(a.Name.Value), value: v ? rawWordValue(slice(v.Parts)) : '', start: nameStart, end };
+      });
+      if (words.length === args.length && (words.length || assigns.length)) {
+        const start = Math.min(words[0]?.start ?? Infinity, assigns[0]?.start ?? Infinity);
+        const end = Math.max(words[words.length - 1]?.end ?? 0, assigns[assigns.length - 1]?.end ?? 0);
+        onCall(words, assigns, start, end);
+      }
+      cmdName = words[0]?.value;
+      args.forEach(wordsIn);
+      for (const a of slice(cmd.Assigns)) if (a.Value && !isNil(a.Value)) wordsIn(a.Value);
+    } else if (k === '*syntax.BinaryCmd') { stmt(cmd.X); stmt(cmd.Y); }
+    else if (k === '*syntax.Subshell' || k === '*syntax.Block') stmts(cmd.Stmts);
+    else if (k === '*syntax.IfClause') {
+      for (let c: RawNode | null = cmd; !isNil(c) && kind(c) === '*syntax.IfClause'; c = c!.Else) { stmts(c!.Cond); stmts(c!.Then); }
+    } else if (k === '*syntax.WhileClause') { stmts(cmd.Cond); stmts(cmd.Do); }
+    else if (k === '*syntax.ForClause') stmts(cmd.Do);
+    else if (k === '*syntax.CaseClause') for (const item of slice(cmd.Items)) stmts(item.Stmts);
+    else if (k === '*syntax.FuncDecl') { if (!isNil(cmd.Body)) stmt(cmd.Body); }
+    else if (k === '*syntax.TimeClause' || k === '*syntax.CoprocClause') { if (cmd.Stmt && !isNil(cmd.Stmt)) stmt(cmd.Stmt); }
+    for (const r of slice(st.Redirs)) {
+      if (!HEREDOC_OPS.has(r.Op) || !r.Hdoc || isNil(r.Hdoc)) continue;
+      const hs = wordSpan(r.Hdoc);
+      if (!hs) { fallback = true; continue; }
+      const ds = r.Word && !isNil(r.Word) ? wordSpan(r.Word) : undefined;
+      onHeredoc(cmdName, k !== '', hs[0], hs[1], ds ? text.slice(ds[0], ds[1]) : '');
+    }
+  };
+  const stmts = (s: RawNode) => { for (const st of slice(s)) stmt(st); };
+  stmts(file.Stmts);
+  if (fallback) throw new RawWalkIncomplete();
+}
+
+class RawWalkIncomplete extends Error {}
+
+function walkWrapped(file: ShNode, text: string, span: (n: ShNode) => { start: number; end: number }, syntax: ShSyntax, onCall: OnCall, onHeredoc: OnHeredoc): void {
+  syntax.Walk(file, node => {
+    if (!node) return true;
+    const type = syntax.NodeType(node);
+    if (type === 'CallExpr') {
+      const call = node as ShCallExpr;
+      const words = call.Args.map(w => {
+        const s = span(w);
+        return { text: text.slice(s.start, s.end), value: wordValue(w, syntax), start: s.start, end: s.end };
+      });
+      const assigns = call.Assigns.map(a => ({ name: a.Name.Value, value: a.Value ? wordValue(a.Value, syntax) : '', ...span(a) }));
+      const s = span(call);
+      onCall(words, assigns, s.start, s.end);
+    } else if (type === 'Stmt') {
+      const stmt = node as ShStmt;
+      for (const r of stmt.Redirs) {
+        if (!HEREDOC_OPS.has(r.Op) || !r.Hdoc) continue;
+        const cmdName = stmt.Cmd && syntax.NodeType(stmt.Cmd) === 'CallExpr' ? (stmt.Cmd as ShCallExpr).Args[0]?.Lit() : undefined;
+        const hs = span(r.Hdoc);
+        const ds = r.Word ? span(r.Word) : undefined;
+        onHeredoc(cmdName, stmt.Cmd !== null, hs.start, hs.end, ds ? text.slice(ds.start, ds.end) : '');
+      }
+    }
+    return true;
+  });
+}
+
 let parser: { Parse(src: string, name: string): ShNode } | undefined;
 const cache = new Map<string, { commands: RelCommand[]; error?: string }>();
 const CACHE_LIMIT = 4000;
@@ -172,6 +324,17 @@ interface RelCommand {
 export function clearShellCache(): void {
   cache.clear();
 }
+
+/** Tests only: parse without the cache, with the fast walker (default) or the public-API walker. */
+export function parseUncached(text: string, walker: 'fast' | 'wrapped'): { commands: RelCommand[]; error?: string } {
+  forceWrapped = walker === 'wrapped';
+  try {
+    return parseRelative(text, 1);
+  } finally {
+    forceWrapped = false;
+  }
+}
+let forceWrapped = false;
 
 function parseRelative(text: string, depth: number): { commands: RelCommand[]; error?: string } {
   const cached = depth === 0 ? cache.get(text) : undefined;
@@ -207,47 +370,43 @@ function parseRelative(text: string, depth: number): { commands: RelCommand[]; e
         });
       }
     };
-    syntax.Walk(file, node => {
-      if (!node) return true;
-      const type = syntax.NodeType(node);
-      if (type === 'CallExpr') {
-        const call = node as ShCallExpr;
-        const words = call.Args.map(w => {
-          const s = span(w);
-          return { text: text.slice(s.start, s.end), value: wordValue(w, syntax), start: s.start, end: s.end };
-        });
-        const assigns = call.Assigns.map(a => ({ name: a.Name.Value, value: a.Value ? wordValue(a.Value, syntax) : '', ...span(a) }));
-        commands.push({ words, assigns, ...span(call), nested: depth > 0 });
-        // `sh -c 'script'`: the script is shell too
-        const name = words[0]?.value;
-        if (name && SHELLS.has(name)) {
-          const c = words.findIndex((w, i) => i > 0 && w.value !== undefined && /^-[a-z]*c[a-z]*$/.test(w.value));
-          const script = c > 0 ? words[c + 1] : undefined;
-          if (script && script.value !== undefined) {
-            const quoted = script.text.length >= 2 && (script.text[0] === "'" || script.text[0] === '"') && script.text.endsWith(script.text[0]);
-            // offsets are exact for single quotes and plain words; double quotes with escapes shift slightly
-            nestedScript(script.value, script.start + (quoted ? 1 : 0));
-          }
-        }
-      } else if (type === 'Stmt') {
-        const stmt = node as ShStmt;
-        for (const r of stmt.Redirs) {
-          if (!HEREDOC_OPS.has(r.Op) || !r.Hdoc) continue;
-          const cmdName = stmt.Cmd && syntax.NodeType(stmt.Cmd) === 'CallExpr' ? (stmt.Cmd as ShCallExpr).Args[0]?.Lit() : undefined;
-          // `RUN <<EOF` and `RUN bash <<EOF` run the body as a script; `python <<EOF` does not
-          if (stmt.Cmd === null || (cmdName !== undefined && SHELLS.has(cmdName))) {
-            const s = span(r.Hdoc);
-            // mvdan-sh's heredoc word runs through the closing delimiter line; the script stops before it
-            const delim = r.Word ? text.slice(span(r.Word).start, span(r.Word).end).replace(/['"\\]/g, '') : '';
-            let body = text.slice(s.start, s.end);
-            const lastLine = body.replace(/\n$/, '').split('\n').pop() ?? '';
-            if (delim && lastLine.trim() === delim) body = body.slice(0, body.lastIndexOf(lastLine));
-            nestedScript(body, s.start);
-          }
+    const raw = (file as unknown as { __internal_object__?: RawNode }).__internal_object__;
+    const onCall = (words: RelCommand['words'], assigns: RelCommand['assigns'], start: number, end: number) => {
+      commands.push({ words, assigns, start, end, nested: depth > 0 });
+      // `sh -c 'script'`: the script is shell too
+      const name = words[0]?.value;
+      if (name && SHELLS.has(name)) {
+        const c = words.findIndex((w, i) => i > 0 && w.value !== undefined && /^-[a-z]*c[a-z]*$/.test(w.value));
+        const script = c > 0 ? words[c + 1] : undefined;
+        if (script && script.value !== undefined) {
+          const quoted = script.text.length >= 2 && (script.text[0] === "'" || script.text[0] === '"') && script.text.endsWith(script.text[0]);
+          // offsets are exact for single quotes and plain words; double quotes with escapes shift slightly
+          nestedScript(script.value, script.start + (quoted ? 1 : 0));
         }
       }
-      return true;
-    });
+    };
+    const onHeredoc = (cmdName: string | undefined, hasCmd: boolean, bodyStart: number, bodyEnd: number, delimText: string) => {
+      // `RUN <<EOF` and `RUN bash <<EOF` run the body as a script; `python <<EOF` does not
+      if (hasCmd && (cmdName === undefined || !SHELLS.has(cmdName))) return;
+      // mvdan-sh's heredoc word runs through the closing delimiter line; the script stops before it
+      const delim = delimText.replace(/['"\\]/g, '');
+      let body = text.slice(bodyStart, bodyEnd);
+      const lastLine = body.replace(/\n$/, '').split('\n').pop() ?? '';
+      if (delim && lastLine.trim() === delim) body = body.slice(0, body.lastIndexOf(lastLine));
+      nestedScript(body, bodyStart);
+    };
+    const mark = commands.length;
+    let done = false;
+    if (raw && raw.Stmts && !forceWrapped) {
+      try {
+        walkRaw(raw, text, toChar, onCall, onHeredoc);
+        done = true;
+      } catch (e) {
+        if (!(e instanceof RawWalkIncomplete)) throw e;
+        commands.length = mark; // a word the fast walker cannot place: redo it all the slow way
+      }
+    }
+    if (!done) walkWrapped(file, text, span, syntax, onCall, onHeredoc);
   }
   const result = { commands: commands.sort((a, b) => a.start - b.start), error };
   if (depth === 0) {

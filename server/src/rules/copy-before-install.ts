@@ -145,23 +145,24 @@ export const copyBeforeInstall: Rule = {
     const findings: RuleFinding[] = [];
     for (const stage of model.stages) {
       const list = stage.instructions;
-      list.forEach((broad, i) => {
-        if (!broad.copy?.broad) return;
-        // what was installed, and from which copied manifests, before this COPY
-        const copiedBefore = new Set<string>();
-        const installedBefore: PackageInvocation[] = [];
-        for (const prev of list.slice(0, i)) {
-          if (prev.copy && !prev.copy.from && prev.copy.destAbs) {
-            for (const s of prev.copy.sources) {
-              if (s.kind !== 'manifest') continue;
-              const base = s.value.replace(/\/+$/, '').replace(/^.*\//, '');
-              copiedBefore.add(prev.copy.destAbs.endsWith('/') ? normalisePath(prev.copy.destAbs + base) : normalisePath(prev.copy.destAbs));
-            }
+      // what was installed, and from which copied manifests, above the current instruction (grows as we go)
+      const copiedBefore = new Set<string>();
+      const installedBefore = new Set<string>(); // managers that ran a deps install
+      const record = (prev: InstructionFact) => {
+        if (prev.copy && !prev.copy.from && prev.copy.destAbs) {
+          for (const s of prev.copy.sources) {
+            if (s.kind !== 'manifest') continue;
+            const base = s.value.replace(/\/+$/, '').replace(/^.*\//, '');
+            copiedBefore.add(prev.copy.destAbs.endsWith('/') ? normalisePath(prev.copy.destAbs + base) : normalisePath(prev.copy.destAbs));
           }
-          for (const inv of prev.run?.invocations ?? []) if (fetchesPackages(inv)) installedBefore.push(inv);
         }
+        for (const inv of prev.run?.invocations ?? []) if (fetchesPackages(inv) && !inv.needsSource) installedBefore.add(inv.manager);
+      };
+      list.forEach((broad, i) => {
+        if (i > 0) record(list[i - 1]);
+        if (!broad.copy?.broad) return;
         const alreadyInstalled = (inv: PackageInvocation, fact: InstructionFact) =>
-          installedBefore.some(p => p.manager === inv.manager && !p.needsSource) &&
+          installedBefore.has(inv.manager) &&
           (inv.needsSource || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
 
         // walk down the stage: the installs this COPY busts, and how far it could move
@@ -170,7 +171,10 @@ export const copyBeforeInstall: Rule = {
         let last: InstructionFact | undefined;
         let blocked: InstructionFact | undefined;
         let crossesWorkdir = false;
-        for (const fact of list.slice(i + 1)) {
+        for (let j = i + 1; j < list.length; j++) {
+          const fact = list[j];
+          // installs below the next broad COPY are that COPY's finding; once it is fixed, this one shows
+          if (fact.copy?.broad) break;
           if (fact.copy) {
             const harmless = !fact.copy.broad && (fact.copy.from !== undefined || fact.copy.sources.every(s => s.kind === 'manifest'));
             if (!harmless && !blocked) blocked = fact;

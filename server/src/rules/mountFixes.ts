@@ -27,9 +27,17 @@ export function uncoveredTargets(fact: InstructionFact, inv: PackageInvocation):
 const APT_KEEP = `rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache && `;
 const APK_LINK = 'ln -sf /var/cache/apk /etc/apk/cache && ';
 
+const firstDockerClean = new WeakMap<DockerfileModel, number>();
+
 /** Whether any RUN up to and including `fact` already disabled Debian's docker-clean hook. */
 function dockerCleanDisabled(model: DockerfileModel, fact: InstructionFact): boolean {
-  return model.instructions.some(i => i.index <= fact.index && i.run && model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes('docker-clean'));
+  let first = firstDockerClean.get(model);
+  if (first === undefined) {
+    const hit = model.instructions.find(i => i.run && model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes('docker-clean'));
+    first = hit ? hit.index : Infinity;
+    firstDockerClean.set(model, first);
+  }
+  return first <= fact.index;
 }
 
 export interface MountFixPlan {

@@ -1,0 +1,29 @@
+import * as assert from 'assert';
+import { parseUncached } from '../../../server/src/analysis/shell';
+
+/** The fast walker reads mvdan-sh's internal structs; it must agree with the public-API walker. */
+const CORPUS = [
+  'apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*',
+  "pip install --no-cache-dir -r requirements.txt || echo 'a && b'; sh -c 'npm ci' | cat",
+  'set -eux; for f in a b c; do echo "$f"; done && python -m pip install -e \'.[dev]\'',
+  'A=1 B="x y" C=$D pip install "$PKG" ${X:-y} $(echo z) `uname` a\\ b',
+  'if [ -f x ]; then pip install a; elif true; then npm ci; else yarn; fi',
+  'while false; do go mod download; done; case $x in a) cargo fetch;; *) bundle install;; esac',
+  '{ composer install; } && (dotnet restore) && f() { mvn package; } && time gradle build',
+  'cat <<EOF > /x\nhello $name\nEOF\n<<-"END"\n\tpip install a\n\tEND\n',
+  'echo "héllo ✓" && pip install --no-cache-dir x',
+  'x=$(pip download -d /w a) && echo "$(npm ci)"',
+  'export PATH=/x:$PATH && env FOO=1 sudo -E pip install a',
+];
+
+describe('shell parsing: fast walker', () => {
+  for (const text of CORPUS) {
+    it(JSON.stringify(text.slice(0, 50)), () => {
+      const fast = parseUncached(text, 'fast');
+      const slow = parseUncached(text, 'wrapped');
+      const norm = (r: typeof fast) => r.commands.map(c => ({ words: c.words.map(w => [w.text, w.value, w.start, w.end]), assigns: c.assigns.map(a => [a.name, a.value]), start: c.start }));
+      assert.deepStrictEqual(norm(fast), norm(slow));
+      assert.ok(fast.commands.length > 0);
+    });
+  }
+});
