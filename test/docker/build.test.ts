@@ -56,7 +56,8 @@ describe('docker: build timeline on a real engine', function () {
   let tmp: string;
   const nonce = crypto.randomBytes(6).toString('hex');
   const tags: string[] = [];
-  const tag = (n: string) => { const t = `ca-test-${n}-${nonce}:1`; tags.push(t); return t; };
+  // a tag per build, so that no rebuild leaves an untagged image behind
+  const tag = (n: string) => { const t = `ca-test-${n}-${nonce}:${tags.length + 1}`; tags.push(t); return t; };
 
   before(async function () {
     env = await requireDocker(this);
@@ -65,7 +66,8 @@ describe('docker: build timeline on a real engine', function () {
   });
 
   after(function () {
-    if (tags.length && env) spawnSync(env.dockerCli, ['rmi', '-f', ...tags], { stdio: 'ignore' });
+    // one at a time: a build that failed left no image under its tag
+    for (const t of tags) if (env) spawnSync(env.dockerCli, ['rmi', '-f', t], { stdio: 'ignore' });
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -76,17 +78,14 @@ describe('docker: build timeline on a real engine', function () {
 
   describe('the app fixture: first build, second build, a code change', () => {
     let dir: string;
-    const t = () => tag('app');
-    let appTag: string;
     before(() => {
       dir = copyFixture('app', tmp);
       // content no earlier run has built: the first build really is a first build
       fs.appendFileSync(path.join(dir, 'requirements.txt'), `nonce==${nonce}\n`);
-      appTag = t();
     });
 
     it('first build: every COPY and RUN ran (FROM and WORKDIR carry no content)', async () => {
-      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: appTag, extraArgs: NET } });
+      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: tag('app'), extraArgs: NET } });
       assert.ok(timeline.success, timeline.error);
       assert.deepStrictEqual(timeline.steps.map(s => s.line), [3, 5, 6, 7, 9, 10]);
       const o = outcomes(timeline);
@@ -96,7 +95,7 @@ describe('docker: build timeline on a real engine', function () {
     });
 
     it('second build: all cached', async () => {
-      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: appTag, extraArgs: NET } });
+      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: tag('app'), extraArgs: NET } });
       assert.ok(timeline.success);
       assert.strictEqual(timeline.totalSteps, 6);
       assert.strictEqual(timeline.cachedSteps, 6, JSON.stringify(timeline.steps));
@@ -104,7 +103,7 @@ describe('docker: build timeline on a real engine', function () {
 
     it('after touching main.py exactly COPY . . and the RUN below it re-run', async () => {
       fs.appendFileSync(path.join(dir, 'main.py'), `echo "${nonce}"\n`);
-      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: appTag, extraArgs: NET } });
+      const { timeline } = await runBuild({ engine, request: { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: tag('app'), extraArgs: NET } });
       assert.deepStrictEqual(ran(timeline), [9, 10]);
       assert.deepStrictEqual(outcomes(timeline), { 3: 'cached', 5: 'cached', 6: 'cached', 7: 'cached', 9: 'ran', 10: 'ran' });
     });
@@ -112,11 +111,11 @@ describe('docker: build timeline on a real engine', function () {
 
   it('the caching fixes make a code-only change re-run fewer steps', async () => {
     const rebuildAfterCodeChange = async (dir: string, name: string) => {
-      const req = { dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: tag(name), extraArgs: NET };
-      const first = await runBuild({ engine, request: req });
+      const req = () => ({ dockerfile: path.join(dir, 'Dockerfile'), context: dir, tag: tag(name), extraArgs: NET });
+      const first = await runBuild({ engine, request: req() });
       assert.ok(first.timeline.success, first.timeline.error);
       fs.appendFileSync(path.join(dir, 'main.py'), `echo "${nonce}-${name}"\n`);
-      return (await runBuild({ engine, request: req })).timeline;
+      return (await runBuild({ engine, request: req() })).timeline;
     };
     const before = await rebuildAfterCodeChange(copyFixture('unfixed', path.join(tmp, 'before')), 'unfixed');
 
