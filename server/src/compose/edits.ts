@@ -82,7 +82,9 @@ export function addBuildList(model: ComposeModel, service: ComposeService, key: 
   if (!build) return undefined;
   const eol = model.eol;
   const t = model.text;
-  const list = (indent: string) => `${indent}${key}:${eol}${values.map(v => `${indent}  - ${yamlScalar(v)}${eol}`).join('')}`;
+  // list items indented one step further, the step being the file's own
+  const list = (indent: string, step: number) => `${indent}${key}:${eol}${values.map(v => `${indent}${' '.repeat(step)}- ${yamlScalar(v)}${eol}`).join('')}`;
+  const keyColumn = (n: Node) => nodeStart(n) - lineStartOf(t, nodeStart(n));
   const map = service.buildMap;
   if (map && map.items.length > 0) {
     if (map.flow) {
@@ -97,7 +99,9 @@ export function addBuildList(model: ComposeModel, service: ComposeService, key: 
     const end = last.value ? lastChar(last.value as Node) : lastChar(last.key as Node);
     const at = afterLineOf(t, end);
     const needsBreak = at === t.length && !t.endsWith('\n');
-    return { range: rangeOf(model, at, at), newText: (needsBreak ? eol : '') + list(childIndent(model, map)) };
+    const indent = childIndent(model, map);
+    const step = indent.length - keyColumn(build.key as Node);
+    return { range: rangeOf(model, at, at), newText: (needsBreak ? eol : '') + list(indent, step > 0 ? step : 2) };
   }
   if (isScalar(build.value) && build.value.value !== null && !build.value.type?.startsWith('BLOCK')) {
     const keyStart = nodeStart(build.key as Node);
@@ -110,7 +114,7 @@ export function addBuildList(model: ComposeModel, service: ComposeService, key: 
     // a comment after `build: ./dir` stays with the context line
     const lineEnd = afterLineOf(t, valueEnd) - (t.slice(0, afterLineOf(t, valueEnd)).match(/\r?\n$/)?.[0].length ?? 0);
     const context = t.slice(nodeStart(build.value), lineEnd).replace(/\s+$/, '');
-    return { range: rangeOf(model, s, lineEnd), newText: `:${eol}${indent}context: ${context}${eol}${list(indent).slice(0, -eol.length)}` };
+    return { range: rangeOf(model, s, lineEnd), newText: `:${eol}${indent}context: ${context}${eol}${list(indent, step > 0 ? step : 2).slice(0, -eol.length)}` };
   }
   return undefined;
 }
