@@ -1,7 +1,7 @@
 /**
  * A bounded, cached listing of a build context with file sizes, after the ignore file: what hover
- * and CodeLens show. A huge repository stops the walk at `maxEntries` (the listing then says it is
- * partial) instead of stalling the editor; results are reused for `ttlMs`.
+ * and CodeLens show. A huge repository stops the walk at `maxEntries` or `maxMillis` (the listing then
+ * says it is partial) instead of stalling the editor; results are reused for `ttlMs`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -24,6 +24,8 @@ export interface ContextListing {
 export interface ListingOptions {
   /** Directory entries to look at before giving up (default 20,000). */
   readonly maxEntries?: number;
+  /** Wall-clock budget of one walk (default 250 ms): the language server must stay responsive. */
+  readonly maxMillis?: number;
   readonly ttlMs?: number;
   readonly now?: number;
 }
@@ -39,6 +41,7 @@ export function listContext(contextDir: string, ignore: IgnoreSpec, opts: Listin
   if (hit && now - hit.at < (opts.ttlMs ?? 5000)) return hit.listing;
 
   const files: ContextFile[] = [];
+  const deadline = Date.now() + (opts.maxMillis ?? 250);
   let entries = 0;
   let complete = true;
   const walk = (abs: string, rel: string): void => {
@@ -52,7 +55,7 @@ export function listContext(contextDir: string, ignore: IgnoreSpec, opts: Listin
     list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of list) {
       if (!complete) return;
-      if (++entries > maxEntries) { complete = false; return; }
+      if (++entries > maxEntries || (entries % 256 === 0 && Date.now() > deadline)) { complete = false; return; }
       const r = rel ? `${rel}/${e.name}` : e.name;
       const p = path.join(abs, e.name);
       if (e.isDirectory()) {
