@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:e2e`: installs code-server, Node 24 and Chromium if missing (scripts/e2e/install.sh),
 # packages the extension (.vsix, production bundles), then runs the end-to-end specs in test/e2e with
-# mocha. Extra arguments go to mocha (e.g. --grep quick-fix).
+# mocha. Extra arguments go to mocha (e.g. --grep quick-fix). Screenshots land in test-results/e2e/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 t0=$(date +%s)
@@ -26,5 +26,14 @@ status=0
 npx mocha --no-config --reporter spec --timeout 300000 --require out/test/support/hooks.js \
   'out/test/e2e/**/*.e2e.js' "$@" || status=$?
 t3=$(date +%s)
+# UPDATE_README_IMAGES=1 npm run test:e2e refreshes the README's screenshots from a passing run
+if [ "$status" = 0 ] && [ "${UPDATE_README_IMAGES:-}" = 1 ]; then
+  cp test-results/e2e/01-diagnostics.png images/screenshot-diagnostics.png
+  cp test-results/e2e/02-quick-fix.png images/screenshot-quick-fix.png
+  cp test-results/e2e/04-grammar.png images/screenshot-grammar.png
+  cp test-results/e2e/05-build-timeline.png images/screenshot-build-timeline.png
+  cp test-results/e2e/06-build-cache-view.png images/screenshot-build-cache-view.png
+  echo "e2e: README screenshots updated in images/"
+fi
 printf 'e2e timings: install/check %ss, package %ss, specs %ss, total %ss\n' $((t1 - t0)) $((t2 - t1)) $((t3 - t2)) $((t3 - t0))
 exit $status

@@ -67,6 +67,10 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     fs.writeFileSync(path.join(workspace, 'Dockerfile'), BEFORE);
     fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'flask==3.0.3\n');
     fs.writeFileSync(path.join(workspace, 'app.py'), 'print("hello")\n');
+    // a project that already ignores its junk: the findings are the three this test fixes
+    fs.writeFileSync(path.join(workspace, '.dockerignore'), '.git\n__pycache__/\n*.Dockerfile\n');
+    // before code-server starts, so quick open's file index has it
+    fs.writeFileSync(path.join(workspace, 'grammar.Dockerfile'), GRAMMAR_SAMPLE);
     server = await startCodeServer({ workspace, tools });
     browser = await launchBrowser(tools.chromium);
     const page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
@@ -140,7 +144,6 @@ describe('VS Code end to end (code-server + Chromium)', function () {
   });
 
   it('highlights the RUN --mount flag, its options and the ignore pragma (injection grammar)', async () => {
-    fs.writeFileSync(path.join(workspace, 'grammar.Dockerfile'), GRAMMAR_SAMPLE);
     await wb.openFile('grammar.Dockerfile');
     const checks: Array<[line: number, column: number, scope: string]> = [
       [1, 5, 'keyword.other.pragma.cache-advisor.dockerfile'],
@@ -169,10 +172,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     assert.ok(commented.some(s => s.startsWith('comment.line')), commented.join(' '));
     assert.ok(!commented.some(s => s.startsWith('storage.modifier.flag')), commented.join(' '));
 
-    await wb.moveCursor(2, 8);
-    await wb.runCommand('Developer: Inspect Editor Tokens and Scopes');
-    await wb.page.locator('.token-inspect-widget').waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.moveCursor(5, 1);
     await wb.screenshot('04-grammar');
-    await wb.page.keyboard.press('Escape');
   });
 });

@@ -83,6 +83,11 @@ export interface StartOptions {
   readonly tools: E2eTools;
   /** Extra user settings on top of USER_SETTINGS. */
   readonly settings?: Record<string, unknown>;
+  /**
+   * Settings of the machine code-server runs on (<user-data-dir>/Machine/settings.json): where
+   * `machine`-scoped settings such as cacheAdvisor.dockerPath must go in a remote window.
+   */
+  readonly machineSettings?: Record<string, unknown>;
   /** Leave workspace trust on (code-server then asks whether to trust the folder). */
   readonly workspaceTrust?: boolean;
 }
@@ -94,6 +99,10 @@ export async function startCodeServer(opts: StartOptions): Promise<RunningCodeSe
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   const settings = { ...USER_SETTINGS, ...(opts.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {}), ...opts.settings };
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  if (opts.machineSettings) {
+    fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(opts.machineSettings, null, 2));
+  }
   const extensionDir = unpackVsix(opts.tools.vsix, extensionsDir);
 
   const port = await freePort();

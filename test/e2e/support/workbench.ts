@@ -65,8 +65,8 @@ export class Workbench {
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor({ timeout: UI_TIMEOUT });
   }
 
-  /** F1, type the command's title, run it. */
-  async runCommand(title: string): Promise<void> {
+  /** F1, type the command's title, run it. With `asks`, the command opens an input box of its own. */
+  async runCommand(title: string, opts: { asks?: boolean } = {}): Promise<void> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
@@ -74,7 +74,48 @@ export class Workbench {
     const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ timeout: UI_TIMEOUT });
     await row.click();
-    await input.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    if (!opts.asks) await input.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
+  /** Waits for an input box whose title contains `title`; returns its prefilled value. */
+  async inputBox(title: string): Promise<string> {
+    const widget = this.page.locator('.quick-input-widget', { has: this.page.locator('.quick-input-title', { hasText: title }) });
+    await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    return widget.locator('input').inputValue();
+  }
+
+  /**
+   * The text editor decorations drawn after the end of lines (`renderOptions.after.contentText`, drawn
+   * as CSS ::after content) of the active editor, by 1-based line.
+   */
+  async lineAnnotations(): Promise<Record<number, string>> {
+    return this.page.evaluate(`(() => {
+      const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+      if (!editor) return {};
+      const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')]
+        .map(n => ({ top: n.getBoundingClientRect().top, line: Number(n.textContent) }));
+      const out = {};
+      for (const l of editor.querySelectorAll('.view-lines .view-line')) {
+        const texts = [];
+        for (const span of l.querySelectorAll('span')) {
+          for (const pseudo of ['::before', '::after']) {
+            const c = getComputedStyle(span, pseudo).content;
+            if (c && c !== 'none' && c !== 'normal' && c !== '""') texts.push(JSON.parse(c));
+          }
+        }
+        if (!texts.length) continue;
+        const top = l.getBoundingClientRect().top;
+        const hit = numbers.find(n => Math.abs(n.top - top) < 3);
+        if (hit) out[hit.line] = texts.join(' ').trim();
+      }
+      return out;
+    })()`);
+  }
+
+  /** The rows of the tree in the side bar view titled `viewTitle` (label and description). */
+  async viewRows(viewTitle: string): Promise<string[]> {
+    const pane = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: viewTitle }) });
+    return (await pane.locator('.monaco-list-row').allTextContents()).map(t => t.replace(/\s+/g, ' ').trim());
   }
 
   /** The active editor's text, line by line in line-number order. Small files only (all lines rendered). */

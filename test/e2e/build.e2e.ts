@@ -1,0 +1,162 @@
+/**
+ * "Cache Advisor: Build with BuildKit" from the command palette against a real dockerd, in a real
+ * VS Code (code-server + Chromium): the per-step notes appear on the Dockerfile's lines (ran, then
+ * cached on the second build), and the Build Cache view lists the RUN's cache mount.
+ * Docker: test/support/dockerd.ts reuses a running engine or starts Debian's dockerd (no network)
+ * and imports local/busybox:latest; it skips on a laptop without Docker and fails with CI=true.
+ */
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser } from 'playwright-core';
+import { requireDocker, type DockerEnv } from '../support/dockerd';
+import { e2eTools, startCodeServer, type RunningCodeServer } from './support/codeServer';
+import { launchBrowser, waitFor, Workbench } from './support/workbench';
+
+const MOUNT_TARGET = '/root/.cache/ca-e2e';
+
+/** Steps: FROM (line 1), WORKDIR (2), COPY (3), RUN with a cache mount (4-5), COPY (6). */
+const DOCKERFILE = [
+  'FROM local/busybox:latest',
+  'WORKDIR /app',
+  'COPY requirements.txt ./',
+  `RUN --mount=type=cache,target=${MOUNT_TARGET} \\`,
+  `    cp requirements.txt ${MOUNT_TARGET}/ && ls ${MOUNT_TARGET}`,
+  'COPY . .',
+  '',
+].join('\n');
+
+/**
+ * This machine's dockerd runs without a bridge network (--bridge=none), so every build needs
+ * --network=none; users' engines do not. The shim adds it to `build` / `buildx build` and hands
+ * everything (probes included) to the real client unchanged.
+ */
+function writeDockerShim(dir: string, realCli: string): string {
+  const shim = path.join(dir, 'docker');
+  fs.writeFileSync(shim, [
+    '#!/bin/sh',
+    `REAL='${realCli.replace(/'/g, "'\\''")}'`,
+    'if [ "$1" = build ]; then shift; exec "$REAL" build --network=none "$@"; fi',
+    'if [ "$1" = buildx ] && [ "$2" = build ]; then shift 2; exec "$REAL" buildx build --network=none "$@"; fi',
+    'exec "$REAL" "$@"',
+    '',
+  ].join('\n'), { mode: 0o755 });
+  return shim;
+}
+
+function engineGet(socket: string, p: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    http.get({ socketPath: socket, path: p }, res => {
+      let body = '';
+      res.on('data', d => { body += d; });
+      res.on('end', () => { try { resolve(JSON.parse(body)); } catch (e) { reject(e); } });
+    }).on('error', reject);
+  });
+}
+
+describe('VS Code end to end: Build with BuildKit and the Build Cache view', function () {
+  this.timeout(300_000);
+  let docker: DockerEnv;
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let wb: Workbench;
+  let workspace: string;
+  let shimDir: string;
+  const tags = new Set<string>();
+
+  before(async function () {
+    const tools = e2eTools();
+    if (typeof tools === 'string') {
+      if (process.env.CI === 'true') throw new Error(tools);
+      console.log(`      skipped: ${tools}`);
+      this.skip();
+    }
+    docker = await requireDocker(this);
+    this.timeout(300_000);
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-e2e-build-'));
+    fs.writeFileSync(path.join(workspace, 'Dockerfile'), DOCKERFILE);
+    // new content each run, so the COPY and the RUN really run on the first build
+    fs.writeFileSync(path.join(workspace, 'requirements.txt'), `flask==3.0.3  # ${crypto.randomUUID()}\n`);
+    fs.writeFileSync(path.join(workspace, '.dockerignore'), '.git\n');
+    shimDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-e2e-docker-'));
+    const shim = writeDockerShim(shimDir, docker.dockerCli);
+    server = await startCodeServer({
+      workspace, tools,
+      settings: { 'cacheAdvisor.hostCaches.enabled': false },
+      // machine-scoped: a workspace cannot pick the executable; in a remote window they live here
+      machineSettings: { 'cacheAdvisor.dockerPath': shim, 'cacheAdvisor.dockerHost': `unix://${docker.socket}` },
+    });
+    browser = await launchBrowser(tools.chromium);
+    wb = new Workbench(await browser.newPage({ viewport: { width: 1360, height: 820 } }));
+    await wb.open(server.url);
+    await wb.openFile('Dockerfile');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && browser) {
+      const file = await wb.screenshot(`failed-build-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+      if (file) console.log(`      screenshot of the failure: ${file}`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await browser?.close();
+    await server?.stop();
+    for (const tag of tags) spawnSync(docker.dockerCli, ['image', 'rm', '-f', tag], { encoding: 'utf8' });
+    if (docker) {
+      // remove this test's cache mount record; other records on a shared engine stay
+      const df = await engineGet(docker.socket, '/v1.41/system/df').catch(() => undefined) as { BuildCache?: Array<{ ID: string; Type: string; Description: string; InUse: boolean }> } | undefined;
+      for (const r of df?.BuildCache ?? []) {
+        if (r.Type === 'exec.cachemount' && !r.InUse && r.Description.includes(`cached mount ${MOUNT_TARGET} `)) {
+          spawnSync(docker.dockerCli, ['builder', 'prune', '-f', '--filter', `id=${r.ID}`], { encoding: 'utf8' });
+        }
+      }
+    }
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+    if (shimDir) fs.rmSync(shimDir, { recursive: true, force: true });
+  });
+
+  async function buildFromPalette(): Promise<void> {
+    await wb.runCommand('Cache Advisor: Build with BuildKit', { asks: true });
+    const context = await wb.inputBox('build context');
+    assert.strictEqual(context, workspace, 'the context defaults to the Dockerfile\'s folder');
+    await wb.page.keyboard.press('Enter');
+    const tag = await wb.inputBox('image tag');
+    assert.ok(tag, 'a default tag is offered');
+    tags.add(tag);
+    await wb.page.keyboard.press('Enter');
+  }
+
+  it('shows per-step notes after a build: the RUN ran, the base image was cached', async () => {
+    await buildFromPalette();
+    const notes = await waitFor('build notes on the RUN and COPY lines', () => wb.lineAnnotations(),
+      n => /^(ran|cached|failed)/.test(n[4] ?? '') && (/^failed/.test(n[4]) || /^(ran|cached|failed)/.test(n[6] ?? '')), 180_000);
+    assert.match(notes[4], /^ran \d/, `RUN: ${JSON.stringify(notes)}`);
+    assert.match(notes[3], /^ran \d/, `COPY requirements.txt: ${JSON.stringify(notes)}`);
+    assert.match(notes[1], /^cached/, `FROM an image that is present: ${JSON.stringify(notes)}`);
+    await wb.screenshot('05-build-timeline');
+  });
+
+  it('a second build shows every step cached', async () => {
+    await buildFromPalette();
+    const notes = await waitFor('every step cached', () => wb.lineAnnotations(),
+      n => [1, 3, 4, 6].every(l => /^cached/.test(n[l] ?? '')) || Object.values(n).some(x => /^failed/.test(x)), 180_000);
+    for (const l of [1, 2, 3, 6]) assert.match(notes[l], /^cached/, `line ${l}: ${JSON.stringify(notes)}`);
+    assert.match(notes[4], /^cached/);
+  });
+
+  it('the Build Cache view lists the RUN\'s cache mount', async () => {
+    await wb.runCommand('Focus on Build Cache View');
+    const rows = await waitFor(`a cache mount row for ${MOUNT_TARGET}`, () => wb.viewRows('Build Cache'),
+      r => r.some(x => x.startsWith(MOUNT_TARGET)));
+    const row = rows.find(x => x.startsWith(MOUNT_TARGET))!;
+    assert.match(row, /used \d+×/, row);
+    assert.ok(rows.some(r => /^Cache mounts/i.test(r)), rows.join('\n'));
+    await wb.screenshot('06-build-cache-view');
+  });
+});
