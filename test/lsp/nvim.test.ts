@@ -45,6 +45,8 @@ describe('Neovim LSP client (headless smoke test)', function () {
     if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-nvim-'));
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask==3.0.3\n');
+    // a project that ignores its junk: the findings are the three layer-cache ones checked below
+    fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n__pycache__/\n');
   });
 
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
