@@ -24,6 +24,8 @@ const bundles = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // the server analyses large documents in this worker thread (server/src/lintPool.ts)
+  { entryPoints: ['server/src/lintWorker.ts'], outfile: 'dist/lintWorker.js' },
 ];
 
 await Promise.all(bundles.map(b => esbuild.build({ ...common, ...b })));

@@ -35,6 +35,21 @@ export function workspaceEditFor(doc: TextDocument, fix: Fix, contextDir: string
   return { documentChanges };
 }
 
+const FIX_ALL_TITLE = 'Fix all caching problems in this Dockerfile';
+
+/** `CodeAction.data` of a fix-all action whose edit is computed on resolve. */
+export interface FixAllData {
+  readonly fixAll: { readonly uri: string; readonly version: number };
+}
+
+/** The workspace edit of a fix-all result (text, plus files such as .dockerignore), or undefined when nothing changes. */
+export function fixAllEdit(document: TextDocument, result: ReturnType<typeof fixAll>, contextDir: string | undefined): WorkspaceEdit | undefined {
+  const before = document.getText();
+  if (result.text === before && !result.createFiles?.length) return undefined;
+  const edits = result.text === before ? [] : [minimalEdit(document, before, result.text)];
+  return workspaceEditFor(document, { title: FIX_ALL_TITLE, preferred: true, edits, createFiles: result.createFiles }, contextDir);
+}
+
 export interface CodeActionInput {
   readonly params: CodeActionParams;
   readonly document: TextDocument;
@@ -42,6 +57,10 @@ export interface CodeActionInput {
   readonly current: LintResult;
   readonly fixAllFor: () => ReturnType<typeof fixAll>;
   readonly contextDir?: string;
+  /** The client resolves code actions lazily: fix-all next to quick fixes gets its edit on resolve. */
+  readonly lazyFixAll?: boolean;
+  /** False: do not compute fix-all just to list it next to quick fixes (large documents, no resolve). */
+  readonly eagerFixAll?: boolean;
 }
 
 function fixesFor(d: Diagnostic, input: CodeActionInput): readonly Fix[] {
@@ -88,14 +107,12 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
   }
   const fixableInDoc = input.current.findings.filter(f => f.fixes?.some(x => x.preferred)).length;
   if (wantsFixAll || (wantsQuickFix && fixable > 0 && fixableInDoc > 1)) {
-    const before = document.getText();
-    const result = input.fixAllFor();
-    if (result.text !== before) {
-      actions.push({
-        title: 'Fix all caching problems in this Dockerfile',
-        kind: FIX_ALL_KIND,
-        edit: { changes: { [document.uri]: [minimalEdit(document, before, result.text)] } },
-      });
+    // offered next to a quick fix, fix-all is computed only when chosen (codeAction/resolve), when the client can
+    if (!wantsFixAll && input.lazyFixAll) {
+      actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, data: { fixAll: { uri: document.uri, version: document.version } } satisfies FixAllData });
+    } else if (wantsFixAll || input.eagerFixAll !== false) {
+      const edit = fixAllEdit(document, input.fixAllFor(), input.contextDir);
+      if (edit) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit });
     }
   }
   return actions;

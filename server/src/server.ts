@@ -12,7 +12,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { codeActions, fixAllEdit, FIX_ALL_KIND, type FixAllData } from './codeActions';
 import { toDiagnostic } from './diagnostics';
 import { fixAll, lint, type LintResult } from './engine';
 import { DocumentSettings } from './documentSettings';
@@ -24,8 +24,11 @@ import { composeCodeActions, documentKind } from './compose/codeActions';
 import { lintCompose } from './compose/lint';
 import type { ComposeModel } from './compose/model';
 import { BUILD_TIMELINE_NOTIFICATION, TimelineStore } from './timeline';
-import type { WorkspaceFacts } from './rules/types';
+import type { Finding, WorkspaceFacts } from './rules/types';
 import type { CacheAdvisorSettings } from './settings';
+import { LARGE_DOCUMENT_CHARS, LintPool } from './lintPool';
+import { serializeFacts } from './lintWorker';
+import type { CodeAction } from 'vscode-languageserver';
 
 if (process.argv.includes('--version')) {
   // eslint-disable-next-line no-console
@@ -38,15 +41,24 @@ const documents = new TextDocuments(TextDocument);
 const settings = new DocumentSettings(connection);
 const results = new Map<string, { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string; compose?: ComposeModel }>();
 const pending = new Map<string, NodeJS.Immediate>();
+/** Large documents are analysed in a worker thread so this thread keeps answering. */
+const pool = LintPool.available() ? new LintPool() : undefined;
+const inFlight = new Set<string>();
+const rerun = new Set<string>();
+const isLarge = (doc: TextDocument) => pool !== undefined && doc.getText().length > LARGE_DOCUMENT_CHARS && documentKind(doc.languageId, doc.uri) === 'dockerfile';
 /** The last build per Dockerfile, sent by the client after `Build with BuildKit`. */
 const timelines = new TimelineStore();
 
+/** The client fills in a code action's edit through codeAction/resolve (VS Code does). */
+let resolvesEdits = false;
+
 connection.onInitialize((params): InitializeResult => {
   settings.setClientCapabilities(params.capabilities);
+  resolvesEdits = params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') ?? false;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
     },
@@ -69,7 +81,11 @@ async function analyseDocument(doc: TextDocument) {
   const file = URI.toPath(doc.uri);
   const contextDir = file ? contextDirFor(file, s.buildContext) : undefined;
   const workspace = contextDir && file ? { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) } : {};
-  const result = timelines.annotate(doc.uri, lint(doc.getText(), s, workspace));
+  const text = doc.getText();
+  const raw: LintResult = isLarge(doc)
+    ? { findings: await pool!.run<Finding[]>({ kind: 'lint', uri: doc.uri, version: doc.version, text, settings: s, workspace: serializeFacts(workspace) }) }
+    : lint(text, s, workspace);
+  const result = timelines.annotate(doc.uri, raw);
   return { version: doc.version, result, settings: s, workspace, contextDir };
 }
 
@@ -83,6 +99,9 @@ function schedule(uri: string): void {
       pending.delete(uri);
       const doc = documents.get(uri);
       if (!doc) return;
+      // one analysis per document at a time: edits during it are coalesced into one more run after it
+      if (inFlight.has(uri)) { rerun.add(uri); return; }
+      inFlight.add(uri);
       try {
         const state = await analyseDocument(doc);
         if (documents.get(uri)?.version !== state.version) return; // a newer edit arrived meanwhile
@@ -90,6 +109,9 @@ function schedule(uri: string): void {
         await connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.result.findings.map(f => toDiagnostic(f, uri, state.version)) });
       } catch (e) {
         connection.console.error(`cache-advisor: analysis of ${uri} failed: ${(e as Error)?.stack ?? e}`);
+      } finally {
+        inFlight.delete(uri);
+        if (rerun.delete(uri) || (documents.get(uri) && documents.get(uri)!.version !== results.get(uri)?.version)) schedule(uri);
       }
     }),
   );
@@ -132,13 +154,30 @@ connection.onCodeAction(async params => {
   const s = state;
   if (s.compose) return composeCodeActions({ params, document: doc, model: s.compose, findings: s.result.findings, settings: s.settings });
   if (documentKind(doc.languageId, doc.uri) !== 'dockerfile') return [];
+  if (isLarge(doc) || !s.result.model) {
+    if (!pool) return [];
+    return pool.run<CodeAction[]>({ kind: 'codeActions', uri: doc.uri, version: doc.version, languageId: doc.languageId, text: doc.getText(), settings: s.settings, workspace: serializeFacts(s.workspace), contextDir: s.contextDir, params, lazyFixAll: resolvesEdits });
+  }
   return codeActions({
+    lazyFixAll: resolvesEdits,
     params,
     document: doc,
     current: s.result,
     contextDir: s.contextDir,
     fixAllFor: () => fixAll(doc.getText(), s.settings, s.workspace),
   });
+});
+
+connection.onCodeActionResolve(async action => {
+  const data = action.data as FixAllData | undefined;
+  const doc = data?.fixAll ? documents.get(data.fixAll.uri) : undefined;
+  if (!doc || action.edit) return action;
+  const state = results.get(doc.uri)?.version === doc.version ? results.get(doc.uri)! : await analyseDocument(doc);
+  const text = doc.getText();
+  const result = isLarge(doc)
+    ? await pool!.run<ReturnType<typeof fixAll>>({ kind: 'fixAll', uri: doc.uri, version: doc.version, text, settings: state.settings, workspace: serializeFacts(state.workspace) })
+    : fixAll(text, state.settings, state.workspace);
+  return { ...action, edit: fixAllEdit(doc, result, state.contextDir) ?? { changes: {} } };
 });
 
 registerCacheInsight(connection, documents, settings, timelineLastRun(timelines));

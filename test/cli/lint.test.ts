@@ -23,6 +23,8 @@ describe('CLI: dockerfile-cache-advisor lint', function () {
     fs.writeFileSync(path.join(dir, 'svc', 'requirements.txt'), 'flask\n');
     fs.writeFileSync(path.join(dir, 'good.Dockerfile'), GOOD);
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'FROM nothing\n');
+    fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n');
+    fs.writeFileSync(path.join(dir, 'svc', '.dockerignore'), '.git\n');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

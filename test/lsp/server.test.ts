@@ -18,6 +18,7 @@ describe('language server over stdio', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-lsp-'));
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask\n');
     fs.writeFileSync(path.join(dir, 'app.py'), 'print(1)\n');
+    fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n');
     uri = pathToFileURL(path.join(dir, 'Dockerfile')).toString();
     client = new TestClient();
     const init = (await client.initialize()) as { capabilities: { codeActionProvider: { codeActionKinds: string[] } }; serverInfo: { name: string } };
@@ -73,6 +74,31 @@ describe('language server over stdio', function () {
     const after = await client.replace(uri, fixed, 2);
     assert.ok(!after.diagnostics.some(d => d.code === 'copy-before-install'));
     assert.ok(actions.some(a => a.title === 'Ignore copy-before-install for this instruction'));
+  });
+
+  it('lists fix-all next to the quick fixes and computes its edit on codeAction/resolve', async () => {
+    const { diagnostics } = await client.open(uri, SAMPLE);
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics },
+    })) as CodeAction[];
+    const lazy = actions.find(a => a.kind === 'source.fixAll.cacheAdvisor')!;
+    assert.ok(lazy, 'fix-all offered');
+    assert.strictEqual(lazy.edit, undefined, 'its edit is computed only when chosen');
+    const resolved = (await client.conn.sendRequest('codeAction/resolve', lazy)) as CodeAction;
+    assert.strictEqual(applyTextEdits(SAMPLE, resolved.edit!.changes![uri]),
+      'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\nCOPY . .\nCMD ["python", "app.py"]\n');
+  });
+
+  it('fix-all creates a missing .dockerignore next to the Dockerfile', async () => {
+    fs.rmSync(path.join(dir, '.dockerignore'));
+    const { diagnostics } = await client.open(uri, SAMPLE);
+    assert.ok(diagnostics.some(d => d.code === 'missing-dockerignore'));
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.cacheAdvisor'] },
+    })) as CodeAction[];
+    const changes = actions[0].edit!.documentChanges!;
+    const ignoreUri = pathToFileURL(path.join(dir, '.dockerignore')).toString();
+    assert.ok(changes.some(c => 'kind' in c && c.kind === 'create' && c.uri === ignoreUri), JSON.stringify(changes));
   });
 
   it('recomputes fixes when the client drops Diagnostic.data or sends a stale version', async () => {

@@ -40,7 +40,7 @@ export class TestClient {
     const result = await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
-      capabilities: { workspace: { configuration: pullConfiguration, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } } },
+      capabilities: { workspace: { configuration: pullConfiguration, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } }, publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } } },
     });
     await this.conn.sendNotification('initialized', {});
     return result;

@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../analysis/analyze';
+import { LARGE_DOCUMENT_CHARS } from '../lintPool';
 import type { DockerfileModel } from '../analysis/model';
 import { runCodeLenses } from '../codeLens';
 import type { DocumentSettings } from '../documentSettings';
@@ -23,6 +24,8 @@ import { answerWhyRebuild, WHY_REBUILD_REQUEST, type WhyRebuildParams } from './
 const parsed = new Map<string, { version: number; model: DockerfileModel; graph: BuildGraph }>();
 
 function modelOf(doc: TextDocument) {
+  // a huge document is analysed in the worker for diagnostics; hover and lenses would block this thread
+  if (doc.getText().length > LARGE_DOCUMENT_CHARS) return undefined;
   const hit = parsed.get(doc.uri);
   if (hit && hit.version === doc.version) return hit;
   const model = analyze(doc.getText());
@@ -38,8 +41,9 @@ export function registerCacheInsight(connection: Connection, documents: TextDocu
   connection.onHover(async params => {
     const doc = documents.get(params.textDocument.uri);
     const file = doc && URI.toPath(doc.uri);
-    if (!doc) return null;
-    const { model, graph } = modelOf(doc);
+    const entry = doc && modelOf(doc);
+    if (!doc || !entry) return null;
+    const { model, graph } = entry;
     // untitled documents have no context: hover still explains --from and heredocs
     const s = await settings.get(doc.uri);
     const contextDir = file ? contextDirOf(file, s.buildContext) : undefined;
@@ -58,8 +62,9 @@ export function registerCacheInsight(connection: Connection, documents: TextDocu
 
   connection.onCodeLens(params => {
     const doc = documents.get(params.textDocument.uri);
-    if (!doc) return [];
-    return runCodeLenses(modelOf(doc).graph, doc.uri, lastRun);
+    const entry = doc && modelOf(doc);
+    if (!doc || !entry) return [];
+    return runCodeLenses(entry.graph, doc.uri, lastRun);
   });
 
   connection.onRequest(WHY_REBUILD_REQUEST, async (params: WhyRebuildParams) => {

@@ -21,8 +21,8 @@ export function lineSpan(model: DockerfileModel, fact: InstructionFact, withComm
   let first = fact.range.start.line;
   if (withComments) {
     const directives = new Set(model.ast.getDirectives().map(d => d.getRange().start.line));
-    const lines = model.text.split(/\r?\n/);
-    while (first > 0 && /^\s*#/.test(lines[first - 1]) && !directives.has(first - 1)) first--;
+    const lineText = (line: number) => model.text.slice(lineStart(model, line), lineStart(model, line + 1));
+    while (first > 0 && /^\s*#/.test(lineText(first - 1)) && !directives.has(first - 1)) first--;
   }
   return { start: lineStart(model, first), end: afterLine(model, fact.range.end.line), firstLine: first };
 }

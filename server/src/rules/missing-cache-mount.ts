@@ -1,6 +1,7 @@
 import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
 import { commandText } from './describe';
 import { rangeOf } from './edits';
+import { wrongTargetMounts } from './cache-mount-wrong-target';
 import { planMountFix, uncoveredTargets } from './mountFixes';
 import { docsFor, type Rule, type RuleFinding } from './types';
 
@@ -20,8 +21,11 @@ export const missingCacheMount: Rule = {
       if (!fact.run) continue;
       // one finding per package manager per RUN
       const byManager = new Map<string, PackageInvocation[]>();
+      // a mount meant for this cache but placed wrongly is cache-mount-wrong-target's finding, not a missing one
+      const misplaced = wrongTargetMounts(fact).filter(w => w.problem === 'target');
       for (const inv of fact.run.invocations) {
         if (!fetchesPackages(inv) || uncoveredTargets(fact, inv).length === 0) continue;
+        if (misplaced.some(w => w.invocation.manager === inv.manager)) continue;
         const list = byManager.get(inv.manager) ?? [];
         list.push(inv);
         byManager.set(inv.manager, list);
