@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { RestartPolicy } from './restartPolicy';
 
 /** Files the server analyses: the dockerfile language plus Dockerfile-named files of any language id, and Compose files. */
 export const DOCUMENT_SELECTOR = [
@@ -26,6 +27,21 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,requirements*.txt,package*.json,*.lock,go.mod,go.sum,pyproject.toml}'),
     },
     diagnosticCollectionName: 'cache-advisor',
+    errorHandler: restartingErrorHandler(),
   };
   return new LanguageClient('cacheAdvisor', 'Dockerfile Cache Advisor', serverOptions, clientOptions);
+}
+
+/** Restart a crashed server and say so; give up (and say how to retry) if it keeps crashing. */
+function restartingErrorHandler(): NonNullable<LanguageClientOptions['errorHandler']> {
+  const policy = new RestartPolicy();
+  return {
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: () => {
+      const decision = policy.onServerClosed();
+      if (decision.restart) void vscode.window.showWarningMessage(decision.message);
+      else void vscode.window.showErrorMessage(decision.message);
+      return { action: decision.restart ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true };
+    },
+  };
 }

@@ -177,6 +177,7 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
   const created = new Map<string, FileCreation>();
   let current = text;
   const failed = new Set<string>();
+  const appliedKeys = new Set<string>();
   for (let pass = 0; pass < maxPasses; pass++) {
     const { model, findings } = lint(current, settings, workspace);
     if (!model) break;
@@ -184,12 +185,16 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
     const chosen: Array<{ f: Finding; fix: Fix }> = [];
     for (const f of findings) {
       const fix = f.fixes?.find(x => x.preferred);
-      if (!fix || failed.has(`${f.rule}:${fix.title}`)) continue;
+      if (!fix) continue;
+      const key = `${f.rule}:${fix.title}:${f.message}:${f.range.start.line}`;
+      if (failed.has(key)) continue;
+      // the same finding back after its fix was applied: the fix does not work here, never loop on it
+      if (appliedKeys.has(key)) { failed.add(key); continue; }
       // files already created by an earlier pass: the finding only goes once the caller writes them
       if (fix.edits.length === 0 && fix.createFiles?.every(file => created.has(file.path))) continue;
       const foot = fixFootprint(model, fix);
       if ([...foot].some(i => taken.has(i))) continue;
-      if (verifyFix(model, fix) === undefined) { failed.add(`${f.rule}:${fix.title}`); continue; }
+      if (verifyFix(model, fix) === undefined) { failed.add(key); continue; }
       foot.forEach(i => taken.add(i));
       chosen.push({ f, fix });
     }
@@ -202,7 +207,10 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
       chosen.splice(1);
       next = applyEdits(model, chosen[0].fix.edits);
     }
-    for (const c of chosen) applied.push({ rule: c.f.rule, title: c.fix.title, line: c.f.range.start.line + 1 });
+    for (const c of chosen) {
+      applied.push({ rule: c.f.rule, title: c.fix.title, line: c.f.range.start.line + 1 });
+      appliedKeys.add(`${c.f.rule}:${c.fix.title}:${c.f.message}:${c.f.range.start.line}`); // same key as above
+    }
     for (const c of chosen) for (const file of c.fix.createFiles ?? []) if (!created.has(file.path)) created.set(file.path, file);
     if (next === current) break;
     current = next;

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { CopyFact, DockerfileModel, InstructionFact } from '../analysis/model';
+import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, normalisePath, resolvePath } from '../analysis/mounts';
 import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand } from '../analysis/shell';
@@ -151,16 +151,20 @@ export const copyBeforeInstall: Rule = {
       const record = (prev: InstructionFact) => {
         if (prev.copy && !prev.copy.from && prev.copy.destAbs) {
           for (const s of prev.copy.sources) {
-            if (s.kind !== 'manifest') continue;
+            if (!isManifest(s)) continue;
             const base = s.value.replace(/\/+$/, '').replace(/^.*\//, '');
             copiedBefore.add(prev.copy.destAbs.endsWith('/') ? normalisePath(prev.copy.destAbs + base) : normalisePath(prev.copy.destAbs));
           }
         }
         for (const inv of prev.run?.invocations ?? []) if (fetchesPackages(inv) && !inv.needsSource) installedBefore.add(inv.manager);
       };
+      // files the stage's installs read are manifests whatever their names (`pip install -r deps`)
+      const manifestNames = new Set(list.flatMap(f => (f.run?.invocations ?? []).flatMap(inv => [...inv.manifests, ...inv.optionalManifests].map(m => m.replace(/^.*\//, '')))));
+      const isManifest = (s: CopySource) => s.kind === 'manifest' || manifestNames.has(s.value.replace(/\/+$/, '').replace(/^.*\//, ''));
+      const isBroad = (c: CopyFact | undefined) => !!c?.broad && !c.sources.every(isManifest);
       list.forEach((broad, i) => {
         if (i > 0) record(list[i - 1]);
-        if (!broad.copy?.broad) return;
+        if (!isBroad(broad.copy)) return;
         const alreadyInstalled = (inv: PackageInvocation, fact: InstructionFact) =>
           installedBefore.has(inv.manager) &&
           (inv.needsSource || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
@@ -174,9 +178,9 @@ export const copyBeforeInstall: Rule = {
         for (let j = i + 1; j < list.length; j++) {
           const fact = list[j];
           // installs below the next broad COPY are that COPY's finding; once it is fixed, this one shows
-          if (fact.copy?.broad) break;
+          if (isBroad(fact.copy)) break;
           if (fact.copy) {
-            const harmless = !fact.copy.broad && (fact.copy.from !== undefined || fact.copy.sources.every(s => s.kind === 'manifest'));
+            const harmless = !isBroad(fact.copy) && (fact.copy.from !== undefined || fact.copy.sources.every(isManifest));
             if (!harmless && !blocked) blocked = fact;
             continue;
           }
@@ -205,7 +209,7 @@ export const copyBeforeInstall: Rule = {
           findings.push({
             range: broad.range,
             message:
-              `${copyText} copies ${broad.copy.sources.some(s => s.kind === 'context') ? 'the whole build context' : 'source files'} before \`${commandText(inv)}\` (line ${lineNo(first.fact)}): ` +
+              `${copyText} copies ${broad.copy!.sources.some(s => s.kind === 'context') ? 'the whole build context' : 'source files'} before \`${commandText(inv)}\` (line ${lineNo(first.fact)}): ` +
               `any change to any copied file re-runs the install. ` +
               (manifests.length ? `Copy only ${manifests.join(', ')} first, install, then copy the rest.` : 'Install first, then copy the source.') +
               (!fix && blocked ? ` (No automatic fix: \`${snippet(blocked, 30)}\` on line ${lineNo(blocked)} may need the copied files.)` : ''),

@@ -63,6 +63,8 @@ export function planMountFix(model: DockerfileModel, fact: InstructionFact, invo
   const flags: string[] = [];
   for (const inv of fetching) {
     for (const t of uncoveredTargets(fact, inv)) {
+      // a --mount value is split on commas and whitespace: such a path cannot be written into one
+      if (!/^\/[\w.@+~:/-]*$/.test(t.target)) return { edits: [], flags: [], blocker: `the cache directory ${JSON.stringify(t.target)} cannot be written into a --mount flag` };
       if (seen.has(t.target)) continue;
       seen.add(t.target);
       flags.push(mountFlag(t, fact.user));
