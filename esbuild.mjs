@@ -21,11 +21,11 @@ const common = {
 };
 
 const bundles = [
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
+  // the client maps build steps to lines with the analysis but never parses RUN commands: no shell parser
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'mvdan-sh'] },
+  // one file for the server and its analysis worker thread (server/src/main.ts picks the role)
+  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // the server analyses large documents in this worker thread (server/src/lintPool.ts)
-  { entryPoints: ['server/src/lintWorker.ts'], outfile: 'dist/lintWorker.js' },
 ];
 
 await Promise.all(bundles.map(b => esbuild.build({ ...common, ...b })));

@@ -19,9 +19,13 @@ export class LintPool {
 
   constructor(private readonly script = LintPool.defaultScript()) {}
 
-  /** dist/lintWorker.js next to the bundled server, or the compiled out/ file next to this one. */
+  /**
+   * The compiled lintWorker.js next to this file (tsc output), or else this very file: in the bundle,
+   * dist/server.js is both the server and the worker (server/src/main.ts picks the role).
+   */
   static defaultScript(): string {
-    return path.join(__dirname, 'lintWorker.js');
+    const compiled = path.join(__dirname, 'lintWorker.js');
+    return fs.existsSync(compiled) ? compiled : __filename;
   }
 
   static available(script = LintPool.defaultScript()): boolean {

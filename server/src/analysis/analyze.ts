@@ -80,7 +80,7 @@ function jsonValue(j: JSONArgument, doc: TextDocument): string {
   return j.getJSONValue();
 }
 
-function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string): RunFact {
+function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string, parseCommands = true): RunFact {
   const flags = inst.getFlags();
   const mounts = mountsOf(flags);
   const argsRange = inst.getArgumentsRange();
@@ -98,13 +98,13 @@ function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string)
     });
     const commands: ShellCommand[] = [{ words, assigns: [], start: words[0].start, end: words[words.length - 1].end, nested: false }];
     // ["sh", "-c", "script"]: the script is shell
-    if (/^(\/bin\/)?(ba|da|a)?sh$/.test(words[0].value ?? '') && words[1]?.value === '-c' && words[2]) {
+    if (parseCommands && /^(\/bin\/)?(ba|da|a)?sh$/.test(words[0].value ?? '') && words[1]?.value === '-c' && words[2]) {
       const inner = parseShell(identityText(words[2].value!, words[2].start + 1));
       commands.push(...inner.commands.map(c => ({ ...c, nested: true })));
     }
     script = { commands };
   } else {
-    script = parseShell(joinContinuations(text, commandStart, end, escapeChar));
+    script = parseCommands ? parseShell(joinContinuations(text, commandStart, end, escapeChar)) : { commands: [] };
   }
   const invocations = script.commands.map(recogniseInvocation).filter((x): x is PackageInvocation => x !== undefined);
   return { form, flags, mounts, script, invocations, commandStart, execStrings: form === 'exec' ? json : undefined };
@@ -135,7 +135,13 @@ function copyFact(inst: Copy, doc: TextDocument, workdir: string, env: Env, stag
 const propertiesOf = (inst: Instruction): Property[] => (inst as unknown as { getProperties?: () => Property[] }).getProperties?.() ?? [];
 
 /** Parse a Dockerfile once and derive the facts every rule reads. */
-export function analyze(text: string): DockerfileModel {
+export interface AnalyzeOptions {
+  /** Parse RUN commands with the shell parser (default). Off: structure only (stages, lines, mounts). */
+  readonly shell?: boolean;
+}
+
+export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileModel {
+  const parseCommands = options.shell !== false;
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
   const ast = DockerfileParser.parse(text);
   const escapeChar = ast.getEscapeCharacter();
@@ -246,7 +252,7 @@ export function analyze(text: string): DockerfileModel {
         break;
       }
       case 'RUN': {
-        const run = runFact(node as Run, document, text, escapeChar);
+        const run = runFact(node as Run, document, text, escapeChar, parseCommands);
         push(node, { run });
         for (const c of run.script.commands) recordAccount(c, accounts);
         if (userSpec !== undefined) user = resolveUser(userSpec, accounts, env.get('HOME'));
@@ -261,7 +267,7 @@ export function analyze(text: string): DockerfileModel {
         const trigger = (ast.getOnbuildTriggers?.() ?? []).find(t => t.getRange().start.line >= node.getRange().start.line && t.getRange().end.line <= node.getRange().end.line);
         if (trigger) {
           const tk = trigger.getKeyword().toUpperCase();
-          if (tk === 'RUN') push(trigger, { run: runFact(trigger as Run, document, text, escapeChar) }, true);
+          if (tk === 'RUN') push(trigger, { run: runFact(trigger as Run, document, text, escapeChar, parseCommands) }, true);
           else if (tk === 'COPY' || tk === 'ADD') push(trigger, { copy: copyFact(trigger as Copy, document, workdir, env, stageNames, escapeChar) }, true);
         }
         break;

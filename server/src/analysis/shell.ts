@@ -5,7 +5,10 @@
  */
 // mvdan-sh ships no types; the small surface used here is typed below.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const sh: { syntax: ShSyntax } = require('mvdan-sh');
+// Loaded on first use: the VS Code client bundles the analysis without the shell parser (it never parses
+// RUN commands), and marks mvdan-sh external.
+let sh: { syntax: ShSyntax } | undefined;
+const shellSyntax = (): ShSyntax => (sh ??= require('mvdan-sh') as { syntax: ShSyntax }).syntax;
 
 interface ShPos { Offset(): number }
 interface ShNode { Pos(): ShPos; End(): ShPos }
@@ -344,7 +347,7 @@ function parseRelative(text: string, depth: number): { commands: RelCommand[]; e
     cache.set(text, cached);
     return cached;
   }
-  const syntax = sh.syntax;
+  const syntax = shellSyntax();
   parser ??= syntax.NewParser(syntax.Variant(syntax.LangBash));
   const toChar = byteToCharIndex(text);
   const commands: RelCommand[] = [];

@@ -295,7 +295,7 @@ function sameText(model: DockerfileModel, inst: InstructionFact, v: Vertex): boo
  * the text differs (variables expanded by the engine).
  */
 export function mapToDockerfile(vertices: readonly Vertex[], dockerfileText: string | undefined, options: MapOptions = {}): StepRecord[] {
-  const model = dockerfileText !== undefined ? analyze(dockerfileText) : undefined;
+  const model = dockerfileText !== undefined ? analyze(dockerfileText, { shell: false }) : undefined;
   const all = options.countsAllInstructions ?? false;
   const used = new Set<InstructionFact>();
   const records: StepRecord[] = [];
