@@ -177,7 +177,10 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
   const created = new Map<string, FileCreation>();
   let current = text;
   const failed = new Set<string>();
-  const appliedKeys = new Set<string>();
+  // fixes that undo each other would cycle, a fix that re-creates its own finding would grow the file:
+  // stop at a text seen before, or when the file has grown far beyond anything a fix adds
+  const seen = new Set<string>([text]);
+  const growthLimit = text.length * 2 + 16_384;
   for (let pass = 0; pass < maxPasses; pass++) {
     const { model, findings } = lint(current, settings, workspace);
     if (!model) break;
@@ -186,10 +189,8 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
     for (const f of findings) {
       const fix = f.fixes?.find(x => x.preferred);
       if (!fix) continue;
-      const key = `${f.rule}:${fix.title}:${f.message}:${f.range.start.line}`;
+      const key = `${f.rule}\0${fix.title}\0${f.message}\0${f.range.start.line}`;
       if (failed.has(key)) continue;
-      // the same finding back after its fix was applied: the fix does not work here, never loop on it
-      if (appliedKeys.has(key)) { failed.add(key); continue; }
       // files already created by an earlier pass: the finding only goes once the caller writes them
       if (fix.edits.length === 0 && fix.createFiles?.every(file => created.has(file.path))) continue;
       const foot = fixFootprint(model, fix);
@@ -207,12 +208,11 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
       chosen.splice(1);
       next = applyEdits(model, chosen[0].fix.edits);
     }
-    for (const c of chosen) {
-      applied.push({ rule: c.f.rule, title: c.fix.title, line: c.f.range.start.line + 1 });
-      appliedKeys.add(`${c.f.rule}:${c.fix.title}:${c.f.message}:${c.f.range.start.line}`); // same key as above
-    }
+    if (next !== current && (seen.has(next) || next.length > growthLimit)) break;
+    for (const c of chosen) applied.push({ rule: c.f.rule, title: c.fix.title, line: c.f.range.start.line + 1 });
     for (const c of chosen) for (const file of c.fix.createFiles ?? []) if (!created.has(file.path)) created.set(file.path, file);
     if (next === current) break;
+    seen.add(next);
     current = next;
   }
   return { text: current, applied, createFiles: [...created.values()] };
