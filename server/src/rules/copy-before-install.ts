@@ -61,7 +61,7 @@ function exists(ws: WorkspaceFacts, rel: string): boolean | undefined {
 }
 
 /** The narrow `COPY <manifests> <dir>/` lines that let the installs run before the source is copied. */
-function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], ws: WorkspaceFacts, alreadyCopied: Set<string>): string[] | undefined {
+function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string): string[] | undefined {
   const copy = broad.copy!;
   const byDir = new Map<string, string[]>();
   for (const step of installs) {
@@ -74,9 +74,11 @@ function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs
       if (inv.manager === 'npm' && !ws.contextFiles && wanted.some(w => w.file === 'package.json')) {
         wanted.splice(0, wanted.length, { file: 'package*.json', optional: false });
       }
+      // `RUN --mount=type=bind,source=requirements.txt,target=…` already gives the install its manifests
+      const bound = (step.fact.run?.mounts ?? []).filter(m => m.type === 'bind' && !m.from && m.target).map(m => resolvePath(step.fact.workdir, m.target!));
       for (const w of wanted) {
         const abs = resolvePath(step.fact.workdir, w.file);
-        if (alreadyCopied.has(abs)) continue;
+        if (alreadyCopied.has(abs) || bound.some(t => covers(t, abs))) continue;
         const rel = contextPathFor(copy, abs);
         // a file this COPY does not provide comes from elsewhere (an earlier COPY, the base image)
         if (rel === undefined || rel === '' || rel.startsWith('..')) continue;
@@ -101,7 +103,7 @@ function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs
     const dest = normalisePath(dir) === normalisePath(broad.workdir) ? './' : `${dir.replace(/\/$/, '')}/`;
     // a wildcard-only source list would fail when nothing matches; keep at least one real file first
     files.sort((a, b) => Number(a.endsWith('*') && !a.includes('package')) - Number(b.endsWith('*') && !b.includes('package')));
-    lines.push(['COPY', ...keptFlags, ...files.map(dockerArg), dest].join(' '));
+    lines.push([prefix + 'COPY', ...keptFlags, ...files.map(dockerArg), dest].join(' '));
   }
   return lines;
 }
@@ -118,8 +120,8 @@ function relocatedCopyText(model: DockerfileModel, broad: InstructionFact, cross
   return text.slice(0, s) + (text[s] === '"' ? JSON.stringify(abs) : dockerArg(abs)) + text.slice(e);
 }
 
-function buildFix(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], last: InstructionFact, crossesWorkdir: boolean, ws: WorkspaceFacts, alreadyCopied: Set<string>): Fix | undefined {
-  const narrow = manifestCopies(model, broad, installs, ws, alreadyCopied);
+function buildFix(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], last: InstructionFact, crossesWorkdir: boolean, ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string): Fix | undefined {
+  const narrow = manifestCopies(model, broad, installs, ws, alreadyCopied, prefix);
   if (!narrow) return undefined;
   const span = lineSpan(model, broad);
   const edits: TextEdit[] = [
@@ -133,6 +135,17 @@ function buildFix(model: DockerfileModel, broad: InstructionFact, installs: read
   return { title: `Move \`${snippet(broad, 30)}\` below the install (${what})`, preferred: true, edits };
 }
 
+/** What to suggest as a deps-only step; pip in a pyproject-only project cannot install dependencies alone. */
+function depsOnlyHint(inv: PackageInvocation, ws: WorkspaceFacts): string {
+  const files = ws.contextFiles;
+  if (inv.manager === 'pip' && files?.has('pyproject.toml') && ![...files].some(f => /^requirements[\w.-]*\.txt$/.test(f))) {
+    return files.has('uv.lock')
+      ? 'copy pyproject.toml and uv.lock first and run `uv sync --no-install-project`, then copy the source and install the project with `pip install --no-deps .`'
+      : 'copy pyproject.toml first and install only its dependencies (`uv pip install -r pyproject.toml`, or `uv sync --no-install-project` with a uv.lock), then copy the source and run `pip install --no-deps .`';
+  }
+  return inv.depsOnlyHint ?? 'copy the manifests first and install the dependencies alone';
+}
+
 /** A broad COPY/ADD above a dependency install: any source change re-runs the install. */
 export const copyBeforeInstall: Rule = {
   meta: {
@@ -143,8 +156,13 @@ export const copyBeforeInstall: Rule = {
   },
   check({ model, workspace }) {
     const findings: RuleFinding[] = [];
-    for (const stage of model.stages) {
-      const list = stage.instructions;
+    // each stage's instructions, and separately its ONBUILD triggers (they run in that order in child images)
+    const lists: Array<{ list: readonly InstructionFact[]; prefix: string }> = model.stages.flatMap(stage => [
+      { list: stage.instructions, prefix: '' },
+      { list: model.instructions.filter(i => i.onbuild && i.stage === stage), prefix: 'ONBUILD ' },
+    ]);
+    for (const { list, prefix } of lists) {
+      if (list.length < 2) continue;
       // what was installed, and from which copied manifests, above the current instruction (grows as we go)
       const copiedBefore = new Set<string>();
       const installedBefore = new Set<string>(); // managers that ran a deps install
@@ -203,7 +221,7 @@ export const copyBeforeInstall: Rule = {
           const first = busted[0];
           const inv = first.invocations.find(x => !x.needsSource) ?? first.invocations[0];
           const fix = last && busted.every(b => b.fact.index <= last!.index)
-            ? buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore))
+            ? buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix)
             : undefined;
           const manifests = [...new Set(busted.flatMap(b => b.invocations.flatMap(x => x.manifests)))];
           findings.push({
@@ -223,7 +241,7 @@ export const copyBeforeInstall: Rule = {
             range: broad.range,
             message:
               `${copyText} comes before \`${commandText(inv)}\` (line ${lineNo(step.fact)}), which needs the whole source, so every code change re-installs all dependencies. ` +
-              `Add a deps-only step above the COPY: ${inv.depsOnlyHint ?? 'copy the manifests first and install the dependencies alone'}.`,
+              `Add a deps-only step above the COPY: ${depsOnlyHint(inv, workspace)}.`,
             related: [{ range: step.fact.range, message: 'installs the project and all of its dependencies' }],
             fixes: [],
           });

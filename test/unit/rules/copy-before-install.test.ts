@@ -129,6 +129,29 @@ describe(RULE, () => {
     });
   });
 
+  describe('more of the field', () => {
+    it('ONBUILD: a broad ONBUILD COPY above an ONBUILD install is fixed within the triggers', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nONBUILD COPY . .\nONBUILD RUN pip install -r requirements.txt\n';
+      assert.deepStrictEqual(lines(text, RULE), [3]);
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM python:3.12\nWORKDIR /app\nONBUILD COPY requirements.txt ./\nONBUILD RUN pip install -r requirements.txt\nONBUILD COPY . .\n');
+      assert.deepStrictEqual(lines('FROM python:3.12\nONBUILD COPY . .\nRUN pip install flask\n', RULE), [], 'an ONBUILD COPY runs in child images, not before this RUN');
+    });
+
+    it('a bind-mounted manifest needs no narrow COPY', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN --mount=type=bind,source=requirements.txt,target=/app/requirements.txt pip install -r requirements.txt\n';
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM python:3.12\nWORKDIR /app\nRUN --mount=type=bind,source=requirements.txt,target=/app/requirements.txt pip install -r requirements.txt\nCOPY . .\n');
+    });
+
+    it('pip install . in a pyproject-only project suggests a deps-only step pip can do', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install .\n';
+      const f = findings(text, RULE, contextWith('pyproject.toml', 'src/app/__init__.py'));
+      assert.match(f[0].message, /uv pip install -r pyproject\.toml/);
+      const locked = findings(text, RULE, contextWith('pyproject.toml', 'uv.lock'));
+      assert.match(locked[0].message, /uv sync --no-install-project/);
+      assert.doesNotMatch(findings(text, RULE, contextWith('pyproject.toml', 'requirements.txt'))[0].message, /uv pip install -r pyproject/);
+    });
+  });
+
   describe('catches not', () => {
     it('manifests copied and installed before the broad COPY', () => {
       const text = df`
