@@ -24,6 +24,8 @@ const SOURCE_KEYS = ['source', 'src'];
 
 export function parseMountValue(value: string, range: Range): MountFact {
   const options = new Map<string, string>();
+  let lastTarget: string | undefined;
+  let lastSource: string | undefined;
   // BuildKit reads the value as CSV: quoted fields may contain commas
   const fields: string[] = [];
   let cur = '';
@@ -41,20 +43,24 @@ export function parseMountValue(value: string, range: Range): MountFact {
     if (!field.trim()) continue;
     const eq = field.indexOf('=');
     const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
-    options.set(key, eq < 0 ? 'true' : field.slice(eq + 1).trim());
+    const value = eq < 0 ? 'true' : field.slice(eq + 1).trim();
+    options.set(key, value);
+    // aliases set one field; BuildKit keeps the last one written
+    if (TARGET_KEYS.includes(key)) lastTarget = value;
+    if (SOURCE_KEYS.includes(key)) lastSource = value;
   }
   const pick = (keys: string[]) => keys.map(k => options.get(k)).find(v => v !== undefined);
   const ro = pick(['readonly', 'ro']);
   return {
     type: options.get('type') ?? 'bind',
-    target: pick(TARGET_KEYS),
+    target: lastTarget,
     id: options.get('id'),
     sharing: options.get('sharing'),
     uid: options.get('uid'),
     gid: options.get('gid'),
     mode: options.get('mode'),
     from: options.get('from'),
-    source: pick(SOURCE_KEYS),
+    source: lastSource,
     readonly: ro !== undefined && ro !== 'false',
     options,
     range,

@@ -100,15 +100,21 @@ export function rewriteMount(model: DockerfileModel, mount: MountFact, set: Read
   const eq = flag.indexOf('=');
   const head = flag.slice(0, eq + 1);
   const parts = fields(flag.slice(eq + 1));
-  const done = new Set<string>();
-  const next = parts.map(f => {
+  const keyOf = (f: string) => {
     const k = f.split('=')[0].trim().toLowerCase();
-    const key = TARGET_KEYS.includes(k) ? 'target' : k;
-    if (key in set && !done.has(key)) {
-      done.add(key);
-      return `${f.split('=')[0]}=${set[key]}`;
-    }
-    return f;
+    return TARGET_KEYS.includes(k) ? 'target' : k;
+  };
+  // BuildKit keeps the last of repeated options: rewrite that one and drop the earlier repeats
+  const lastIndex = new Map<string, number>();
+  parts.forEach((f, i) => lastIndex.set(keyOf(f), i));
+  const done = new Set<string>();
+  const next: string[] = [];
+  parts.forEach((f, i) => {
+    const key = keyOf(f);
+    if (!(key in set)) { next.push(f); return; }
+    if (lastIndex.get(key) !== i) return;
+    done.add(key);
+    next.push(`${f.split('=')[0]}=${set[key]}`);
   });
   for (const [k, v] of Object.entries(set)) if (!done.has(k)) next.push(`${k}=${v}`);
   return { range: rangeOf(model, s, e), newText: head + next.join(',') };
