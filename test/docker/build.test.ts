@@ -173,7 +173,12 @@ describe('docker: build timeline on a real engine', function () {
         assert.deepStrictEqual(Object.keys(s), ['line', 'instruction', 'cached', 'seconds', 'error']);
         assert.deepStrictEqual([typeof s.line, typeof s.instruction, typeof s.cached, typeof s.seconds, typeof s.error], ['number', 'string', 'boolean', 'number', 'boolean']);
       }
-      assert.deepStrictEqual(json.steps.map((s: { line: number }) => s.line), [2, 3, 4, 6, 7, 8, 11, 12, 13, 14, 15]);
+      // the three identical `FROM local/busybox:latest` are one BuildKit vertex, named after whichever stage
+      // the daemon first built it for (that depends on the daemon's history): it maps to one of their lines
+      const lines: number[] = json.steps.map((s: { line: number }) => s.line);
+      const froms = lines.filter(l => [1, 6, 10].includes(l));
+      assert.strictEqual(froms.length, 1, JSON.stringify(lines));
+      assert.deepStrictEqual(lines.filter(l => !froms.includes(l)), [2, 3, 4, 7, 8, 11, 12, 13, 14, 15]);
       assert.strictEqual(json.totalSteps, 11);
       assert.strictEqual(json.cachedSteps, json.steps.filter((s: { cached: boolean }) => s.cached).length);
       assert.ok(json.seconds > 0);
