@@ -16,6 +16,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { DockerfileParser } from 'dockerfile-ast';
 import { generateDockerfile } from './generate';
 import { median, percentile, type Metric } from './metrics';
 
@@ -31,7 +32,6 @@ class Client {
     this.proc.stderr!.on('data', d => { this.stderr += String(d); });
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      if (process.env.BENCH_DEBUG) console.error(`diag ${p.uri} v${p.version} n=${p.diagnostics.length}`);
       this.latest.set(p.uri, p);
       const w = this.waiters.get(p.uri);
       if (w && p.version === w.version) { this.waiters.delete(p.uri); w.resolve(p); }
@@ -46,7 +46,14 @@ class Client {
     await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true, codeDescriptionSupport: true, dataSupport: true } } },
+      // what VS Code declares for these features (code actions resolved lazily, fixes carried in data)
+      capabilities: {
+        workspace: { configuration: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] } },
+        textDocument: {
+          publishDiagnostics: { versionSupport: true, relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+          codeAction: { dataSupport: true, isPreferredSupport: true, resolveSupport: { properties: ['edit'] }, codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source', 'source.fixAll'] } } },
+        },
+      },
     });
     await this.conn.sendNotification('initialized', {});
   }
@@ -125,8 +132,9 @@ export async function lspMetrics(o: LspOptions): Promise<{ metrics: Metric[]; de
   const client = new Client(o.server);
   const edits = o.quick ? 60 : 200;
   const t0open = Date.now();
-  let latencies: number[] = [];
-  let actionLatencies: number[] = [];
+  const latencies: number[] = [];
+  const actionLatencies: number[] = [];
+  const resolveLatencies: number[] = [];
   let diagnosticsCount = 0;
   try {
     await client.initialize();
@@ -146,28 +154,49 @@ export async function lspMetrics(o: LspOptions): Promise<{ metrics: Metric[]; de
     // code actions at diagnostics of the current version (quick fixes, with the fix carried in data)
     const diags = client.latest.get(uri)?.diagnostics ?? [];
     if (diags.length === 0) throw new Error('the 1,000-line file produced no diagnostics: nothing to request code actions for');
-    const actionsRequests = o.quick ? 30 : 100;
+    const actionsRequests = o.quick ? 10 : 40;
     let actionsSeen = 0;
-    for (let i = 0; i < actionsRequests + 10; i++) {
+    let lazy: { title: string; data?: unknown; kind?: string } | undefined;
+    for (let i = 0; i < actionsRequests + 5; i++) {
       const d = diags[i % diags.length];
       const t0 = process.hrtime.bigint();
-      const actions = await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } }) as unknown[] | null;
+      const actions = await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], triggerKind: 1 } }) as Array<{ title: string; data?: unknown; edit?: unknown; kind?: string }> | null;
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       actionsSeen += actions?.length ?? 0;
-      if (i >= 10) actionLatencies.push(ms);
+      lazy ??= actions?.find(a => a.edit === undefined && a.data !== undefined);
+      if (i >= 5) actionLatencies.push(ms);
     }
     if (actionsSeen === 0) throw new Error('no code actions were returned for any diagnostic');
+    // the fix-all offered next to the quick fixes, resolved as when the user picks it
+    if (lazy) {
+      for (let i = 0; i < (o.quick ? 1 : 2); i++) {
+        const t0 = process.hrtime.bigint();
+        await client.conn.sendRequest('codeAction/resolve', lazy);
+        resolveLatencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }
   } finally {
     await client.stop();
   }
   const p50 = median(latencies);
   const p95 = percentile(latencies, 95);
+  // the floor: dockerfile-ast's parse of the same text, which every re-lint includes (this process, warm)
+  const parseMs: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t0 = process.hrtime.bigint();
+    DockerfileParser.parse(text + `# ${i}\n`);
+    if (i >= 10) parseMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const parseFloor = median(parseMs);
   metrics.push(
-    { name: 'lsp-p95-ms-1000', value: p95, unit: 'ms', peer: null, peerValue: null, ratio: null, target: '≤ 15 ms', met: p95 <= 15, note: `didChange → publishDiagnostics over ${edits} incremental edits of a ${text.split('\n').length}-line file (${diagnosticsCount} diagnostics), dist/server.js over stdio` },
-    { name: 'lsp-p50-ms-1000', value: p50, unit: 'ms', peer: null, peerValue: null, ratio: null, target: 'info', met: true },
+    { name: 'lsp-p95-ms-1000', value: p95, unit: 'ms', peer: 'dockerfile-ast parse of that file', peerValue: parseFloor, ratio: p95 / parseFloor, target: '≤ 15 ms', met: p95 <= 15, note: `didChange → publishDiagnostics over ${edits} incremental edits of a ${text.split('\n').length}-line file (${diagnosticsCount} diagnostics), dist/server.js over stdio` },
+    { name: 'lsp-p50-ms-1000', value: p50, unit: 'ms', peer: 'dockerfile-ast parse of that file', peerValue: parseFloor, ratio: p50 / parseFloor, target: 'info', met: true },
     { name: 'lsp-code-action-p50-ms-1000', value: median(actionLatencies), unit: 'ms', peer: null, peerValue: null, ratio: null, target: 'info', met: true },
     { name: 'lsp-code-action-p95-ms-1000', value: percentile(actionLatencies, 95), unit: 'ms', peer: null, peerValue: null, ratio: null, target: 'info', met: true },
   );
+  if (resolveLatencies.length) {
+    metrics.push({ name: 'lsp-fix-all-resolve-ms-1000', value: median(resolveLatencies), unit: 'ms', peer: null, peerValue: null, ratio: null, target: 'info', met: true, note: 'codeAction/resolve of the fix-all offered next to a quick fix (every fix applied and verified)' });
+  }
 
   // memory: 50 documents open, 1,000 edits spread over them, RSS at the 500th and 1,000th edit
   const mem = new Client(o.server);
@@ -201,5 +230,5 @@ export async function lspMetrics(o: LspOptions): Promise<{ metrics: Metric[]; de
     { name: 'server-rss-mb', value: rss1000, unit: 'MB', peer: null, peerValue: null, ratio: null, target: '≤ 80 MB', met: rss1000 <= 80, note: `VmRSS of dist/server.js after opening 50 Dockerfiles and ${total} edits (${rssOpen.toFixed(1)} MB after opening)` },
     { name: 'server-rss-growth-mb', value: growth, unit: 'MB', peer: `RSS at edit ${total / 2}`, peerValue: rss500, ratio: rss1000 / rss500, target: '≤ 5 MB (noise)', met: growth <= 5 },
   );
-  return { metrics, detail: { lspLatenciesMs: { p50, p95, max: Math.max(...latencies), edits }, codeActionMs: { p50: median(actionLatencies), p95: percentile(actionLatencies, 95) }, rss: { open: rssOpen, at500: rss500, at1000: rss1000 } } };
+  return { metrics, detail: { lspLatenciesMs: { p50, p95, max: Math.max(...latencies), edits }, codeActionMs: { p50: median(actionLatencies), p95: percentile(actionLatencies, 95) }, fixAllResolveMs: resolveLatencies, rss: { open: rssOpen, at500: rss500, at1000: rss1000 } } };
 }
