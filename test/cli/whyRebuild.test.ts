@@ -4,21 +4,11 @@ import * as path from 'path';
 import { main } from '../../server/src/cli';
 import type { CliIO } from '../../server/src/cli/io';
 import { runWhyRebuild } from '../../server/src/cli/whyRebuild';
+import { captureIO as capture } from '../support/cliIO';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/context');
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) { io.stdout += t.endsWith('\n') ? t : t + '\n'; },
-    err(t: string) { io.stderr += t.endsWith('\n') ? t : t + '\n'; },
-    interactive: false,
-    confirm: async () => false,
-  };
-  return io;
-}
 
 function run(tree: string, argv: string[]) {
   const io = capture();

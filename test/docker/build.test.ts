@@ -17,6 +17,7 @@ import type { BuildTimeline } from '../../server/src/docker/timeline';
 import { fixAll } from '../../server/src/engine';
 import { gatherWorkspaceFacts } from '../../server/src/workspaceFacts';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
+import { captureIO } from '../support/cliIO';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/build');
@@ -38,17 +39,6 @@ function ran(t: BuildTimeline): number[] {
   return t.steps.filter(s => !s.cached).map(s => s.line!);
 }
 
-function captureIO(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) { io.stdout += t.endsWith('\n') ? t : t + '\n'; },
-    err(t: string) { io.stderr += t.endsWith('\n') ? t : t + '\n'; },
-    interactive: false,
-    confirm: async () => false,
-  };
-  return io;
-}
 
 describe('docker: build timeline on a real engine', function () {
   let env: DockerEnv;

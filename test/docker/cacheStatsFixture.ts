@@ -85,13 +85,4 @@ export function docker(env: DockerEnv, ...args: string[]): string {
   return r.stdout.trim();
 }
 
-/** CliIO that records output and answers confirmations. */
-export function captureIO(interactive = false, answer = false) {
-  const io = {
-    stdout: '', stderr: '', asked: [] as string[], interactive,
-    out(t: string) { io.stdout += t.endsWith('\n') ? t : t + '\n'; },
-    err(t: string) { io.stderr += t.endsWith('\n') ? t : t + '\n'; },
-    confirm(q: string) { io.asked.push(q); return Promise.resolve(answer); },
-  };
-  return io;
-}
+export { captureIO } from '../support/cliIO';

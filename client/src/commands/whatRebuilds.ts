@@ -9,28 +9,18 @@ let decorations: { first: vscode.TextEditorDecorationType; rest: vscode.TextEdit
 
 function ensureDecorations(ctx: CommandContext) {
   if (decorations) return decorations;
+  const line = (background: string, ruler: string, contentText: string) =>
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor(background),
+      overviewRulerColor: new vscode.ThemeColor(ruler),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      after: { contentText, color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
+    });
   decorations = {
-    first: vscode.window.createTextEditorDecorationType({
-      isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('editor.wordHighlightStrongBackground'),
-      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.warningForeground'),
-      overviewRulerLane: vscode.OverviewRulerLane.Left,
-      after: { contentText: '  ← first cache miss', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
-    }),
-    rest: vscode.window.createTextEditorDecorationType({
-      isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
-      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.warningForeground'),
-      overviewRulerLane: vscode.OverviewRulerLane.Left,
-      after: { contentText: '  ↻ re-runs', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
-    }),
-    maybe: vscode.window.createTextEditorDecorationType({
-      isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
-      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.infoForeground'),
-      overviewRulerLane: vscode.OverviewRulerLane.Left,
-      after: { contentText: '  ↻ re-runs if the files from the other stage change', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
-    }),
+    first: line('editor.wordHighlightStrongBackground', 'editorOverviewRuler.warningForeground', '  ← first cache miss'),
+    rest: line('editor.rangeHighlightBackground', 'editorOverviewRuler.warningForeground', '  ↻ re-runs'),
+    maybe: line('editor.rangeHighlightBackground', 'editorOverviewRuler.infoForeground', '  ↻ re-runs if the files from the other stage change'),
   };
   ctx.extension.subscriptions.push(
     decorations.first,

@@ -28,6 +28,19 @@ Options:
 
 const RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
 
+/** Write a fix-all result back and report each fix on stderr; false when the file cannot be written. */
+function writeFixed(file: string, before: string, result: { text: string; applied: ReadonlyArray<{ line: number; rule: string; title: string }> }, io: CliIO): boolean {
+  if (result.text === before) return true;
+  try {
+    fs.writeFileSync(file, result.text);
+  } catch (e) {
+    io.err(`dockerfile-cache-advisor: cannot write ${file}: ${(e as Error).message}`);
+    return false;
+  }
+  for (const a of result.applied) io.err(`fixed ${file}:${a.line}: ${a.rule}: ${a.title}`);
+  return true;
+}
+
 export function runLint(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -73,16 +86,8 @@ export function runLint(argv: string[], io: CliIO): number {
       // a Compose file: same report shape, compose rules
       if (values.fix) {
         const result = fixAllCompose(text, settings);
-        if (result.text !== text) {
-          try {
-            fs.writeFileSync(file, result.text);
-            for (const a of result.applied) io.err(`fixed ${file}:${a.line}: ${a.rule}: ${a.title}`);
-            text = result.text;
-          } catch (e) {
-            io.err(`dockerfile-cache-advisor: cannot write ${file}: ${(e as Error).message}`);
-            status = 2;
-          }
-        }
+        if (writeFixed(file, text, result, io)) text = result.text;
+        else status = 2;
       }
       reports.push({ file, findings: lintCompose(text, settings).findings });
       continue;
@@ -91,16 +96,8 @@ export function runLint(argv: string[], io: CliIO): number {
     let workspace = { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) };
     if (values.fix) {
       const result = fixAll(text, settings, workspace);
-      if (result.text !== text) {
-        try {
-          fs.writeFileSync(file, result.text);
-          for (const a of result.applied) io.err(`fixed ${file}:${a.line}: ${a.rule}: ${a.title}`);
-          text = result.text;
-        } catch (e) {
-          io.err(`dockerfile-cache-advisor: cannot write ${file}: ${(e as Error).message}`);
-          status = 2;
-        }
-      }
+      if (writeFixed(file, text, result, io)) text = result.text;
+      else status = 2;
       // files a fix creates (a .dockerignore); never overwrite one that appeared meanwhile
       for (const c of result.createFiles) {
         const target = path.join(contextDir, c.path);
