@@ -2,7 +2,8 @@
  * Child process for the activation metric: injects the `vscode` stand-in (bench/vscodeStub.ts) through
  * Module._resolveFilename — in this process only — then times loading the shipped client bundle
  * (dist/extension.js) and its activate(): that starts the real bundled language server (dist/server.js,
- * node IPC, as VS Code does) and resolves once the LSP initialize handshake is done. Prints JSON.
+ * node IPC, as VS Code does) in the background — activate() does not wait for the server's handshake,
+ * so this is the time VS Code's activation waits for. Prints JSON.
  */
 import Module = require('module');
 import * as path from 'path';

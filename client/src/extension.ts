@@ -1,20 +1,26 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
 import { registerViews } from './views';
 
 let client: LanguageClient | undefined;
+let starting: Promise<void> | undefined;
 
 /** Start the language client, register commands and views — nothing else. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export function activate(context: vscode.ExtensionContext): void {
   client = createLanguageClient(context);
   registerCommands(context, () => client);
   registerViews(context);
-  await client.start();
+  // not awaited: activation does not wait for the server process and its handshake (requests made
+  // meanwhile wait for the connection inside the client)
+  starting = client.start().catch(e => void vscode.window.showErrorMessage(`Cache Advisor: the language server did not start: ${(e as Error)?.message ?? e}`));
 }
 
 export async function deactivate(): Promise<void> {
+  // a client still starting cannot be stopped: let the start finish first
+  await starting;
   await client?.stop();
   client = undefined;
+  starting = undefined;
 }

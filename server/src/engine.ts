@@ -185,7 +185,7 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
     const { model, findings } = lint(current, settings, workspace);
     if (!model) break;
     const taken = new Set<number>();
-    const chosen: Array<{ f: Finding; fix: Fix }> = [];
+    const chosen: Array<{ f: Finding; fix: Fix; key: string }> = [];
     for (const f of findings) {
       const fix = f.fixes?.find(x => x.preferred);
       if (!fix) continue;
@@ -195,18 +195,27 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
       if (fix.edits.length === 0 && fix.createFiles?.every(file => created.has(file.path))) continue;
       const foot = fixFootprint(model, fix);
       if ([...foot].some(i => taken.has(i))) continue;
-      if (verifyFix(model, fix) === undefined) { failed.add(key); continue; }
       foot.forEach(i => taken.add(i));
-      chosen.push({ f, fix });
+      chosen.push({ f, fix, key });
     }
     if (chosen.length === 0) break;
-    let next: string;
-    try {
-      next = applyEdits(model, chosen.flatMap(c => c.fix.edits));
-    } catch {
-      // fixes that conflict after all: apply the first alone this pass
-      chosen.splice(1);
-      next = applyEdits(model, chosen[0].fix.edits);
+    // verify the pass as a whole (one parse); only when that fails, find the fixes at fault one by one
+    let next = chosen.length > 1 ? verifyFix(model, { title: 'pass', preferred: true, edits: chosen.flatMap(c => c.fix.edits) }) : undefined;
+    if (next === undefined) {
+      const good = chosen.filter(c => {
+        if (verifyFix(model, c.fix) !== undefined) return true;
+        failed.add(c.key);
+        return false;
+      });
+      chosen.splice(0, chosen.length, ...good);
+      if (chosen.length === 0) continue;
+      try {
+        next = applyEdits(model, chosen.flatMap(c => c.fix.edits));
+      } catch {
+        // fixes that conflict after all: apply the first alone this pass
+        chosen.splice(1);
+        next = applyEdits(model, chosen[0].fix.edits);
+      }
     }
     if (next !== current && (seen.has(next) || next.length > growthLimit)) break;
     for (const c of chosen) applied.push({ rule: c.f.rule, title: c.fix.title, line: c.f.range.start.line + 1 });

@@ -89,6 +89,18 @@ async function analyseDocument(doc: TextDocument) {
   return { version: doc.version, result, settings: s, workspace, contextDir };
 }
 
+/** Full models (AST and facts) are kept for the documents used last; older ones keep only their findings. */
+const MODELS_KEPT = 8;
+function remember(uri: string, state: NonNullable<ReturnType<typeof results.get>>): void {
+  results.delete(uri);
+  results.set(uri, state);
+  let withModel = 0;
+  for (const [k, v] of [...results].reverse()) {
+    if (!v.result.model) continue;
+    if (++withModel > MODELS_KEPT) results.set(k, { ...v, result: { findings: v.result.findings } });
+  }
+}
+
 /** Lint the latest version of a document; older queued versions are skipped, never analysed. */
 function schedule(uri: string): void {
   const existing = pending.get(uri);
@@ -105,7 +117,7 @@ function schedule(uri: string): void {
       try {
         const state = await analyseDocument(doc);
         if (documents.get(uri)?.version !== state.version) return; // a newer edit arrived meanwhile
-        results.set(uri, state);
+        remember(uri, state);
         await connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.result.findings.map(f => toDiagnostic(f, uri, state.version)) });
       } catch (e) {
         connection.console.error(`cache-advisor: analysis of ${uri} failed: ${(e as Error)?.stack ?? e}`);
@@ -147,9 +159,10 @@ connection.onCodeAction(async params => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
   let state = results.get(doc.uri);
-  if (!state || state.version !== doc.version) {
+  // a small document whose model was let go (see remember) is simply analysed again
+  if (!state || state.version !== doc.version || (!state.result.model && !isLarge(doc) && !state.compose)) {
     state = await analyseDocument(doc);
-    results.set(doc.uri, state);
+    remember(doc.uri, state);
   }
   const s = state;
   if (s.compose) return composeCodeActions({ params, document: doc, model: s.compose, findings: s.result.findings, settings: s.settings });

@@ -31,7 +31,7 @@ function modelOf(doc: TextDocument) {
   const model = analyze(doc.getText());
   const entry = { version: doc.version, model, graph: buildGraph(model, 'all') };
   parsed.set(doc.uri, entry);
-  if (parsed.size > 50) parsed.delete(parsed.keys().next().value as string);
+  if (parsed.size > 8) parsed.delete(parsed.keys().next().value as string);
   return entry;
 }
 
