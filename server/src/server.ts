@@ -39,7 +39,7 @@ if (process.argv.includes('--version')) {
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const settings = new DocumentSettings(connection);
-const results = new Map<string, { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string; compose?: ComposeModel }>();
+const results = new Map<string, { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string; compose?: ComposeModel; dropped?: boolean }>();
 const pending = new Map<string, NodeJS.Immediate>();
 /** Large documents are analysed in a worker thread so this thread keeps answering. */
 const pool = LintPool.available() ? new LintPool() : undefined;
@@ -89,15 +89,18 @@ async function analyseDocument(doc: TextDocument) {
   return { version: doc.version, result, settings: s, workspace, contextDir };
 }
 
-/** Full models (AST and facts) are kept for the documents used last; older ones keep only their findings. */
-const MODELS_KEPT = 8;
+/**
+ * Analyses (model and findings with their fixes) are kept for the documents used last; for the others
+ * only the version is kept — their fixes travel in Diagnostic.data, and a code action re-analyses.
+ */
+const ANALYSES_KEPT = 8;
 function remember(uri: string, state: NonNullable<ReturnType<typeof results.get>>): void {
   results.delete(uri);
   results.set(uri, state);
-  let withModel = 0;
+  let kept = 0;
   for (const [k, v] of [...results].reverse()) {
-    if (!v.result.model) continue;
-    if (++withModel > MODELS_KEPT) results.set(k, { ...v, result: { findings: v.result.findings } });
+    if (v.dropped) continue;
+    if (++kept > ANALYSES_KEPT) results.set(k, { ...v, result: { findings: [] }, compose: undefined, dropped: true });
   }
 }
 
@@ -159,8 +162,8 @@ connection.onCodeAction(async params => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
   let state = results.get(doc.uri);
-  // a small document whose model was let go (see remember) is simply analysed again
-  if (!state || state.version !== doc.version || (!state.result.model && !isLarge(doc) && !state.compose)) {
+  // a document whose analysis was let go (see remember) is simply analysed again
+  if (!state || state.version !== doc.version || state.dropped) {
     state = await analyseDocument(doc);
     remember(doc.uri, state);
   }
@@ -185,7 +188,8 @@ connection.onCodeActionResolve(async action => {
   const data = action.data as FixAllData | undefined;
   const doc = data?.fixAll ? documents.get(data.fixAll.uri) : undefined;
   if (!doc || action.edit) return action;
-  const state = results.get(doc.uri)?.version === doc.version ? results.get(doc.uri)! : await analyseDocument(doc);
+  const known = results.get(doc.uri);
+  const state = known?.version === doc.version && !known.dropped ? known : await analyseDocument(doc);
   const text = doc.getText();
   const result = isLarge(doc)
     ? await pool!.run<ReturnType<typeof fixAll>>({ kind: 'fixAll', uri: doc.uri, version: doc.version, text, settings: state.settings, workspace: serializeFacts(state.workspace) })
