@@ -15,8 +15,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { PlainProgressParser } from '../server/src/docker/progress';
 import { median, type Metric } from './metrics';
+import { ensureBaseImage } from '../test/support/dockerd';
 
-const BASE_IMAGE = 'local/busybox:latest';
 const SOCKET = '/var/run/docker.sock';
 const PIP_MOUNT_DESCRIPTION = 'cached mount /root/.cache/pip from exec /bin/sh -c pip install';
 
@@ -39,28 +39,6 @@ function engineGet(p: string): Promise<unknown> {
     req.on('error', reject);
     req.end();
   });
-}
-
-/** `local/busybox:latest` from busybox-static, made the way test/support/dockerd.ts makes it. */
-async function ensureBaseImage(cli: string): Promise<void> {
-  if (spawnSync(cli, ['image', 'inspect', BASE_IMAGE], { encoding: 'utf8' }).status === 0) return;
-  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(p => fs.existsSync(p));
-  if (!busybox) throw new Error('busybox-static is not installed (apt-get install busybox-static)');
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-rootfs-'));
-  for (const d of ['bin', 'tmp', 'root', 'etc']) fs.mkdirSync(path.join(root, d));
-  fs.writeFileSync(path.join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
-  fs.writeFileSync(path.join(root, 'etc', 'group'), 'root:x:0:\n');
-  fs.copyFileSync(busybox, path.join(root, 'bin', 'busybox'));
-  fs.chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
-  for (const a of ['sh', 'ls', 'cat', 'echo', 'sleep', 'mkdir', 'cp', 'rm', 'du', 'wc', 'sha256sum', 'touch', 'date', 'head', 'dd', 'find', 'ln', 'true', 'test', 'env', 'sed', 'grep', 'tar', 'adduser', 'addgroup', 'chown', 'chmod', 'id', 'mv', 'seq', 'printf', 'tee', 'xargs', 'awk', 'sort', 'stat']) {
-    fs.symlinkSync('busybox', path.join(root, 'bin', a));
-  }
-  const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const imp = spawn(cli, ['import', '-', BASE_IMAGE], { stdio: ['pipe', 'ignore', 'inherit'] });
-  tar.stdout!.pipe(imp.stdin!);
-  const code = await new Promise<number | null>(resolve => imp.on('close', resolve));
-  fs.rmSync(root, { recursive: true, force: true });
-  if (code !== 0) throw new Error(`docker import of ${BASE_IMAGE} failed (${code})`);
 }
 
 /** The engine's docker CLI, or the reason there is none. */

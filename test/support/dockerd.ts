@@ -46,7 +46,8 @@ export function buildkitCli(): string | undefined {
   return which('docker');
 }
 
-async function ensureBaseImage(cli: string): Promise<void> {
+/** `local/busybox:latest` from busybox-static (no registry is needed; shared with the bench). */
+export async function ensureBaseImage(cli: string): Promise<void> {
   const inspect = spawnSync(cli, ['image', 'inspect', BASE_IMAGE], { encoding: 'utf8' });
   if (inspect.status === 0) return;
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(p => fs.existsSync(p));
