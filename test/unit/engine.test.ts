@@ -48,4 +48,38 @@ describe('engine', () => {
       assert.doesNotThrow(() => fixAll(text), JSON.stringify(text));
     }
   });
+
+  describe('regressions found by fuzzing', () => {
+    const stable = (text: string) => {
+      const once = fixAll(text).text;
+      assert.strictEqual(fixAll(once).text, once, `fix-all not idempotent on ${JSON.stringify(text)}`);
+      return once;
+    };
+
+    it('an extensionless requirements file (`pip install -r r`) is a manifest, not a directory: no r/r/r… growth', () => {
+      const out = stable('FROM python:3\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r r');
+      assert.strictEqual(out, 'FROM python:3\nWORKDIR /app\nCOPY r ./\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r r\nCOPY . .');
+    });
+
+    it('a cache directory with a space (from ENV) gets no fix instead of a broken --mount flag', () => {
+      const text = 'FROM python:3.12\nENV npm_config_cache="a b"\nRUN npm install';
+      assert.strictEqual(stable(text), text);
+      assert.match(lint(text).findings.find(f => f.rule === 'missing-cache-mount')!.message, /cannot be written into a --mount flag/);
+    });
+
+    it('repeated --mount options: the last target counts and is the one a fix rewrites', () => {
+      const out = stable('FROM python:3.12\nENV HOME=/home/u\nRUN --mount=type=cache,target,target=/root/.cache/pip pip install -r requirements.txt');
+      assert.match(out, /--mount=type=cache,target=\/home\/u\/.cache\/pip pip install/);
+    });
+
+    it('two stacked `COPY . .` are both moved in one fix-all', () => {
+      const out = stable('FROM python:3\nWORKDIR /app\nCOPY . .\nCOPY . .\nRUN pip install -r requirements.txt\n');
+      assert.deepStrictEqual(lint(out).findings.filter(f => f.rule === 'copy-before-install'), []);
+    });
+
+    it('two identical install RUNs are both fixed', () => {
+      assert.strictEqual(stable('FROM python:3\nRUN pip install flask\nRUN pip install flask\n'),
+        'FROM python:3\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n');
+    });
+  });
 });
