@@ -16,6 +16,7 @@ import type { Browser } from 'playwright-core';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 import { e2eTools, startCodeServer, type RunningCodeServer } from './support/codeServer';
 import { launchBrowser, waitFor, Workbench } from './support/workbench';
+import { skipOrFail } from '../support/availability';
 
 const MOUNT_TARGET = '/root/.cache/ca-e2e';
 
@@ -70,11 +71,7 @@ describe('VS Code end to end: Build with BuildKit and the Build Cache view', fun
 
   before(async function () {
     const tools = e2eTools();
-    if (typeof tools === 'string') {
-      if (process.env.CI === 'true') throw new Error(tools);
-      console.log(`      skipped: ${tools}`);
-      this.skip();
-    }
+    if (typeof tools === 'string') skipOrFail(this, tools);
     docker = await requireDocker(this);
     this.timeout(300_000);
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-e2e-build-'));

@@ -11,6 +11,7 @@ import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { e2eTools, startCodeServer, type RunningCodeServer } from './support/codeServer';
 import { launchBrowser, waitFor, Workbench } from './support/workbench';
+import { skipOrFail } from '../support/availability';
 
 export const BEFORE = [
   'FROM python:3.12-slim',
@@ -58,11 +59,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
 
   before(async function () {
     const tools = e2eTools();
-    if (typeof tools === 'string') {
-      if (process.env.CI === 'true') throw new Error(tools);
-      console.log(`      skipped: ${tools}`);
-      this.skip();
-    }
+    if (typeof tools === 'string') skipOrFail(this, tools);
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-e2e-ws-'));
     fs.writeFileSync(path.join(workspace, 'Dockerfile'), BEFORE);
     fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'flask==3.0.3\n');

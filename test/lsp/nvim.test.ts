@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { skipOrFail } from '../support/availability';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SMOKE = path.join(ROOT, 'test', 'nvim', 'smoke.lua');
@@ -36,12 +37,8 @@ describe('Neovim LSP client (headless smoke test)', function () {
 
   before(function () {
     const found = nvimPath();
-    if (!found) {
-      if (process.env.CI === 'true') throw new Error('nvim not found: install Debian\'s neovim (.ci/run does)');
-      console.log('      skipped: nvim is not installed (apt-get install neovim)');
-      this.skip();
-    }
-    nvim = found!;
+    if (!found) skipOrFail(this, 'nvim is not installed (apt-get install neovim; .ci/run does)');
+    nvim = found;
     if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-nvim-'));
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask==3.0.3\n');

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import { skipOrFail } from './availability';
 
 export const BASE_IMAGE = 'local/busybox:latest';
 const SOCKET = '/var/run/docker.sock';
@@ -105,13 +106,8 @@ export function dockerEnv(): Promise<DockerEnv | string> {
 export async function requireDocker(ctx: Mocha.Context): Promise<DockerEnv> {
   ctx.timeout(120_000);
   const env = await dockerEnv();
-  if (typeof env === 'string') {
-    if (process.env.CI === 'true') throw new Error(`CI=true but no Docker engine: ${env}`);
-    // eslint-disable-next-line no-console
-    console.log(`      skipped: ${env}`);
-    ctx.skip();
-  }
-  return env as DockerEnv;
+  if (typeof env === 'string') skipOrFail(ctx, `no Docker engine: ${env}`);
+  return env;
 }
 
 /** Stop the daemon this process started (never one it found running). */
