@@ -5,44 +5,22 @@
  * memory is the server process's resident set (VmRSS from /proc) after opening 50 Dockerfiles and
  * making 1,000 edits, read at the 500th and 1,000th edit.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
-} from 'vscode-languageserver-protocol/node';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { DockerfileParser } from 'dockerfile-ast';
 import { generateDockerfile } from './generate';
 import { median, percentile, type Metric } from './metrics';
+import { TestClient } from '../test/support/lspClient';
 
-class Client {
-  readonly proc: ChildProcess;
-  readonly conn: ProtocolConnection;
-  private readonly waiters = new Map<string, { version: number; resolve: (p: PublishDiagnosticsParams) => void }>();
-  readonly latest = new Map<string, PublishDiagnosticsParams>();
-  stderr = '';
-
+/** The tests' LSP client, declaring what VS Code declares and keeping only the last publication per document. */
+class Client extends TestClient {
   constructor(server: string) {
-    this.proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stderr!.on('data', d => { this.stderr += String(d); });
-    this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
-    this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      this.latest.set(p.uri, p);
-      const w = this.waiters.get(p.uri);
-      if (w && p.version === w.version) { this.waiters.delete(p.uri); w.resolve(p); }
-    });
-    this.conn.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
-    this.conn.onRequest('client/registerCapability', () => null);
-    this.conn.onNotification('window/logMessage', () => undefined);
-    this.conn.listen();
+    super(['--stdio'], [], {}, server, false);
   }
 
-  async initialize(): Promise<void> {
+  override async initialize(): Promise<void> {
     await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
@@ -58,22 +36,17 @@ class Client {
     await this.conn.sendNotification('initialized', {});
   }
 
-  diagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
+  /** The diagnostics of `version`, or an error after 60 s with the server's stderr. */
+  override nextDiagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within 60 s; server stderr: ${this.stderr.slice(-2000)}`)), 60_000);
-      this.waiters.set(uri, { version, resolve: p => { clearTimeout(t); resolve(p); } });
+      super.nextDiagnostics(uri, version).then(p => { clearTimeout(t); resolve(p); });
     });
-  }
-
-  async open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
-    const next = this.diagnostics(uri, 1);
-    await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
-    return next;
   }
 
   /** Insert `insert` at (line, character) as an incremental change; resolves with the diagnostics of that version. */
   async type(uri: string, version: number, line: number, character: number, insert: string): Promise<PublishDiagnosticsParams> {
-    const next = this.diagnostics(uri, version);
+    const next = this.nextDiagnostics(uri, version);
     await this.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version },
       contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: insert }],
@@ -86,19 +59,6 @@ class Client {
     const m = /VmRSS:\s+(\d+) kB/.exec(status);
     if (!m) throw new Error('VmRSS not found in /proc/<pid>/status');
     return Number(m[1]) / 1024;
-  }
-
-  async stop(): Promise<void> {
-    try {
-      await Promise.race([this.conn.sendRequest('shutdown'), new Promise(r => setTimeout(r, 3000))]);
-      await this.conn.sendNotification('exit');
-    } catch { /* gone */ }
-    await new Promise<void>(resolve => {
-      if (this.proc.exitCode !== null) return resolve();
-      const t = setTimeout(() => { this.proc.kill('SIGKILL'); resolve(); }, 3000);
-      this.proc.once('exit', () => { clearTimeout(t); resolve(); });
-    });
-    this.conn.dispose();
   }
 }
 

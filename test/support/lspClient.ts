@@ -17,15 +17,19 @@ export class TestClient {
   /** Settings answered to workspace/configuration for section cacheAdvisor. */
   settings: unknown = {};
   private readonly waiters: Array<{ match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
+  /** Every publication, in order (off for long runs such as the benchmark: see `record`). */
   readonly published: PublishDiagnosticsParams[] = [];
+  /** The last publication per document. */
+  readonly latest = new Map<string, PublishDiagnosticsParams>();
   stderr = '';
 
-  constructor(args: string[] = ['--stdio'], nodeArgs: string[] = [], env: Record<string, string> = {}) {
-    this.proc = spawn(process.execPath, [...nodeArgs, SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  constructor(args: string[] = ['--stdio'], nodeArgs: string[] = [], env: Record<string, string> = {}, server = SERVER, private readonly record = true) {
+    this.proc = spawn(process.execPath, [...nodeArgs, server, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.proc.stderr!.on('data', d => { this.stderr += d.toString(); });
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      this.published.push(p);
+      if (this.record) this.published.push(p);
+      this.latest.set(p.uri, p);
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         if (this.waiters[i].match(p)) { this.waiters[i].resolve(p); this.waiters.splice(i, 1); }
       }
