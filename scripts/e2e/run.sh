@@ -6,6 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 t0=$(date +%s)
 
+# In CI the install runs from an empty cache folder every time, exactly as on a new machine, so a
+# break in it (npm, Node 24, code-server's postinstall) fails this run instead of hiding behind a
+# cache an earlier run left. Local runs keep ~/.cache/cache-advisor-e2e. CACHE_ADVISOR_E2E_CACHE
+# picks a folder either way.
+if [ "${CI:-}" = true ] && [ -z "${CACHE_ADVISOR_E2E_CACHE:-}" ]; then
+  CACHE_ADVISOR_E2E_CACHE="$(mktemp -d "${TMPDIR:-/tmp}/cache-advisor-e2e-ci.XXXXXX")"
+  export CACHE_ADVISOR_E2E_CACHE
+  trap 'rm -rf "$CACHE_ADVISOR_E2E_CACHE"' EXIT
+  echo "e2e: CI=true, installing Node 24 and code-server from an empty cache ($CACHE_ADVISOR_E2E_CACHE)"
+fi
+
 tools="$(bash scripts/e2e/install.sh | tail -n 1)"
 for kv in $tools; do
   case "$kv" in

@@ -47,10 +47,36 @@ export function buildkitCli(): string | undefined {
   return which('docker');
 }
 
-/** `local/busybox:latest` from busybox-static (no registry is needed; shared with the bench). */
-export async function ensureBaseImage(cli: string): Promise<void> {
-  const inspect = spawnSync(cli, ['image', 'inspect', BASE_IMAGE], { encoding: 'utf8' });
-  if (inspect.status === 0) return;
+/** The applets the base image links to busybox: the tests and the bench's sample use these. */
+const APPLETS = ['sh', 'ls', 'cat', 'echo', 'sleep', 'mkdir', 'cp', 'rm', 'du', 'wc', 'sha256sum', 'touch', 'date', 'head', 'dd', 'find', 'ln', 'true', 'test', 'env', 'sed', 'grep', 'tar', 'adduser', 'addgroup', 'chown', 'chmod', 'id', 'mv', 'seq', 'printf', 'tee', 'xargs', 'awk', 'sort', 'stat'];
+
+/**
+ * Marks the image this module builds, so an unrelated `local/busybox:latest` (another project's, or
+ * one without /tmp) is replaced instead of used. Bump it whenever the root filesystem below changes.
+ */
+export const BASE_IMAGE_LABEL = 'dev.cache-advisor.base-image';
+export const BASE_IMAGE_MARK = `busybox-rootfs-v2:${APPLETS.length}`;
+
+/** The label value of `image`, `''` when it has none, undefined when the image does not exist. */
+export function baseImageMark(cli: string, image = BASE_IMAGE): string | undefined {
+  const r = spawnSync(cli, ['image', 'inspect', '--format', `{{ index .Config.Labels "${BASE_IMAGE_LABEL}" }}`, image], { encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  const v = r.stdout.trim();
+  return v === '<no value>' ? '' : v;
+}
+
+/**
+ * `local/busybox:latest` from busybox-static (no registry is needed; shared with the bench). An
+ * existing image under that tag is reused only when it carries this module's mark.
+ */
+export async function ensureBaseImage(cli: string, image = BASE_IMAGE): Promise<void> {
+  const mark = baseImageMark(cli, image);
+  if (mark === BASE_IMAGE_MARK) return;
+  if (mark !== undefined) {
+    // Someone else's image under our tag: untag it (its layers stay for whoever owns them).
+    const rm = spawnSync(cli, ['image', 'rm', image], { encoding: 'utf8' });
+    if (rm.status !== 0) throw new Error(`${image} exists but is not the tests' base image, and removing the tag failed: ${rm.stderr.trim()}`);
+  }
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(p => fs.existsSync(p));
   if (!busybox) throw new Error('busybox-static is not installed (apt-get install busybox-static)');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-rootfs-'));
@@ -62,15 +88,16 @@ export async function ensureBaseImage(cli: string): Promise<void> {
   fs.writeFileSync(path.join(root, 'etc', 'group'), 'root:x:0:\n');
   fs.copyFileSync(busybox, path.join(root, 'bin', 'busybox'));
   fs.chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
-  for (const a of ['sh', 'ls', 'cat', 'echo', 'sleep', 'mkdir', 'cp', 'rm', 'du', 'wc', 'sha256sum', 'touch', 'date', 'head', 'dd', 'find', 'ln', 'true', 'test', 'env', 'sed', 'grep', 'tar', 'adduser', 'addgroup', 'chown', 'chmod', 'id', 'mv', 'seq', 'printf', 'tee', 'xargs', 'awk', 'sort', 'stat']) {
+  for (const a of APPLETS) {
     fs.symlinkSync('busybox', path.join(root, 'bin', a));
   }
   const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const imp = spawn(cli, ['import', '-', BASE_IMAGE], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const imp = spawn(cli, ['import', '--change', `LABEL ${BASE_IMAGE_LABEL}=${BASE_IMAGE_MARK}`, '-', image], { stdio: ['pipe', 'ignore', 'inherit'] });
   tar.stdout!.pipe(imp.stdin!);
   const code = await new Promise<number | null>(resolve => imp.on('close', resolve));
   fs.rmSync(root, { recursive: true, force: true });
-  if (code !== 0) throw new Error(`docker import of ${BASE_IMAGE} failed (${code})`);
+  if (code !== 0) throw new Error(`docker import of ${image} failed (${code})`);
+  if (baseImageMark(cli, image) !== BASE_IMAGE_MARK) throw new Error(`docker import of ${image} did not keep the label ${BASE_IMAGE_LABEL}`);
 }
 
 async function start(): Promise<DockerEnv | string> {
