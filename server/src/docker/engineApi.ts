@@ -213,12 +213,12 @@ export class EngineClient {
         res.on('error', e => fail(`the answer could not be read: ${e.message}`));
       });
       deadline = setTimeout(() => {
-        if (status) fail(`no complete answer within ${Math.round(deadlineMs / 1000)} s`);
-        else req.destroy(Object.assign(new Error(`no answer within ${Math.round(deadlineMs / 1000)} s`), { code: 'ETIMEDOUT' }));
+        if (status) fail(`no complete answer within ${secs(deadlineMs)} s`);
+        else req.destroy(Object.assign(new Error(`no answer within ${secs(deadlineMs)} s`), { code: 'ETIMEDOUT' }));
       }, deadlineMs);
       req.setTimeout(timeoutMs, () => {
-        if (status) fail(`the answer stalled for ${Math.round(timeoutMs / 1000)} s`);
-        else req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' }));
+        if (status) fail(`the answer stalled for ${secs(timeoutMs)} s`);
+        else req.destroy(Object.assign(new Error(`no answer within ${secs(timeoutMs)} s`), { code: 'ETIMEDOUT' }));
       });
       req.on('error', (e: NodeJS.ErrnoException) => settle(() => reject(new EngineUnreachableError(describeConnectError(e, ep), ep, e.code))));
       if (payload) req.write(payload);
@@ -291,6 +291,9 @@ export class EngineClient {
     return this.request('DELETE', `/volumes/${encodeURIComponent(name)}`, {}, undefined, 120_000);
   }
 }
+
+/** 0.4, 30, 600: seconds as people read them. */
+const secs = (ms: number) => +(ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
 
 function describeConnectError(e: NodeJS.ErrnoException, ep: EngineEndpoint): string {
   const where = `${ep.host} (${ep.source})`;
