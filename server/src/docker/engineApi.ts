@@ -13,6 +13,7 @@ import * as http from 'http';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
+import { readWorkspaceBytes, readWorkspaceText } from '../boundedRead';
 
 /** Where the engine listens, and why that endpoint was chosen (shown in error rows and reports). */
 export interface EngineEndpoint {
@@ -48,12 +49,15 @@ export interface EndpointOptions {
   platform?: NodeJS.Platform;
 }
 
+/** Docker's config, context and certificate files are small; a FIFO or device there must not hang the client. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 function dockerConfigDir(env: NodeJS.ProcessEnv, home: string): string {
   return env.DOCKER_CONFIG || path.join(home, '.docker');
 }
 
 function readTls(dir: string, verify: boolean): EngineEndpoint['tls'] {
-  const read = (f: string) => { try { return fs.readFileSync(path.join(dir, f)); } catch { return undefined; } };
+  const read = (f: string) => { try { return readWorkspaceBytes(path.join(dir, f), { maxBytes: MAX_CONFIG_BYTES }); } catch { return undefined; } };
   return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), rejectUnauthorized: verify };
 }
 
@@ -95,7 +99,7 @@ export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
   let context = env.DOCKER_CONTEXT?.trim();
   if (!context) {
     try {
-      const config = JSON.parse(fs.readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { currentContext?: unknown };
+      const config = JSON.parse(readWorkspaceText(path.join(configDir, 'config.json'), { maxBytes: MAX_CONFIG_BYTES })) as { currentContext?: unknown };
       if (typeof config.currentContext === 'string') context = config.currentContext.trim();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -108,7 +112,7 @@ export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
     const metaFile = path.join(configDir, 'contexts', 'meta', digest, 'meta.json');
     let meta: { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } };
     try {
-      meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+      meta = JSON.parse(readWorkspaceText(metaFile, { maxBytes: MAX_CONFIG_BYTES }));
     } catch (e) {
       throw new EngineConfigError(`docker context "${context}" is current but ${metaFile} cannot be read ` +
         `(${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run \`docker context use default\` or fix the context`);
