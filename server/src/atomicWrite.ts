@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** The file-system calls the write uses; tests pass a failing one. */
-export type AtomicWriteFs = Pick<typeof fs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'linkSync' | 'unlinkSync' | 'statSync' | 'fchmodSync' | 'fchownSync'>;
+export type AtomicWriteFs = Pick<typeof fs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'linkSync' | 'unlinkSync' | 'statSync' | 'accessSync' | 'fchmodSync' | 'fchownSync'>;
 
 export interface AtomicWriteOptions {
   /** Fail with EEXIST instead of replacing a file that exists (for files a fix creates). */
@@ -31,6 +31,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, opts: A
   }
   if (existing && opts.exclusive) throw Object.assign(new Error(`EEXIST: file already exists, '${file}'`), { code: 'EEXIST' });
   if (existing && !existing.isFile()) throw new Error(`${file} is not a regular file`);
+  // a rename would replace a read-only file that an in-place write could not: keep refusing it
+  if (existing) f.accessSync(file, fs.constants.W_OK);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
   const fd = f.openSync(tmp, 'wx', existing ? existing.mode & 0o7777 : opts.mode ?? 0o666);
   let done = false;
