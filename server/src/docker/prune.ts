@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isInside } from '../boundedRead';
 import type { BuildCacheRecord, CacheStats } from './cacheStats';
 import type { EngineClient, EngineFilters } from './engineApi';
-import { isInside } from '../boundedRead';
 import { CLEARED_ENTRIES, clearRemoves, hostCacheLocations, measureHostCachesInWorker, type LocateOptions } from './hostCaches';
 
 /** Which build-cache records to prune. Every selection skips records in use. */
@@ -131,8 +131,7 @@ export async function clearHostCache(id: string, opts: LocateOptions = {}): Prom
   }
   const home = path.resolve(opts.home ?? os.homedir());
   const realHome = await fs.promises.realpath(home).catch(() => home);
-  const refuse = [dir, real].find(d => d === path.parse(d).root || isInside(d, home) || isInside(d, realHome));
-  if (refuse !== undefined) {
+  if ([dir, real].some(d => d === path.parse(d).root || isInside(d, home) || isInside(d, realHome))) {
     throw new Error(`refusing to clear ${dir}${real !== dir ? ` (which is ${real})` : ''}: it is not a cache directory`);
   }
   const measure = async () => (await measureHostCachesInWorker({ locations: [{ ...loc, path: real }], maxEntries: Number.MAX_SAFE_INTEGER, timeoutMs: 120_000 }))[0];
