@@ -8,7 +8,7 @@ import { runWhyRebuild } from './cli/whyRebuild';
 import { runStats } from './cli/stats';
 import { runPrune } from './cli/prune';
 import { runBuild } from './cli/build';
-import { UsageError, type CliIO } from './cli/io';
+import { terminalSafeIO, UsageError, type CliIO } from './cli/io';
 import { packageVersion } from './cli/version';
 
 type Command = (argv: string[], io: CliIO) => number | Promise<number>;
@@ -44,7 +44,9 @@ export function processIO(): CliIO {
   };
 }
 
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<number> {
+  // one place for every command's output, so no command can forget it
+  const io = terminalSafeIO(rawIO);
   if (argv[0] === '--version' || argv[0] === '-v') { io.out(packageVersion()); return 0; }
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { io.out(USAGE); return argv.length === 0 ? 2 : 0; }
   const name = argv[0] in COMMANDS ? argv[0] : 'lint';

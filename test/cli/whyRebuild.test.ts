@@ -23,9 +23,11 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
     const json = JSON.parse(r.stdout);
     assert.deepStrictEqual(json, {
       file: 'src/app.py',
+      complete: true,
       dockerfiles: [{ dockerfile: 'Dockerfile', inContext: true, firstInvalidatedLine: 7, rerunLines: [7, 8, 16, 18], totalSteps: 10 }],
     });
     assert.deepStrictEqual(Object.keys(json.dockerfiles[0]), ['dockerfile', 'inContext', 'firstInvalidatedLine', 'rerunLines', 'totalSteps']);
+    assert.deepStrictEqual(Object.keys(json), ['file', 'complete', 'dockerfiles']);
   });
 
   it('text output: the summary, then each re-run step with its stage and why', () => {

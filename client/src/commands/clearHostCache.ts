@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../../server/src/docker/cacheStats';
-import type { HostCacheStat } from '../../../server/src/docker/hostCaches';
+import { clearKeepsDescription, type HostCacheStat } from '../../../server/src/docker/hostCaches';
 import { clearHostCache as clear } from '../../../server/src/docker/prune';
 import { confirmAndRun, exactBytes, freshSnapshot, requireTrust } from '../views/cacheStats/actions';
 import { asRow } from '../views/cacheStats/rows';
@@ -20,12 +20,17 @@ export async function clearHostCache(_ctx: CommandContext, arg?: unknown): Promi
     if (!cache) return;
   }
   const c = cache;
+  const keeps = clearKeepsDescription(c.id);
   await confirmAndRun({
-    question: `Empty the ${c.label} cache at ${c.path}, freeing ${c.complete ? '' : 'at least '}${formatBytes(c.bytes)}?`,
-    detail: `Deletes ${c.files.toLocaleString('en-US')}${c.complete ? '' : '+'} files (${exactBytes(c.bytes)}) inside ${c.path}; the folder itself stays. ${c.label} downloads what it needs again.`,
-    confirm: 'Empty Cache',
+    question: keeps
+      ? `Remove the downloads in the ${c.label} cache at ${c.path}, freeing up to ${formatBytes(c.bytes)}?`
+      : `Empty the ${c.label} cache at ${c.path}, freeing ${c.complete ? '' : 'at least '}${formatBytes(c.bytes)}?`,
+    detail: keeps
+      ? `${keeps} ${c.label} downloads what it needs again.`
+      : `Deletes ${c.files.toLocaleString('en-US')}${c.complete ? '' : '+'} files (${exactBytes(c.bytes)}) inside ${c.path}; the folder itself stays. ${c.label} downloads what it needs again.`,
+    confirm: keeps ? 'Remove Downloads' : 'Empty Cache',
     progress: `clearing the ${c.label} cache`,
     run: () => clear(c.id),
-    summary: () => `emptied ${c.path}`,
+    summary: () => keeps ? `removed the downloads in ${c.path}` : `emptied ${c.path}`,
   });
 }

@@ -107,7 +107,10 @@ export async function whatRebuilds(ctx: CommandContext, arg?: unknown): Promise<
   if (relevant.length === 0) {
     const ignored = result.dockerfiles.filter(d => d.reason === 'ignored');
     const why = ignored.length ? ` (${ignored.map(d => `${d.dockerfile}: ${d.summary.replace(/^.*\((excluded by [^)]*)\)$/, '$1')}`).join('; ')})` : '';
-    void vscode.window.showInformationMessage(`Cache Advisor: ${fileLabel} is not in any build context${why}.`);
+    // a partial search can miss the Dockerfile that copies it: no confident "not in any"
+    void vscode.window.showInformationMessage(result.complete
+      ? `Cache Advisor: ${fileLabel} is not in any build context${why}.`
+      : `Cache Advisor: ${fileLabel} is not in the build context of any Dockerfile found${why}, but the search for Dockerfiles stopped early (a very large workspace): some may be missing.`);
     return;
   }
   const rebuilding = relevant.filter(d => d.ranges.length);

@@ -1,17 +1,44 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { isInside } from '../boundedRead';
+import { isDockerfileName } from '../context/locate';
 
-/** Names the CLI and the server treat as Dockerfiles. */
-export const isDockerfileName = (name: string) =>
-  /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name);
+export { isDockerfileName };
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox']);
 
-/** Expand the CLI's path arguments: files as given, directories searched for Dockerfile-named files. */
-export function expandPaths(args: readonly string[], accept: (name: string) => boolean = isDockerfileName): { files: string[]; errors: string[] } {
-  const files: string[] = [];
+/** A file the CLI works on, and the tree it was found in: its real path must stay inside `root`. */
+export interface CliFile {
+  /** As given or found (a symlink stays a symlink here, for messages). */
+  readonly path: string;
+  /** The linted tree: the directory argument it was found under, or a named file's own folder. */
+  readonly root: string;
+}
+
+/**
+ * Expand the CLI's path arguments: files as given, directories searched for Dockerfile-named files.
+ * A symlink is followed only to a regular file inside the tree being linted (the directory argument,
+ * or the named file's own folder); one pointing elsewhere is reported in `skipped` and never read
+ * or written. Symlinked folders are not descended into (loops, and trees outside the argument).
+ */
+export function expandPaths(args: readonly string[], accept: (name: string) => boolean = isDockerfileName): { files: CliFile[]; errors: string[]; skipped: string[] } {
+  const files: CliFile[] = [];
   const errors: string[] = [];
-  const walk = (dir: string) => {
+  const skipped: string[] = [];
+  const linkTarget = (p: string, root: string): string | undefined => {
+    let real: string;
+    let realRoot: string;
+    try {
+      real = fs.realpathSync(p);
+      realRoot = fs.realpathSync(root);
+    } catch (e) {
+      skipped.push(`${p}: dangling symlink (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      return undefined;
+    }
+    if (!isInside(realRoot, real)) { skipped.push(`${p}: symlink to ${real}, outside ${root}; not followed`); return undefined; }
+    return real;
+  };
+  const walk = (dir: string, root: string) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -21,8 +48,16 @@ export function expandPaths(args: readonly string[], accept: (name: string) => b
     }
     for (const e of entries) {
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name)) walk(p); }
-      else if (e.isFile() && accept(e.name)) files.push(p);
+      if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name)) walk(p, root); }
+      else if (e.isFile() && accept(e.name)) files.push({ path: p, root });
+      else if (e.isSymbolicLink() && accept(e.name)) {
+        const real = linkTarget(p, root);
+        if (!real) continue;
+        let st: fs.Stats | undefined;
+        try { st = fs.statSync(real); } catch { /* raced away */ }
+        if (st?.isFile()) files.push({ path: p, root });
+        else if (st && !st.isDirectory()) skipped.push(`${p}: not a regular file`);
+      }
     }
   };
   for (const a of args) {
@@ -33,8 +68,14 @@ export function expandPaths(args: readonly string[], accept: (name: string) => b
       errors.push(`${a}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
       continue;
     }
-    if (st.isDirectory()) walk(a);
-    else files.push(a);
+    if (st.isDirectory()) { walk(a, a); continue; }
+    const root = path.dirname(a);
+    if (fs.lstatSync(a).isSymbolicLink() && !linkTarget(a, root)) {
+      // named on the command line: refusing it is an error, not a note
+      errors.push(skipped.pop()!);
+      continue;
+    }
+    files.push({ path: a, root });
   }
-  return { files, errors };
+  return { files, errors, skipped };
 }

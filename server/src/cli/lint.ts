@@ -1,5 +1,4 @@
 /** `dockerfile-cache-advisor lint`: the same engine as the editor, for CI. */
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { fixAll, lint } from '../engine';
@@ -8,7 +7,9 @@ import { DEFAULT_SETTINGS, parseSeverity, type CacheAdvisorSettings, type Severi
 import { contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../workspaceFacts';
 import { fixAllCompose, lintCompose } from '../compose/lint';
 import { isComposeFileName } from '../compose/model';
-import { expandPaths, isDockerfileName } from './files';
+import { keepLineEndings, writeFileAtomic } from '../atomicWrite';
+import { readWorkspaceText, resolveInside } from '../boundedRead';
+import { expandPaths, isDockerfileName, type CliFile } from './files';
 import { formatJson, formatSarif, formatText, type FileReport } from './report';
 import { packageVersion } from './version';
 import { UsageError, type CliIO } from './io';
@@ -28,17 +29,22 @@ Options:
 
 const RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
 
-/** Write a fix-all result back and report each fix on stderr; false when the file cannot be written. */
-function writeFixed(file: string, before: string, result: { text: string; applied: ReadonlyArray<{ line: number; rule: string; title: string }> }, io: CliIO): boolean {
-  if (result.text === before) return true;
+/**
+ * Write a fix-all result back and report each fix on stderr; false when the file cannot be written.
+ * The write is atomic (the old text survives a full disk), keeps the file's line endings, and goes
+ * to the symlink's target only when that is inside the linted tree (expandPaths checked the same).
+ */
+function writeFixed(file: CliFile, before: string, result: { text: string; applied: ReadonlyArray<{ line: number; rule: string; title: string }> }, io: CliIO): string | undefined {
+  const text = keepLineEndings(before, result.text);
+  if (text === before) return text;
   try {
-    fs.writeFileSync(file, result.text);
+    writeFileAtomic(resolveInside(file.path, file.root), text);
   } catch (e) {
-    io.err(`dockerfile-cache-advisor: cannot write ${file}: ${(e as Error).message}`);
-    return false;
+    io.err(`dockerfile-cache-advisor: cannot write ${file.path}: ${(e as Error).message}`);
+    return undefined;
   }
-  for (const a of result.applied) io.err(`fixed ${file}:${a.line}: ${a.rule}: ${a.title}`);
-  return true;
+  for (const a of result.applied) io.err(`fixed ${file.path}:${a.line}: ${a.rule}: ${a.title}`);
+  return text;
 }
 
 export function runLint(argv: string[], io: CliIO): number {
@@ -69,14 +75,16 @@ export function runLint(argv: string[], io: CliIO): number {
   }
   if (positionals.length === 0) throw new UsageError('no files or directories given');
 
-  const { files, errors } = expandPaths(positionals, name => isDockerfileName(name) || isComposeFileName(name));
+  const { files: found, errors, skipped } = expandPaths(positionals, name => isDockerfileName(name) || isComposeFileName(name));
   let status = errors.length ? 2 : 0;
   for (const e of errors) io.err(`dockerfile-cache-advisor: ${e}`);
+  for (const s of skipped) io.err(`dockerfile-cache-advisor: skipped ${s}`);
   const reports: FileReport[] = [];
-  for (const file of files) {
+  for (const entry of found) {
+    const file = entry.path;
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readWorkspaceText(file, { root: entry.root });
     } catch (e) {
       io.err(`dockerfile-cache-advisor: ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       status = 2;
@@ -85,8 +93,8 @@ export function runLint(argv: string[], io: CliIO): number {
     if (/\.ya?ml$/i.test(file) && !isDockerfileName(path.basename(file))) {
       // a Compose file: same report shape, compose rules
       if (values.fix) {
-        const result = fixAllCompose(text, settings);
-        if (writeFixed(file, text, result, io)) text = result.text;
+        const written = writeFixed(entry, text, fixAllCompose(text, settings), io);
+        if (written !== undefined) text = written;
         else status = 2;
       }
       reports.push({ file, findings: lintCompose(text, settings).findings });
@@ -96,13 +104,14 @@ export function runLint(argv: string[], io: CliIO): number {
     let workspace = { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) };
     if (values.fix) {
       const result = fixAll(text, settings, workspace);
-      if (writeFixed(file, text, result, io)) text = result.text;
+      const written = writeFixed(entry, text, result, io);
+      if (written !== undefined) text = written;
       else status = 2;
       // files a fix creates (a .dockerignore); never overwrite one that appeared meanwhile
       for (const c of result.createFiles) {
         const target = path.join(contextDir, c.path);
         try {
-          fs.writeFileSync(target, c.content, { flag: 'wx' });
+          writeFileAtomic(target, c.content, { exclusive: true });
           io.err(`created ${target}`);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') { io.err(`dockerfile-cache-advisor: cannot create ${target}: ${(e as Error).message}`); status = 2; }

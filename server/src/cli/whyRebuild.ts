@@ -7,6 +7,9 @@ import { UnknownTargetError } from '../context/invalidation';
 import { contextRelative, summarise, toJson, type RebuildJson } from '../context/whyRebuild';
 import { UsageError, type CliIO } from './io';
 
+/** Folder entries the Dockerfile search looks at before it gives up. */
+export const SEARCH_LIMIT = 50_000;
+
 export const WHY_REBUILD_USAGE = `Usage: dockerfile-cache-advisor why-rebuild <file> [options]
 
 Which build steps re-run when <file> changes, for every Dockerfile whose build context holds it
@@ -19,8 +22,11 @@ Options:
   --target <stage>         the stage you build (default: the last stage, as docker build does)
   --format text|json       output format (default: text)
 
-JSON: {"file", "dockerfiles": [{"dockerfile", "inContext", "firstInvalidatedLine", "rerunLines", "totalSteps"}]}
-with 1-based instruction lines. Exit status: 0 answered, 2 usage error or unreadable Dockerfile.
+JSON: {"file", "complete", "dockerfiles": [{"dockerfile", "inContext", "firstInvalidatedLine", "rerunLines", "totalSteps"}]}
+with 1-based instruction lines; "complete" is false when the search for Dockerfiles stopped at its
+bound of ${SEARCH_LIMIT.toLocaleString('en-US')} folder entries (name the Dockerfile with --dockerfile instead).
+Exit status: 0 answered, 1 answered but the Dockerfile search stopped early, 2 usage error or
+unreadable Dockerfile.
 `;
 
 /** A path for output: relative to the working folder when inside it, posix separators. */
@@ -35,7 +41,7 @@ function firstLine(a: DockerfileAnswer, line: number): string {
   return t.length > 72 ? t.slice(0, 71) + '…' : t;
 }
 
-export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd()): number {
+export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd(), searchLimit = SEARCH_LIMIT): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -67,9 +73,14 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd()): n
   for (const d of given) {
     if (!fs.existsSync(d)) throw new UsageError(`--dockerfile ${d}: no such file`);
   }
-  const candidates = given.length
-    ? given
-    : findDockerfiles([cwd]).files.filter(d => contextRelative(contextDirOf(d, buildContext), file) !== undefined);
+  const search = given.length ? { files: given, complete: true } : findDockerfiles([cwd], searchLimit);
+  const candidates = given.length ? given : search.files.filter(d => contextRelative(contextDirOf(d, buildContext), file) !== undefined);
+  // a partial search can miss the very Dockerfile that copies the file: never a confident "no"
+  const incomplete = `the search for Dockerfiles stopped after ${searchLimit.toLocaleString('en-US')} folder entries, so Dockerfiles may be missing from this answer; name them with --dockerfile`;
+  if (!search.complete) {
+    io.err(`dockerfile-cache-advisor: ${incomplete}`);
+    if (status === 0) status = 1;
+  }
 
   const answers: DockerfileAnswer[] = [];
   for (const dockerfile of candidates) {
@@ -84,14 +95,15 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd()): n
 
   const fileLabel = shown(file, cwd);
   if (format === 'json') {
-    const out: { file: string; dockerfiles: RebuildJson[] } = { file: fileLabel, dockerfiles: answers.map(a => toJson(shown(a.dockerfile, cwd), a.answer)) };
+    const out: { file: string; complete: boolean; dockerfiles: RebuildJson[] } = { file: fileLabel, complete: search.complete, dockerfiles: answers.map(a => toJson(shown(a.dockerfile, cwd), a.answer)) };
     io.out(JSON.stringify(out, null, 2));
     return status;
   }
 
   if (!answers.some(a => a.answer.inContext)) {
     for (const a of answers) io.out(`${shown(a.dockerfile, cwd)}: ${summarise(fileLabel, a.answer, a.ignore.describe(cwd))}`);
-    io.out(`${fileLabel}: not in any build context${answers.length === 0 && !given.length ? ' (no Dockerfile under this folder has it in its context)' : ''}`);
+    if (!search.complete) io.out(`${fileLabel}: not in the build context of any Dockerfile found, but the search was incomplete (${incomplete})`);
+    else io.out(`${fileLabel}: not in any build context${answers.length === 0 && !given.length ? ' (no Dockerfile under this folder has it in its context)' : ''}`);
     return status;
   }
   for (const a of answers) {
@@ -108,5 +120,6 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd()): n
       io.out(`  ${String(step.line).padStart(4)}  ${firstLine(a, step.line)}${multiStage ? `  [stage ${stage.name ?? stage.index}]` : ''}${why}`);
     }
   }
+  if (!search.complete) io.out(`(incomplete: ${incomplete})`);
   return status;
 }

@@ -3,7 +3,7 @@
  * is a port of moby's matcher: `**`, `!` exceptions, parent directories).
  */
 import ignore, { type Ignore } from '@balena/dockerignore';
-import * as fs from 'fs';
+import { MAX_IGNORE_BYTES, readWorkspaceText } from '../boundedRead';
 import * as path from 'path';
 
 /** The ignore file of one build, parsed. */
@@ -65,7 +65,7 @@ export function readIgnoreSpec(dockerfilePath: string, contextDir: string): Igno
   for (const candidate of ignoreFileCandidates(dockerfilePath, contextDir)) {
     let text: string;
     try {
-      text = fs.readFileSync(candidate, 'utf8');
+      text = readWorkspaceText(candidate, { root: path.dirname(candidate), maxBytes: MAX_IGNORE_BYTES });
     } catch {
       continue;
     }

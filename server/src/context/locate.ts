@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../analysis/analyze';
+import { readWorkspaceText } from '../boundedRead';
 import { readIgnoreSpec, type IgnoreSpec } from './ignore';
 import { whyRebuild, type RebuildAnswer } from './whyRebuild';
 
@@ -53,7 +54,7 @@ export interface DockerfileAnswer {
 /** Answer for one Dockerfile; `text` overrides the file on disk (an unsaved editor). */
 export function answerFor(opts: { dockerfile: string; file: string; text?: string; buildContext?: string; target?: string }): DockerfileAnswer {
   const dockerfile = path.resolve(opts.dockerfile);
-  const text = opts.text ?? fs.readFileSync(dockerfile, 'utf8');
+  const text = opts.text ?? readWorkspaceText(dockerfile);
   const contextDir = contextDirOf(dockerfile, opts.buildContext);
   const ignore = readIgnoreSpec(dockerfile, contextDir);
   const answer = whyRebuild({ model: analyze(text), contextDir, file: path.resolve(opts.file), ignore, target: opts.target });

@@ -2,10 +2,10 @@
  * The `cacheAdvisor/whyRebuild` request: the editor's "What rebuilds if I change…" answered by the
  * same core as the CLI. Node-side (reads Dockerfiles and ignore files); no LSP connection here.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import type { Range } from 'vscode-languageserver-types';
 import { analyze } from '../analysis/analyze';
+import { readWorkspaceText } from '../boundedRead';
 import { URI } from '../uri';
 import { readIgnoreSpec } from './ignore';
 import { measuredSeconds, type LastRunSource } from './lastRun';
@@ -80,7 +80,7 @@ export async function answerWhyRebuild(params: WhyRebuildParams, deps: WhyRebuil
     let text = deps.openText(dockerfile);
     if (text === undefined) {
       try {
-        text = fs.readFileSync(dockerfile, 'utf8');
+        text = readWorkspaceText(dockerfile);
       } catch {
         continue;
       }

@@ -13,6 +13,7 @@ import * as http from 'http';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
+import { readWorkspaceBytes, readWorkspaceText } from '../boundedRead';
 
 /** Where the engine listens, and why that endpoint was chosen (shown in error rows and reports). */
 export interface EngineEndpoint {
@@ -48,12 +49,15 @@ export interface EndpointOptions {
   platform?: NodeJS.Platform;
 }
 
+/** Docker's config, context and certificate files are small; a FIFO or device there must not hang the client. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 function dockerConfigDir(env: NodeJS.ProcessEnv, home: string): string {
   return env.DOCKER_CONFIG || path.join(home, '.docker');
 }
 
 function readTls(dir: string, verify: boolean): EngineEndpoint['tls'] {
-  const read = (f: string) => { try { return fs.readFileSync(path.join(dir, f)); } catch { return undefined; } };
+  const read = (f: string) => { try { return readWorkspaceBytes(path.join(dir, f), { maxBytes: MAX_CONFIG_BYTES }); } catch { return undefined; } };
   return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), rejectUnauthorized: verify };
 }
 
@@ -95,7 +99,7 @@ export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
   let context = env.DOCKER_CONTEXT?.trim();
   if (!context) {
     try {
-      const config = JSON.parse(fs.readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { currentContext?: unknown };
+      const config = JSON.parse(readWorkspaceText(path.join(configDir, 'config.json'), { maxBytes: MAX_CONFIG_BYTES })) as { currentContext?: unknown };
       if (typeof config.currentContext === 'string') context = config.currentContext.trim();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -108,7 +112,7 @@ export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
     const metaFile = path.join(configDir, 'contexts', 'meta', digest, 'meta.json');
     let meta: { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } };
     try {
-      meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+      meta = JSON.parse(readWorkspaceText(metaFile, { maxBytes: MAX_CONFIG_BYTES }));
     } catch (e) {
       throw new EngineConfigError(`docker context "${context}" is current but ${metaFile} cannot be read ` +
         `(${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run \`docker context use default\` or fix the context`);
@@ -137,9 +141,18 @@ export interface ImageInspect { Id: string; RootFS?: { Layers?: string[] } }
 export type EngineFilters = Record<string, string[]>;
 
 export interface EngineClientOptions {
-  /** Per-request timeout in ms (default 30 s; prune can take long on big caches, so callers raise it). */
+  /**
+   * Idle timeout per request in ms: the longest the engine may stay silent (default 30 s; prune
+   * answers only when done, so callers raise it).
+   */
   timeoutMs?: number;
+  /** Overall deadline per request in ms (default twice the idle timeout): a reply that drips bytes still ends. */
+  deadlineMs?: number;
+  /** Largest response body accepted (default 64 MiB; a big /system/df is a few MB). */
+  maxResponseBytes?: number;
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** The highest API version this client was written against; newer engines are asked for this one. */
 const MAX_API = [1, 47];
@@ -155,9 +168,16 @@ export class EngineClient {
     return new EngineClient(resolveEndpoint(opts), opts);
   }
 
-  /** Raw request; `path` is unversioned (`/system/df`). Resolves with status, headers and body text. */
+  /**
+   * Raw request; `path` is unversioned (`/system/df`). Resolves with status, headers and body text.
+   * Rejects with EngineUnreachableError when nothing answers, EngineApiError when the answer breaks a
+   * bound (size, deadline) or the connection drops mid-answer.
+   */
   raw(method: string, apiPath: string, body?: unknown, timeoutMs = this.options.timeoutMs ?? 30_000): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
     const ep = this.endpoint;
+    const deadlineMs = this.options.deadlineMs ?? 2 * timeoutMs;
+    const maxBytes = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const where = `${method} ${apiPath.replace(/^\/v[\d.]+(?=\/)/, '').replace(/\?.*$/, '')}`;
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const reqOpts: https.RequestOptions = {
       method,
@@ -167,14 +187,44 @@ export class EngineClient {
       ...(ep.tls ? { ca: ep.tls.ca, cert: ep.tls.cert, key: ep.tls.key, rejectUnauthorized: ep.tls.rejectUnauthorized } : {}),
     };
     return new Promise((resolve, reject) => {
+      let settled = false;
+      let status = 0;
+      let deadline: NodeJS.Timeout | undefined;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        fn();
+      };
+      const fail = (message: string) => {
+        const e = new EngineApiError(`${where}: ${message}`, status, apiPath);
+        settle(() => reject(e));
+        req.destroy(e);
+      };
       const req = (ep.tls ? https : http).request(reqOpts, res => {
+        status = res.statusCode ?? 0;
+        const declared = Number(res.headers['content-length']);
+        if (declared > maxBytes) { fail(`the engine's answer is ${declared} bytes, more than the ${maxBytes} accepted`); return; }
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
+        let total = 0;
+        res.on('data', (c: Buffer) => {
+          total += c.length;
+          if (total > maxBytes) { fail(`the engine's answer exceeded ${maxBytes} bytes; stopped reading`); return; }
+          chunks.push(c);
+        });
+        res.on('end', () => settle(() => resolve({ status, headers: res.headers, text: Buffer.concat(chunks, total).toString('utf8') })));
+        res.on('close', () => { if (!res.complete) fail('the connection closed in the middle of the answer'); });
+        res.on('error', e => fail(`the answer could not be read: ${e.message}`));
       });
-      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
-      req.on('error', (e: NodeJS.ErrnoException) => reject(new EngineUnreachableError(describeConnectError(e, ep), ep, e.code)));
+      deadline = setTimeout(() => {
+        if (status) fail(`no complete answer within ${secs(deadlineMs)} s`);
+        else req.destroy(Object.assign(new Error(`no answer within ${secs(deadlineMs)} s`), { code: 'ETIMEDOUT' }));
+      }, deadlineMs);
+      req.setTimeout(timeoutMs, () => {
+        if (status) fail(`the answer stalled for ${secs(timeoutMs)} s`);
+        else req.destroy(Object.assign(new Error(`no answer within ${secs(timeoutMs)} s`), { code: 'ETIMEDOUT' }));
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => settle(() => reject(new EngineUnreachableError(describeConnectError(e, ep), ep, e.code))));
       if (payload) req.write(payload);
       req.end();
     });
@@ -206,7 +256,11 @@ export class EngineClient {
       throw new EngineApiError(`${method} ${apiPath}: ${message || `status ${r.status}`}`, r.status, apiPath);
     }
     if (!r.text.trim()) return undefined as T;
-    return JSON.parse(r.text) as T;
+    try {
+      return JSON.parse(r.text) as T;
+    } catch {
+      throw new EngineApiError(`${method} ${apiPath}: the engine's answer is not JSON (${r.text.length} characters starting ${JSON.stringify(r.text.slice(0, 40))})`, r.status, apiPath);
+    }
   }
 
   /** True when the engine answers /_ping. */
@@ -241,6 +295,9 @@ export class EngineClient {
     return this.request('DELETE', `/volumes/${encodeURIComponent(name)}`, {}, undefined, 120_000);
   }
 }
+
+/** 0.4, 30, 600: seconds as people read them. */
+const secs = (ms: number) => +(ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
 
 function describeConnectError(e: NodeJS.ErrnoException, ep: EngineEndpoint): string {
   const where = `${ep.host} (${ep.source})`;

@@ -73,6 +73,30 @@ export function hostCacheLocations(opts: LocateOptions = {}): HostCacheLocation[
   return list.filter(l => l.path && !seen.has(l.path) && (seen.add(l.path), true));
 }
 
+/**
+ * What clearing a cache removes, for caches whose folder holds more than downloads. Only the listed
+ * top-level entries go; everything else stays. Hugging Face's folder (HF_HOME) also holds the login
+ * (`token`, `stored_tokens`), tool configuration (`accelerate/default_config.yaml`, `*.yaml`/`*.json`
+ * files at the top) and library assets (`assets/`), none of which can be downloaded again.
+ */
+export const CLEARED_ENTRIES: Readonly<Record<string, readonly string[]>> = {
+  huggingface: ['hub', 'xet', 'datasets', 'modules', 'transformers', 'diffusers', 'evaluate'],
+};
+
+/** True when clearing cache `id` removes its top-level entry `name`. */
+export function clearRemoves(id: string, name: string): boolean {
+  const only = CLEARED_ENTRIES[id];
+  return !only || only.includes(name);
+}
+
+/** For confirmations: what clearing cache `id` leaves in place, or undefined when it empties the folder. */
+export function clearKeepsDescription(id: string): string | undefined {
+  const only = CLEARED_ENTRIES[id];
+  if (!only) return undefined;
+  return `Only the download caches ${only.map(n => n + '/').join(', ')} are removed; everything else stays, ` +
+    (id === 'huggingface' ? 'including your login token (token, stored_tokens), accelerate/ and other configuration files.' : 'including its configuration.');
+}
+
 /** Input to the directory walk (also the worker's workerData). */
 interface WalkJob { dirs: HostCacheLocation[]; maxEntries: number; deadline: number }
 

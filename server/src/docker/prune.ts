@@ -7,9 +7,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isInside } from '../boundedRead';
 import type { BuildCacheRecord, CacheStats } from './cacheStats';
 import type { EngineClient, EngineFilters } from './engineApi';
-import { hostCacheLocations, measureHostCachesInWorker, type LocateOptions } from './hostCaches';
+import { CLEARED_ENTRIES, clearRemoves, hostCacheLocations, measureHostCachesInWorker, type LocateOptions } from './hostCaches';
 
 /** Which build-cache records to prune. Every selection skips records in use. */
 export type BuildPruneSelection =
@@ -112,20 +113,33 @@ export async function removeVolume(engine: EngineClient, name: string, stats?: C
 
 /**
  * Empty one host cache directory (keeps the directory). Only the known locations of
- * hostCacheLocations() can be cleared, by id: never an arbitrary path. The size is measured first
- * (in a worker thread) so the result states what was freed; deletion uses async fs calls.
+ * hostCacheLocations() can be cleared, by id: never an arbitrary path, and only the entries
+ * clearRemoves() allows (Hugging Face keeps its token and configuration). The folder is resolved
+ * through symlinks first and refused when it is the file-system root, the home folder or above it:
+ * a cache variable or a symlinked cache folder pointing at home must not empty home. The size is
+ * measured before and after (in a worker thread) so the result states what was freed.
  */
 export async function clearHostCache(id: string, opts: LocateOptions = {}): Promise<PruneResult> {
   const loc = hostCacheLocations(opts).find(l => l.id === id);
   if (!loc) throw new Error(`unknown host cache '${id}'`);
   const dir = path.resolve(loc.path);
-  if (dir === path.parse(dir).root || dir === path.resolve(opts.home ?? os.homedir())) {
-    throw new Error(`refusing to clear ${dir}: it is not a cache directory`);
+  let real: string;
+  try {
+    real = await fs.promises.realpath(dir);
+  } catch {
+    return { deleted: [], reclaimedBytes: 0 };
   }
-  const [before] = await measureHostCachesInWorker({ locations: [loc], maxEntries: Number.MAX_SAFE_INTEGER, timeoutMs: 120_000 });
+  const home = path.resolve(opts.home ?? os.homedir());
+  const realHome = await fs.promises.realpath(home).catch(() => home);
+  if ([dir, real].some(d => d === path.parse(d).root || isInside(d, home) || isInside(d, realHome))) {
+    throw new Error(`refusing to clear ${dir}${real !== dir ? ` (which is ${real})` : ''}: it is not a cache directory`);
+  }
+  const measure = async () => (await measureHostCachesInWorker({ locations: [{ ...loc, path: real }], maxEntries: Number.MAX_SAFE_INTEGER, timeoutMs: 120_000 }))[0];
+  const before = await measure();
   if (!before) return { deleted: [], reclaimedBytes: 0 };
-  for (const name of await fs.promises.readdir(dir)) {
-    const p = path.join(dir, name);
+  for (const name of await fs.promises.readdir(real)) {
+    if (!clearRemoves(id, name)) continue;
+    const p = path.join(real, name);
     try {
       await fs.promises.rm(p, { recursive: true, force: true });
     } catch (e) {
@@ -134,7 +148,8 @@ export async function clearHostCache(id: string, opts: LocateOptions = {}): Prom
       await fs.promises.rm(p, { recursive: true, force: true });
     }
   }
-  return { deleted: [dir], reclaimedBytes: before.bytes };
+  const after = CLEARED_ENTRIES[id] ? await measure() : undefined;
+  return { deleted: [dir], reclaimedBytes: Math.max(0, before.bytes - (after?.bytes ?? 0)) };
 }
 
 /** Go's module cache is read-only on purpose; give the owner write access so it can be removed. */

@@ -5,6 +5,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readWorkspaceText } from '../boundedRead';
 import { buildCommand, BuildArgsError, type BuildCommand, type BuildRequest } from './buildArgs';
 import { daemonProblem, describeEngine, detectEngine, type BuildEngine, type DetectOptions } from './buildEngine';
 import { mapToDockerfile, PlainProgressParser, PodmanProgressParser } from './progress';
@@ -37,7 +38,7 @@ export interface BuildOutcome {
 function checkPaths(dockerfile: string, context: string): string {
   let text: string;
   try {
-    text = fs.readFileSync(dockerfile, 'utf8');
+    text = readWorkspaceText(dockerfile);
   } catch (e) {
     throw new BuildArgsError(`cannot read the Dockerfile ${dockerfile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

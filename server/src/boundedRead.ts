@@ -1,0 +1,93 @@
+/**
+ * Reading files that come from a workspace or build context: repositories are not trusted, and git
+ * stores symlinks, so a `.dockerignore` can point at `/dev/zero`, a FIFO or a file outside the
+ * repository. Every such read goes through here: regular files only, opened non-blocking so a FIFO
+ * cannot hang the open, a size cap checked before and while reading, and symlinks resolved and kept
+ * inside the root they belong to. Shared by the server and the CLI.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Cap for Dockerfiles and Compose files: far above any real one, small enough to hold in memory. */
+export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+/** Cap for ignore files. */
+export const MAX_IGNORE_BYTES = 1024 * 1024;
+
+/**
+ * Why a workspace file was not read. No `code` on purpose: callers print `code ?? message` for fs
+ * errors, and for these the message is the explanation.
+ */
+export class BoundedReadError extends Error {
+  constructor(message: string, readonly reason: 'not-regular' | 'too-large' | 'outside-root') { super(message); }
+}
+
+export interface BoundedReadOptions {
+  /** The file must resolve (after symlinks) inside this folder. */
+  readonly root?: string;
+  /** Default MAX_SOURCE_BYTES. */
+  readonly maxBytes?: number;
+}
+
+/** True when `child` is `parent` or inside it (both absolute, already resolved). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel));
+}
+
+function kindOf(st: fs.Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
+/**
+ * The real path of `file` when it lies inside `root` (symlinks resolved on both sides); throws
+ * BoundedReadError outside-root otherwise and the fs error when it does not exist.
+ */
+export function resolveInside(file: string, root: string): string {
+  const real = fs.realpathSync(file);
+  let realRoot: string;
+  try { realRoot = fs.realpathSync(root); } catch { realRoot = path.resolve(root); }
+  if (!isInside(realRoot, real)) throw new BoundedReadError(`${file} resolves to ${real}, outside ${root}`, 'outside-root');
+  return real;
+}
+
+/** Read a workspace file as bytes under the rules above. */
+export function readWorkspaceBytes(file: string, opts: BoundedReadOptions = {}): Buffer {
+  const max = opts.maxBytes ?? MAX_SOURCE_BYTES;
+  const target = opts.root ? resolveInside(file, opts.root) : file;
+  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever; regular files ignore it
+  const fd = fs.openSync(target, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new BoundedReadError(`${file} is ${kindOf(st)}, not a regular file`, 'not-regular');
+    if (opts.root) {
+      // the path checked above must still be the file opened (a symlink swapped in between is refused)
+      const now = fs.statSync(target);
+      if (now.ino !== st.ino || now.dev !== st.dev) throw new BoundedReadError(`${file} changed while it was opened`, 'outside-root');
+    }
+    const tooBig = () => new BoundedReadError(`${file} is larger than ${max} bytes`, 'too-large');
+    if (st.size > max) throw tooBig();
+    // the size can change while reading (a growing file): stop at max + 1 bytes whatever fstat said
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(max + 1 - total, Math.max(st.size - total, 0) + 64 * 1024));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+      if (total > max) throw tooBig();
+    }
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Read a workspace file as UTF-8 text under the rules above. */
+export function readWorkspaceText(file: string, opts: BoundedReadOptions = {}): string {
+  return readWorkspaceBytes(file, opts).toString('utf8');
+}
