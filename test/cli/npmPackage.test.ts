@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { TestClient } from '../support/lspClient';
-import { cleanNpmEnv } from '../support/npmEnv';
+import { cleanNpmEnv, packProject } from '../support/npmEnv';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BAD = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n';
@@ -20,7 +20,7 @@ describe('npm package: CLI and language server installed from the tarball', func
   let tmp: string;
   let prefix: string;
   let env: NodeJS.ProcessEnv;
-  let packed: { filename: string; size: number; files: Array<{ path: string }> };
+  let packed: { tarball: string; files: string[] };
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
   const bin = (name: string) => path.join(prefix, 'bin', name);
 
@@ -29,16 +29,14 @@ describe('npm package: CLI and language server installed from the tarball', func
     prefix = path.join(tmp, 'prefix');
     // node first on PATH: the bins start through `#!/usr/bin/env node`
     env = cleanNpmEnv({ PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`, npm_config_cache: path.join(tmp, 'cache') });
-    // --ignore-scripts: pack the bundles `npm test` just built instead of letting prepack rebuild dist/ under the other suites
-    const json = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], { cwd: ROOT, env, encoding: 'utf8' });
-    packed = JSON.parse(json)[0];
-    execFileSync('npm', ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, path.join(tmp, packed.filename)], { env, encoding: 'utf8', stdio: 'pipe' });
+    packed = packProject(ROOT, tmp, env);
+    execFileSync('npm', ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, packed.tarball], { env, encoding: 'utf8', stdio: 'pipe' });
   });
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('holds the two bundles and the always-included files, nothing else', () => {
-    assert.deepStrictEqual(packed.files.map(f => f.path).sort(), ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/server.js', 'package.json']);
+    assert.deepStrictEqual([...packed.files].sort(), ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/server.js', 'package.json']);
   });
 
   it('has no runtime dependencies: the install brings nothing but the package', () => {
