@@ -33,5 +33,7 @@ await Promise.all(bundles.map(b => esbuild.build({ ...common, ...b })));
 if (production) {
   // a development build may have left maps next to the minified files; they would describe other code
   for (const b of bundles) rmSync(`${b.outfile}.map`, { force: true });
-  for (const b of bundles) console.log(`${b.outfile}  ${(statSync(b.outfile).size / 1024).toFixed(0)} KiB`);
+  // stderr: `npm pack` runs this as prepack, and its stdout must stay the tarball's name alone
+  // (pre-commit's node hooks read it to install the package)
+  for (const b of bundles) console.error(`${b.outfile}  ${(statSync(b.outfile).size / 1024).toFixed(0)} KiB`);
 }
