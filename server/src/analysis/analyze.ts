@@ -5,6 +5,7 @@ import { EnvScope } from './envScope';
 import { mountsOf, resolvePath } from './mounts';
 import { recogniseInvocation, type PackageInvocation } from './packageManagers';
 import { identityText, joinContinuations, parseShell, type ShellCommand, type ShellScript } from './shell';
+import { parseSuppressions } from './suppressions';
 import { recordAccount, resolveUser, ROOT, type UserFact } from './users';
 
 type Env = EnvScope;
@@ -49,27 +50,6 @@ export function classifySource(src: string): SourceKind {
 }
 
 const BROAD: ReadonlySet<SourceKind> = new Set(['context', 'directory', 'glob', 'source-file']);
-
-function parseSuppressions(text: string, lineOf: Map<number, number>): { global: Set<string>; at: Map<number, Set<string>> } {
-  const global = new Set<string>();
-  const at = new Map<number, Set<string>>();
-  const lines = text.split(/\r?\n/);
-  const re = /^\s*#\s*cache-advisor\s+(global\s+)?ignore\s*=\s*([\w,\s-]+?)\s*$/;
-  for (let i = 0; i < lines.length; i++) {
-    const m = re.exec(lines[i]);
-    if (!m) continue;
-    const ids = m[2].split(/[\s,]+/).filter(Boolean);
-    if (m[1]) { ids.forEach(id => global.add(id)); continue; }
-    // applies to the instruction directly below the run of comment lines it is part of
-    let j = i + 1;
-    while (j < lines.length && /^\s*#/.test(lines[j])) j++;
-    if (!lineOf.has(j)) continue;
-    const set = at.get(j) ?? new Set<string>();
-    ids.forEach(id => set.add(id));
-    at.set(j, set);
-  }
-  return { global, at };
-}
 
 /** A JSON exec-form string's value, decoded from its source text (dockerfile-ast's values drop spaces). */
 function jsonValue(j: JSONArgument, doc: TextDocument): string {
@@ -279,7 +259,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
 
   const lineOf = new Map<number, number>();
   for (const i of instructions) lineOf.set(i.range.start.line, i.index);
-  const sup = parseSuppressions(text, lineOf);
+  // a comment applies to the instruction directly below the run of comment lines it is part of
+  const sup = parseSuppressions(text, line => /^\s*#/.test(line));
+  for (const line of sup.at.keys()) if (!lineOf.has(line)) sup.at.delete(line);
   return { text, document, ast, escapeChar, eol, instructions, stages, ignoredGlobally: sup.global, ignoredAt: sup.at };
 }
 
