@@ -14,8 +14,9 @@
  *
  * Where Docker differs from `filepath.Match` because it goes through Go's regexp (`\d` is a digit
  * class there, `[[:alpha:]]` a POSIX class, `[*]` a broken class), this follows `filepath.Match`.
- * Patterns that `filepath.Match` rejects (an unclosed `[`, a trailing `\`, `[]`, `[a-]`) make the
- * build fail; here they match nothing and are reported as invalid.
+ * Patterns that `filepath.Match` rejects (an unclosed `[`, a trailing `\`, `[]`, `[a-]`), and in
+ * Docker patterns a reversed range (`[z-a]`, which Go's regexp rejects), make the build fail; here
+ * they match nothing and are reported as invalid.
  */
 
 const SLASH = 0x2f;
@@ -353,7 +354,8 @@ export function dockerPattern(pattern: string): PathPattern {
 function compileDockerPattern(pattern: string): PathPattern {
   if (PLAIN(pattern)) return literalPattern(pattern, pattern);
   const tokens = tokenize(pattern, true);
-  if (!tokens) return NOTHING(pattern);
+  // filepath.Match takes `[z-a]` (it matches nothing) but Go's regexp, which patternmatcher builds, rejects it
+  if (!tokens || tokens.some(t => t.op === Op.Class && t.ranges.some((lo, i) => i % 2 === 0 && lo > t.ranges[i + 1]))) return NOTHING(pattern);
   const rest = pattern.slice(2);
   if (pattern.startsWith('**') && !/[*?[\]\\]/.test(rest)) {
     // patternmatcher's suffix shortcut: `**/a` is `a` or ends in `/a`, `**a` ends in `a`
@@ -372,15 +374,25 @@ function compileDockerPattern(pattern: string): PathPattern {
   return fromTokens(pattern, tokens);
 }
 
-/** How Docker reads one `.dockerignore` or `--exclude` line: trimmed, cleaned, leading `/` dropped. */
+/**
+ * How Docker reads one `.dockerignore` or `--exclude` line: BuildKit's reader trims it, takes a
+ * leading `!` off, cleans the rest and drops a leading `/`; patternmatcher then cleans it again and
+ * only now decides on `!` (so `/!a`, cleaned to `!a`, is an exception too).
+ */
 export function normalisePatternLine(line: string): { pattern: string; exclusion: boolean } | undefined {
   let p = line.trim();
-  const exclusion = p.startsWith('!');
-  if (exclusion) p = p.slice(1).trim();
-  if (p === '') return undefined; // a lone `!` is an error for Docker: it matches nothing here
+  if (p === '') return undefined;
+  const invert = p.startsWith('!');
+  if (invert) p = p.slice(1).trim();
+  if (p.length > 0) {
+    p = cleanPath(p);
+    if (p.length > 1 && p.startsWith('/')) p = p.slice(1);
+  }
+  if (invert) p = '!' + p;
   p = cleanPath(p);
-  if (p.length > 1 && p.startsWith('/')) p = p.slice(1);
-  return { pattern: p, exclusion };
+  if (p === '!') return undefined; // Docker rejects a lone `!`: it matches nothing here
+  const exclusion = p.startsWith('!');
+  return { pattern: exclusion ? p.slice(1) : p, exclusion };
 }
 
 /** An ordered list of Docker patterns, `!` lines included, compiled once. */
@@ -435,7 +447,11 @@ function compileList(lines: readonly string[]): PatternList {
     const compiledLine = compileDockerPattern(line.pattern);
     if (!compiledLine.valid) { invalid.push(lines[i]); continue; }
     exclusion[i] = line.exclusion ? 1 : 0;
-    if (compiledLine.literal !== undefined) { literal.set(compiledLine.literal, i); continue; }
+    if (compiledLine.literal !== undefined) {
+      // `a` and `\a` are one path: the later line (met first, going backwards) decides
+      if (!literal.has(compiledLine.literal)) literal.set(compiledLine.literal, i);
+      continue;
+    }
     const w = { at: i, pattern: compiledLine };
     const slash = compiledLine.literalPrefix.indexOf('/');
     if (slash < 0) { anywhere.push(w); continue; }

@@ -96,6 +96,11 @@ describe('Docker path patterns', () => {
       ignores(['*.md', 'README-secret.md', '!README*.md'], ['notes.md'], ['README-secret.md', 'README.md']);
       ignores(['vendor', '!vendor/keep'], ['vendor/lib/a.js'], ['vendor/keep/k.js', 'vendor/keep']);
       ignores(['!a', 'a'], ['a/x'], []);
+      // one path spelled two ways: still the later line wins
+      ignores(['\\a', '!a'], [], ['a']);
+      ignores(['!\\a', 'a'], ['a'], []);
+      // `/!a` is cleaned to `!a` before patternmatcher looks for `!`: an exception
+      ignores(['a*', '/!ab'], ['a', 'ac'], ['ab']);
     });
 
     it('lines are trimmed and cleaned: `/foo/bar`, `./foo/bar`, `foo//bar/` and `foo/x/../bar` are `foo/bar`', () => {
