@@ -3,6 +3,7 @@ import * as path from 'path';
 import { globPattern } from '../analysis/dockerPattern';
 import type { CopyFact } from '../analysis/model';
 import { covers, normalisePath } from '../analysis/mounts';
+import { trimTrailingSlashes } from '../analysis/text';
 import type { WorkspaceFacts } from './types';
 
 function inContext(ws: WorkspaceFacts, rel: string): boolean {
@@ -23,7 +24,7 @@ export function copyProvides(copy: CopyFact, abs: string, ws: WorkspaceFacts): b
   const destIsDir = copy.destAbs.endsWith('/') || copy.sources.length > 1 || copy.sources.some(s => s.kind === 'context' || s.kind === 'directory' || s.kind === 'glob');
   const dest = normalisePath(copy.destAbs);
   for (const src of copy.sources) {
-    const value = src.value.replace(/^\.\//, '').replace(/\/+$/, '');
+    const value = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
     if (src.kind === 'context' || src.kind === 'directory') {
       // reading the destination itself or a parent of it reads the copied tree
       if (covers(p, dest)) return true;

@@ -95,6 +95,26 @@ describe('hostile input: patterns and comments', function () {
     });
   });
 
+  describe('other text the analysis cuts with what used to be backtracking RegExps', () => {
+    it('a COPY source with 80,000 trailing slashes (took 14 s)', () => {
+      const model = timed('analyze', () => analyze(`FROM local/busybox\nCOPY req${'/'.repeat(80_000)}x.txt /app/\n`));
+      assert.strictEqual(model.instructions[1].copy?.sources[0].kind, 'file');
+      timed('lint', () => lint(`FROM local/busybox\nCOPY src${'/'.repeat(80_000)} /app/\nRUN curl -fsSL https://example.com/x -o /app/x\n`));
+    });
+
+    it('20,000 unclosed `${A+` in an ENV value (took 8 s) still expand like Docker', () => {
+      const model = timed('analyze', () => analyze(`FROM local/busybox\nENV A=1\nENV X=${'a${A+'.repeat(20_000)}\nENV Y=\${A:+set}-$A-\${NOPE:-dflt}\nRUN true\n`));
+      assert.strictEqual(model.instructions[4].env.get('Y'), 'set-1-dflt');
+    });
+
+    it('a file name of 50,000 `[` (the wildcard probe was quadratic) and long option clusters', () => {
+      timed('analyze', () => analyze(`FROM local/busybox\nCOPY ${'['.repeat(50_000)}* /app/\n`));
+      const curl = `FROM local/busybox\nRUN curl -${'s'.repeat(60_000)} https://example.com/a.tgz && sh -${'e'.repeat(60_000)}c 'echo hi'\n`;
+      timed('lint', () => lint(curl));
+      timed('lint', () => lint(`FROM local/busybox\nRUN curl -${'O'.repeat(60_000)}x https://example.com/${'#'.repeat(60_000)}\n`));
+    });
+  });
+
   describe('.dockerignore and COPY --exclude', () => {
     let dir: string;
     const write = (rel: string, text = 'x') => {
