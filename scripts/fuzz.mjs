@@ -21,7 +21,8 @@ if (!fs.existsSync(path.join(out, 'fuzzProperties.js'))) {
 }
 const fc = require('fast-check');
 const { dockerfile, garbage, mutated } = require(path.join(out, 'dockerfileArbitrary.js'));
-const { checkDockerfile } = require(path.join(out, 'fuzzProperties.js'));
+const { checkDockerfile, checkGlob, checkHostilePattern, checkIgnore } = require(path.join(out, 'fuzzProperties.js'));
+const { contextPath, hostilePair, ignoreLines, pattern } = require(path.join(out, 'patternArbitrary.js'));
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixtures = [];
@@ -36,15 +37,20 @@ for (const d of ['test/fixtures', 'samples']) if (fs.existsSync(path.join(root, 
 
 let fixes = 0;
 const started = Date.now();
+const checkText = text => { fixes += checkDockerfile(text); };
 const properties = [
-  ['grammar', dockerfile, runs],
-  ['garbage', garbage, Math.ceil(runs / 3)],
-  ['mutated fixtures', fc.nat({ max: fixtures.length - 1 }).chain(i => mutated(fixtures[i])), runs],
+  ['grammar', dockerfile, checkText, runs],
+  ['garbage', garbage, checkText, Math.ceil(runs / 3)],
+  ['mutated fixtures', fc.nat({ max: fixtures.length - 1 }).chain(i => mutated(fixtures[i])), checkText, runs],
+  // the matchers are cheap: more cases for the same time
+  ['COPY globs vs filepath.Match', fc.tuple(pattern, contextPath), ([p, f]) => checkGlob(p, f), runs * 10],
+  ['.dockerignore vs patternmatcher', fc.tuple(ignoreLines, contextPath), ([l, f]) => checkIgnore(l, f), runs * 10],
+  ['hostile patterns', hostilePair, ([p, f]) => checkHostilePattern(p, f), Math.ceil(runs / 3)],
 ];
 let failed = false;
-for (const [name, arb, n] of properties) {
+for (const [name, arb, check, n] of properties) {
   const t = Date.now();
-  const result = fc.check(fc.property(arb, text => { fixes += checkDockerfile(text); }), { numRuns: n, seed });
+  const result = fc.check(fc.property(arb, check), { numRuns: n, seed });
   console.log(`${name}: ${result.numRuns} cases in ${((Date.now() - t) / 1000).toFixed(1)} s${result.failed ? ' — FAILED' : ''}`);
   if (result.failed) {
     failed = true;

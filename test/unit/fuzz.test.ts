@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
 import { dockerfile, garbage, mutated } from '../support/dockerfileArbitrary';
-import { checkDockerfile } from '../support/fuzzProperties';
+import { checkDockerfile, checkGlob, checkHostilePattern, checkIgnore } from '../support/fuzzProperties';
+import { contextPath, hostilePair, ignoreLines, pattern } from '../support/patternArbitrary';
 import * as os from 'os';
 
 /** Bounded in CI; `npm run fuzz -- --runs 100000` is the long run. */
@@ -47,6 +48,18 @@ describe('fuzzing (fast-check, seeded)', function () {
     const texts = files.map(f => fs.readFileSync(f, 'utf8'));
     const arb = fc.nat({ max: texts.length - 1 }).chain(i => mutated(texts[i]));
     fc.assert(fc.property(arb, text => { fixesChecked += checkDockerfile(text); }), { numRuns: RUNS, seed: SEED });
+  });
+
+  it('COPY source globs agree with a transcription of Go filepath.Match', () => {
+    fc.assert(fc.property(pattern, contextPath, checkGlob), { numRuns: RUNS * 10, seed: SEED });
+  });
+
+  it('.dockerignore and --exclude lists agree with a transcription of BuildKit and moby/patternmatcher', () => {
+    fc.assert(fc.property(ignoreLines, contextPath, checkIgnore), { numRuns: RUNS * 10, seed: SEED });
+  });
+
+  it('star-heavy patterns on long paths finish in linear time', () => {
+    fc.assert(fc.property(hostilePair, ([p, file]) => checkHostilePattern(p, file)), { numRuns: Math.ceil(RUNS / 3), seed: SEED });
   });
 
   it('the CLI exits 0 or 1 on any generated file, 2 on usage errors and unreadable files', async () => {

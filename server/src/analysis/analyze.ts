@@ -5,25 +5,83 @@ import { EnvScope } from './envScope';
 import { mountsOf, resolvePath } from './mounts';
 import { recogniseInvocation, type PackageInvocation } from './packageManagers';
 import { identityText, joinContinuations, parseShell, type ShellCommand, type ShellScript } from './shell';
+import { parseSuppressions } from './suppressions';
+import { lastSegment, trimTrailingSlashes } from './text';
 import { recordAccount, resolveUser, ROOT, type UserFact } from './users';
 
 type Env = EnvScope;
 type Accounts = { users: Map<string, { uid?: number; gid?: number; group?: string; home: string }>; groups: Map<string, number | undefined> };
 
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
 /** Expand `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR:+x}` the way Docker does; undefined when a used value is unknown. */
 export function expandVars(value: string, env: ReadonlyMap<string, string | undefined>, escapeChar = '\\'): string | undefined {
   let unknown = false;
-  const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced: string, op: string, word: string, bare: string, offset: number) => {
+  const expand = (m: string, name: string, op: string | undefined, word: string, offset: number): string => {
     if (offset > 0 && value[offset - 1] === escapeChar) return m;
-    const name = braced ?? bare;
     const has = env.has(name);
     const v = env.get(name);
     if (has && v === undefined && !op) { unknown = true; return ''; }
     if (op === ':-' || op === '-') return v ? v : op === '-' && has ? v ?? '' : word;
     if (op === ':+' || op === '+') return v ? word : '';
     return v ?? '';
-  });
+  };
+  // scanned by hand: a RegExp retried `[^}]*` to the end from every unclosed `${A+` (quadratic)
+  let out = '';
+  let i = 0;
+  let close = -2; // the next `}` at or after the scan position; -1 once there is none
+  const closeFrom = (from: number) => {
+    if (close !== -1 && close < from) close = value.indexOf('}', from);
+    return close;
+  };
+  const nameEnd = (from: number) => {
+    if (from >= value.length || !NAME_START.test(value[from])) return from;
+    let k = from + 1;
+    while (k < value.length && NAME_CHAR.test(value[k])) k++;
+    return k;
+  };
+  for (let d = value.indexOf('$'); d >= 0; d = value.indexOf('$', i)) {
+    out += value.slice(i, d);
+    i = d + 1;
+    const braced = value[d + 1] === '{';
+    const k = nameEnd(braced ? d + 2 : d + 1);
+    if (k === (braced ? d + 2 : d + 1)) { out += '$'; continue; }
+    if (!braced) {
+      out += expand(value.slice(d, k), value.slice(d + 1, k), undefined, '', d);
+      i = k;
+      continue;
+    }
+    const name = value.slice(d + 2, k);
+    if (value[k] === '}') {
+      out += expand(value.slice(d, k + 1), name, undefined, '', d);
+      i = k + 1;
+      continue;
+    }
+    const opEnd = value[k] === ':' ? k + 1 : k;
+    const c = value[opEnd] === '-' || value[opEnd] === '+' ? closeFrom(opEnd + 1) : -1;
+    if (c < 0) { out += '$'; continue; }
+    out += expand(value.slice(d, c + 1), name, value.slice(k, opEnd + 1), value.slice(opEnd + 1, c), d);
+    i = c + 1;
+  }
+  out += value.slice(i);
   return unknown ? undefined : out;
+}
+
+/** A file name with its wildcards (`*`, `?`, `[...]`) taken out, in one pass. */
+function withoutWildcards(s: string): string {
+  let out = '';
+  let close = -2; // the next `]` after the scan position; -1 once there is none
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '*' || c === '?') continue;
+    if (c === '[') {
+      if (close !== -1 && close <= i) close = s.indexOf(']', i + 1);
+      if (close > i) { i = close; continue; }
+    }
+    out += c;
+  }
+  return out;
 }
 
 const MANIFEST_NAMES = /^(requirements[\w.-]*\.(txt|in)|constraints[\w.-]*\.txt|pyproject\.toml|setup\.(py|cfg)|poetry\.lock|uv\.lock|Pipfile(\.lock)?|package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|\.yarnrc(\.yml)?|\.npmrc|pnpm-(lock|workspace)\.yaml|go\.(mod|sum|work)|Cargo\.(toml|lock)|pom\.xml|(build|settings)\.gradle(\.kts)?|gradle\.properties|Gemfile(\.lock)?|\.ruby-version|composer\.(json|lock)|.*\.(csproj|fsproj|vbproj|sln|slnx)|(packages\.lock|global|nuget)\.json|Directory\.(Build|Packages)\.props|NuGet\.config|environment\.ya?ml|conda-lock\.yml|\.python-version|\.nvmrc|\.tool-versions)$/i;
@@ -35,9 +93,9 @@ const EXTENSIONLESS_FILES = /^(Gemfile|Pipfile|Makefile|Dockerfile|Containerfile
 export function classifySource(src: string): SourceKind {
   const s = src.replace(/^\.\//, '');
   if (s === '' || s === '.' || s === '*' || s === '/' || s === '**' || s === '.*' || s === './*') return 'context';
-  const base = s.replace(/\/+$/, '').replace(/^.*\//, '');
+  const base = lastSegment(trimTrailingSlashes(s));
   if (/[*?[]/.test(base)) {
-    const probe = base.replace(/[*?]|\[[^\]]*\]/g, '');
+    const probe = withoutWildcards(base);
     return MANIFEST_STEMS.test(probe) || MANIFEST_NAMES.test(probe) ? 'manifest' : 'glob';
   }
   if (s.endsWith('/')) return 'directory';
@@ -49,27 +107,6 @@ export function classifySource(src: string): SourceKind {
 }
 
 const BROAD: ReadonlySet<SourceKind> = new Set(['context', 'directory', 'glob', 'source-file']);
-
-function parseSuppressions(text: string, lineOf: Map<number, number>): { global: Set<string>; at: Map<number, Set<string>> } {
-  const global = new Set<string>();
-  const at = new Map<number, Set<string>>();
-  const lines = text.split(/\r?\n/);
-  const re = /^\s*#\s*cache-advisor\s+(global\s+)?ignore\s*=\s*([\w,\s-]+?)\s*$/;
-  for (let i = 0; i < lines.length; i++) {
-    const m = re.exec(lines[i]);
-    if (!m) continue;
-    const ids = m[2].split(/[\s,]+/).filter(Boolean);
-    if (m[1]) { ids.forEach(id => global.add(id)); continue; }
-    // applies to the instruction directly below the run of comment lines it is part of
-    let j = i + 1;
-    while (j < lines.length && /^\s*#/.test(lines[j])) j++;
-    if (!lineOf.has(j)) continue;
-    const set = at.get(j) ?? new Set<string>();
-    ids.forEach(id => set.add(id));
-    at.set(j, set);
-  }
-  return { global, at };
-}
 
 /** A JSON exec-form string's value, decoded from its source text (dockerfile-ast's values drop spaces). */
 function jsonValue(j: JSONArgument, doc: TextDocument): string {
@@ -279,7 +316,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
 
   const lineOf = new Map<number, number>();
   for (const i of instructions) lineOf.set(i.range.start.line, i.index);
-  const sup = parseSuppressions(text, lineOf);
+  // a comment applies to the instruction directly below the run of comment lines it is part of
+  const sup = parseSuppressions(text, line => /^\s*#/.test(line));
+  for (const line of sup.at.keys()) if (!lineOf.has(line)) sup.at.delete(line);
   return { text, document, ast, escapeChar, eol, instructions, stages, ignoredGlobally: sup.global, ignoredAt: sup.at };
 }
 

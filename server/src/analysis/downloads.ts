@@ -8,6 +8,7 @@ import type { DockerfileModel, InstructionFact } from './model';
 import { resolvePath } from './mounts';
 import { recogniseInvocation } from './packageManagers';
 import { unwrapCommand, type ShellCommand, type ShellWord } from './shell';
+import { cutAtFirst, lastSegment, shortOptionsWith, trimTrailingSlashes } from './text';
 
 export type DownloadKind = 'model' | 'http' | 'git';
 
@@ -42,7 +43,7 @@ const PY_DOWNLOADS: ReadonlyArray<[RegExp, string]> = [
 const URL_RE = /^(https?|ftps?):\/\//i;
 const isUrlWord = (w: ShellWord) => URL_RE.test(w.value ?? w.text.replace(/^["']/, ''));
 const base = (w: ShellWord | undefined) => (w?.value ?? '').replace(/^.*\//, '');
-const urlBasename = (w: ShellWord) => (w.value ?? '').replace(/[?#].*$/, '').replace(/\/+$/, '').replace(/^.*\//, '');
+const urlBasename = (w: ShellWord) => lastSegment(trimTrailingSlashes(cutAtFirst(w.value ?? '', '?#')));
 
 /** Value of an option: `-o x`, `-ox` (short only), `--output x`, `--output=x`. */
 function optionValue(ws: readonly ShellWord[], short: string[], long: string[]): string[] {
@@ -107,7 +108,7 @@ export function recogniseDownload(command: ShellCommand, heredocs: readonly stri
     const urls = words.slice(1).filter(isUrlWord);
     if (urls.length === 0) return undefined;
     const outputs = optionValue(words, ['-o'], ['--output']);
-    if (v.includes('-O') || v.includes('--remote-name') || v.some(x => /^-[a-zA-Z]*O[a-zA-Z]*$/.test(x) && !x.startsWith('--'))) outputs.push(...urls.map(urlBasename).filter(Boolean));
+    if (v.includes('-O') || v.includes('--remote-name') || v.some(x => shortOptionsWith(x, 'O'))) outputs.push(...urls.map(urlBasename).filter(Boolean));
     outputs.push(...optionValue(words, [], ['--output-dir']));
     const reads = [...optionValue(words, ['-K', '-T'], ['--config', '--upload-file']), ...optionValue(words, ['-d'], ['--data', '--data-binary']).filter(d => d.startsWith('@')).map(d => d.slice(1))];
     return { kind: 'http', what: 'curl', command, outputs, reads };
@@ -140,7 +141,7 @@ export function downloadsOf(model: DockerfileModel, fact: InstructionFact): Down
   if (fact.copy && fact.keyword === 'ADD' && !fact.copy.from) {
     const urls = fact.copy.sources.filter(s => URL_RE.test(s.value) || /^(git@|ssh:\/\/|git:\/\/)/.test(s.value));
     if (urls.length && urls.length === fact.copy.sources.length) {
-      return [{ kind: urls.some(u => URL_RE.test(u.value) && !/\.git(#.*)?$/.test(u.value)) ? 'http' : 'git', what: 'ADD <url>', outputs: fact.copy.dest ? [fact.copy.dest.value] : [], reads: [] }];
+      return [{ kind: urls.some(u => URL_RE.test(u.value) && !(u.value.endsWith('.git') || u.value.includes('.git#'))) ? 'http' : 'git', what: 'ADD <url>', outputs: fact.copy.dest ? [fact.copy.dest.value] : [], reads: [] }];
     }
     return [];
   }
@@ -163,7 +164,8 @@ export function pathsRead(model: DockerfileModel, fact: InstructionFact): string
   const out = new Set<string>();
   const add = (p: string | undefined) => {
     if (!p || URL_RE.test(p) || /^[a-z+]+:\/\//i.test(p) || p.includes('$')) return;
-    const clean = p.replace(/^~(?=\/|$)/, fact.user.home).replace(/\/\*+$/, '').replace(/\*.*$/, '') || '.';
+    const noStar = p.replace(/^~(?=\/|$)/, fact.user.home).replace(/\/\*+$/, '');
+    const clean = cutAtFirst(noStar, '*') || '.';
     out.add(resolvePath(fact.workdir, clean));
   };
   const downloads = downloadsOf(model, fact);

@@ -3,6 +3,7 @@
  * It understands quotes, `&&`/`||`/`;`/pipes, subshells, command substitution and heredocs, and gives
  * positions, so every word found here maps back to an exact range of the Dockerfile.
  */
+import { shortOptionsWith } from './text';
 // mvdan-sh ships no types; the small surface used here is typed below.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 // Loaded on first use: the VS Code client bundles the analysis without the shell parser (it never parses
@@ -379,7 +380,7 @@ function parseRelative(text: string, depth: number): { commands: RelCommand[]; e
       // `sh -c 'script'`: the script is shell too
       const name = words[0]?.value;
       if (name && SHELLS.has(name)) {
-        const c = words.findIndex((w, i) => i > 0 && w.value !== undefined && /^-[a-z]*c[a-z]*$/.test(w.value));
+        const c = words.findIndex((w, i) => i > 0 && w.value !== undefined && shortOptionsWith(w.value, 'c', /^-[a-z]*$/));
         const script = c > 0 ? words[c + 1] : undefined;
         if (script && script.value !== undefined) {
           const quoted = script.text.length >= 2 && (script.text[0] === "'" || script.text[0] === '"') && script.text.endsWith(script.text[0]);

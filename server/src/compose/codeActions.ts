@@ -1,6 +1,7 @@
 /** Code actions for Compose documents: the findings' quick fixes (re-parsed before they are offered), ignore comments, fix-all. */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { cutAtFirst, lastSegment } from '../analysis/text';
 import { FIX_ALL_KIND, minimalEdit } from '../codeActions';
 import { SOURCE, type DiagnosticData } from '../diagnostics';
 import type { Finding, Fix } from '../rules/types';
@@ -11,7 +12,7 @@ import type { CacheAdvisorSettings } from '../settings';
 
 /** How the server treats a document: as a Dockerfile, a Compose file, or not at all (other YAML). */
 export function documentKind(languageId: string, uri: string): 'dockerfile' | 'compose' | 'none' {
-  const name = decodeURIComponent(uri.replace(/[?#].*$/, '').replace(/^.*\//, ''));
+  const name = decodeURIComponent(lastSegment(cutAtFirst(uri, '?#')));
   if (languageId === 'dockercompose') return 'compose';
   if (isComposeFileName(name)) return 'compose';
   if (languageId === 'yaml') return 'none';

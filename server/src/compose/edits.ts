@@ -70,7 +70,8 @@ export const yamlScalar = (v: string) => (/^[A-Za-z0-9_][\w./:@-]*$/.test(v) && 
 /** The indentation of the keys inside a block mapping. */
 function childIndent(model: ComposeModel, map: YAMLMap): string {
   const first = nodeStart(map.items[0].key as Node);
-  return model.text.slice(lineStartOf(model.text, first), first).replace(/\S.*$/, '');
+  const before = model.text.slice(lineStartOf(model.text, first), first);
+  return before.slice(0, before.length - before.trimStart().length);
 }
 
 /**
@@ -113,7 +114,7 @@ export function addBuildList(model: ComposeModel, service: ComposeService, key: 
     const valueEnd = nodeEnd(build.value);
     // a comment after `build: ./dir` stays with the context line
     const lineEnd = afterLineOf(t, valueEnd) - (t.slice(0, afterLineOf(t, valueEnd)).match(/\r?\n$/)?.[0].length ?? 0);
-    const context = t.slice(nodeStart(build.value), lineEnd).replace(/\s+$/, '');
+    const context = t.slice(nodeStart(build.value), lineEnd).trimEnd();
     return { range: rangeOf(model, s, lineEnd), newText: `:${eol}${indent}context: ${context}${eol}${list(indent, step > 0 ? step : 2).slice(0, -eol.length)}` };
   }
   return undefined;

@@ -6,6 +6,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseSuppressions } from '../analysis/suppressions';
 
 /** One `KEY: value` or `- KEY=value` entry of `args` / `environment`. */
 export interface ComposeEntry {
@@ -81,25 +82,6 @@ function entries(owner: Pair | undefined, doc: TextDocument): ComposeEntry[] {
   return [];
 }
 
-function suppressions(text: string): { global: Set<string>; at: Map<number, Set<string>> } {
-  const global = new Set<string>();
-  const at = new Map<number, Set<string>>();
-  const lines = text.split(/\r?\n/);
-  const re = /^\s*#\s*cache-advisor\s+(global\s+)?ignore\s*=\s*([\w,\s-]+?)\s*$/;
-  lines.forEach((line, i) => {
-    const m = re.exec(line);
-    if (!m) return;
-    const ids = m[2].split(/[\s,]+/).filter(Boolean);
-    if (m[1]) { ids.forEach(id => global.add(id)); return; }
-    let j = i + 1;
-    while (j < lines.length && /^\s*(#|$)/.test(lines[j])) j++;
-    const set = at.get(j) ?? new Set<string>();
-    ids.forEach(id => set.add(id));
-    at.set(j, set);
-  });
-  return { global, at };
-}
-
 /** Parse a Compose file. Never throws: YAML errors are listed and the services found are kept. */
 export function parseCompose(text: string): ComposeModel {
   const document = TextDocument.create('file:///compose.yaml', 'yaml', 0, text);
@@ -132,7 +114,7 @@ export function parseCompose(text: string): ComposeModel {
       });
     }
   }
-  const sup = suppressions(text);
+  const sup = parseSuppressions(text, line => /^\s*(#|$)/.test(line));
   return { text, document, yaml, eol: /\r\n/.test(text) ? '\r\n' : '\n', services, errors, ignoredGlobally: sup.global, ignoredAt: sup.at };
 }
 

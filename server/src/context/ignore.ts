@@ -1,10 +1,10 @@
 /**
- * Which `.dockerignore` applies to a build, and matching with Docker's own rules (@balena/dockerignore
- * is a port of moby's matcher: `**`, `!` exceptions, parent directories).
+ * Which `.dockerignore` applies to a build, and matching with Docker's own rules (`**`, `!`
+ * exceptions, parent directories: see analysis/dockerPattern).
  */
-import ignore, { type Ignore } from '@balena/dockerignore';
 import { MAX_IGNORE_BYTES, readWorkspaceText } from '../boundedRead';
 import * as path from 'path';
+import { patternList } from '../analysis/dockerPattern';
 
 /** The ignore file of one build, parsed. */
 export interface IgnoreSpec {
@@ -20,27 +20,32 @@ export interface IgnoreSpec {
   describe(relativeTo: string): string;
 }
 
-/** Parse .dockerignore text the way BuildKit reads it: one pattern a line, `#` comments, trimmed. */
+/**
+ * Parse .dockerignore text the way BuildKit reads it: one pattern a line, a leading byte-order mark
+ * dropped, `#` comments only in the first column (` # x` is a pattern), trimmed.
+ */
 export function parseIgnoreText(text: string): string[] {
   return text
-    .split(/\r?\n/)
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .filter(l => !l.startsWith('#'))
     .map(l => l.trim())
-    .filter(l => l !== '' && !l.startsWith('#'));
+    .filter(l => l !== '');
 }
 
 /** An ignore spec from patterns (pure). */
 export function ignoreSpec(patterns: readonly string[], file?: string): IgnoreSpec {
-  const ig: Ignore = ignore().add([...patterns]);
+  const list = patternList(patterns);
   const cache = new Map<string, boolean>();
   return {
     file,
     patterns,
-    hasExceptions: patterns.some(p => p.startsWith('!')),
+    hasExceptions: list.hasExclusions,
     ignores(rel: string): boolean {
       if (patterns.length === 0 || rel === '' || rel === '.') return false;
       let hit = cache.get(rel);
       if (hit === undefined) {
-        hit = ig.ignores(rel);
+        hit = list.matches(rel);
         if (cache.size > 50_000) cache.clear();
         cache.set(rel, hit);
       }

@@ -55,7 +55,8 @@ export function listContext(contextDir: string, ignore: IgnoreSpec, opts: Listin
     list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of list) {
       if (!complete) return;
-      if (++entries > maxEntries || (entries % 256 === 0 && Date.now() > deadline)) { complete = false; return; }
+      // every entry: one entry can cost a match against a long ignore file, so a sparser check overshoots
+      if (++entries > maxEntries || Date.now() > deadline) { complete = false; return; }
       const r = rel ? `${rel}/${e.name}` : e.name;
       const p = path.join(abs, e.name);
       if (e.isDirectory()) {

@@ -7,7 +7,7 @@ import type { Copy, JSONInstruction } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import { expandVars, flagNamed } from '../analysis/analyze';
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import { ignoreSpec, type IgnoreSpec } from './ignore';
+import { cleanPath, dockerPattern, globPattern, hasWildcard, patternList } from '../analysis/dockerPattern';
 
 /** One build-context path or pattern a step reads. */
 export interface ContextRead {
@@ -37,7 +37,6 @@ export interface StepInputs {
 }
 
 const REMOTE = /^(https?|git|ssh):\/\/|^git@/;
-const WILDCARD = /[*?[]/;
 
 /** Normalise a source path to a context-relative posix pattern ('' = the whole context). */
 export function normaliseSource(src: string): string {
@@ -52,7 +51,7 @@ export function normaliseSource(src: string): string {
 
 function prefixOf(pattern: string): string {
   const segs = pattern.split('/');
-  const i = segs.findIndex(s => WILDCARD.test(s));
+  const i = segs.findIndex(hasWildcard);
   return (i < 0 ? segs : segs.slice(0, i)).join('/');
 }
 
@@ -142,37 +141,27 @@ export function stepInputs(model: DockerfileModel, inst: InstructionFact): StepI
   return { reads, excludes, fromStages, fromImages, link };
 }
 
-const matchers = new Map<string, IgnoreSpec>();
-
-function matcher(pattern: string): IgnoreSpec {
-  let m = matchers.get(pattern);
-  if (!m) {
-    m = ignoreSpec([pattern]);
-    if (matchers.size > 2000) matchers.clear();
-    matchers.set(pattern, m);
-  }
-  return m;
-}
-
 /**
  * True when a context-relative file is copied by a source. BuildKit splits a source at its first
  * wildcard segment and matches the rest with Go's filepath.Match (`*` stays within a folder, `**` is
  * just `*`); a matching folder, like a plain folder source, is copied whole. With `--parents` the
- * source becomes an include pattern where `**` spans folders. Docker's .dockerignore matcher has
- * exactly these folder semantics, so it does the matching.
+ * source becomes an include pattern where `**` spans folders. A source without wildcards is a path,
+ * backslashes and all.
  */
 export function matchesSource(read: ContextRead, rel: string): boolean {
-  if (read.pattern === '') return true;
-  let p = read.parents ? read.pattern : read.pattern.replace(/\*+/g, '*');
-  if (p.startsWith('!')) p = '\\' + p; // a literal name, not an exception
-  return matcher(p).ignores(rel);
+  const p = read.pattern;
+  if (p === '') return true;
+  if (!hasWildcard(p)) return rel === p || rel.startsWith(p + '/');
+  return (read.parents ? dockerPattern(cleanPath(p)) : globPattern(p)).matchesOrParent(rel);
 }
 
 /** True when `--exclude` patterns drop a file that a source matched. */
 export function excludedFromCopy(inputs: StepInputs, read: ContextRead, rel: string): boolean {
   if (inputs.excludes.length === 0) return false;
+  // BuildKit reads the --exclude values of one COPY as one pattern list, `!` lines included
+  const list = patternList(inputs.excludes);
   const withinSource = read.prefix && rel.startsWith(read.prefix + '/') ? rel.slice(read.prefix.length + 1) : rel;
-  return inputs.excludes.some(e => matcher(e).ignores(rel) || matcher(e).ignores(withinSource));
+  return list.matches(rel) || list.matches(withinSource);
 }
 
 /** The reads of a step that copy a context file. */

@@ -110,9 +110,30 @@ export class PlainProgressParser {
   }
 }
 
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
+/**
+ * `[prefix 2/5] RUN …` split like `/^\[([^\]]*?)\s*(\d+)\/(\d+)\] (.*)$/` would, by hand: vertex
+ * names carry Dockerfile text (stage names, commands), and that RegExp is quadratic on a long one.
+ */
+function stepName(name: string): [string, string, string, string, string] | undefined {
+  const close = name.indexOf(']');
+  if (name[0] !== '[' || close < 0 || name[close + 1] !== ' ') return undefined;
+  const rest = name.slice(close + 2);
+  if (/[\n\r\u2028\u2029]/.test(rest)) return undefined;
+  const inner = name.slice(1, close);
+  const slash = inner.lastIndexOf('/');
+  const total = inner.slice(slash + 1);
+  if (slash < 0 || !/^\d+$/.test(total)) return undefined;
+  let k = slash;
+  while (k > 0 && isDigit(inner[k - 1])) k--;
+  if (k === slash) return undefined;
+  return [name, inner.slice(0, k).trimEnd(), inner.slice(k, slash), total, rest];
+}
+
 function newVertex(n: number, name: string): Vertex {
   const v: Vertex = { vertex: n, name, internal: true, instruction: name, state: 'running', seconds: 0, transferred: false, logs: [] };
-  const m = /^\[([^\]]*?)\s*(\d+)\/(\d+)\] (.*)$/.exec(name);
+  const m = stepName(name);
   if (m) {
     v.internal = false;
     v.index = Number(m[2]);

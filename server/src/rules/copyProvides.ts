@@ -1,11 +1,10 @@
 /** Whether a COPY/ADD puts a given container path in place: shared by the rules that ask "does this step read the copied files?". */
 import * as path from 'path';
+import { globPattern } from '../analysis/dockerPattern';
 import type { CopyFact } from '../analysis/model';
 import { covers, normalisePath } from '../analysis/mounts';
+import { trimTrailingSlashes } from '../analysis/text';
 import type { WorkspaceFacts } from './types';
-
-const globToRegExp = (glob: string) =>
-  new RegExp('^' + glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
 
 function inContext(ws: WorkspaceFacts, rel: string): boolean {
   if (!ws.contextFiles) return true; // unknown context: assume the file is there
@@ -25,7 +24,7 @@ export function copyProvides(copy: CopyFact, abs: string, ws: WorkspaceFacts): b
   const destIsDir = copy.destAbs.endsWith('/') || copy.sources.length > 1 || copy.sources.some(s => s.kind === 'context' || s.kind === 'directory' || s.kind === 'glob');
   const dest = normalisePath(copy.destAbs);
   for (const src of copy.sources) {
-    const value = src.value.replace(/^\.\//, '').replace(/\/+$/, '');
+    const value = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
     if (src.kind === 'context' || src.kind === 'directory') {
       // reading the destination itself or a parent of it reads the copied tree
       if (covers(p, dest)) return true;
@@ -38,7 +37,7 @@ export function copyProvides(copy: CopyFact, abs: string, ws: WorkspaceFacts): b
     const name = value.replace(/^.*\//, '');
     if (src.kind === 'glob') {
       if (covers(p, dest)) return true;
-      if (path.posix.dirname(p) === dest && globToRegExp(name).test(path.posix.basename(p))) return true;
+      if (path.posix.dirname(p) === dest && globPattern(name).matches(path.posix.basename(p))) return true;
       continue;
     }
     const target = destIsDir ? path.posix.join(dest, name) : dest;

@@ -11,6 +11,11 @@ describe('context: .dockerignore', () => {
     assert.deepStrictEqual(parseIgnoreText('# c\n\n  *.log  \r\n!keep.log\n'), ['*.log', '!keep.log']);
   });
 
+  it('like BuildKit: `#` starts a comment only in the first column, a byte-order mark is dropped', () => {
+    assert.deepStrictEqual(parseIgnoreText('\uFEFF# c\n  # not a comment\n#x\n'), ['# not a comment']);
+    assert.ok(ignoreSpec(parseIgnoreText('  # notes.md\n')).ignores('# notes.md'));
+  });
+
   it('`**`, exceptions and excluded folders re-included in part (the fixture tree after its .dockerignore)', () => {
     const dir = path.join(FIXTURES, 'ignore');
     const listing = listContext(dir, readIgnoreSpec(path.join(dir, 'Dockerfile'), dir));

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import { analyze } from '../../../server/src/analysis/analyze';
+import { excludedFromCopy, matchesSource, stepInputs } from '../../../server/src/context/sources';
 import { ask } from './fixtures';
 
 describe('context: COPY/ADD source matching (real file trees)', () => {
@@ -53,6 +55,21 @@ describe('context: COPY/ADD source matching (real file trees)', () => {
 
     it('a `/./` pivot still reads the full path', () => {
       assert.deepStrictEqual(ask('parents', 'packages/a/index.js').rerun, [6]);
+    });
+
+    it('the --exclude values of one COPY are one pattern list: a later `!` value re-includes', () => {
+      const model = analyze('# syntax=docker/dockerfile:1.7-labs\nFROM x\nCOPY --exclude=*.md --exclude=!keep.md --exclude=a(b . /app/\n');
+      const inputs = stepInputs(model, model.instructions[1]);
+      const read = inputs.reads[0];
+      assert.deepStrictEqual(['notes.md', 'keep.md', 'a(b', 'ab', 'main.py'].map(f => excludedFromCopy(inputs, read, f)), [true, false, true, false, false]);
+    });
+
+    it('a source without wildcards is a path, backslashes included; an escaped wildcard is literal', () => {
+      const read = (pattern: string) => ({ display: pattern, pattern, prefix: pattern, parents: false, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, via: 'COPY' as const });
+      assert.ok(matchesSource(read('a\\b'), 'a\\b/x'));
+      assert.ok(!matchesSource(read('a\\b'), 'ab'));
+      assert.ok(matchesSource(read('f\\*[12]'), 'f*1'));
+      assert.ok(!matchesSource(read('f\\*[12]'), 'fx1'));
     });
 
     it('--exclude drops matching files from a folder copy', () => {

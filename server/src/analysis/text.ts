@@ -1,0 +1,28 @@
+/**
+ * Small string cuts that Dockerfile text goes through, in linear time. Their RegExp spellings
+ * (`/\/+$/`, `/[?#].*$/`, `/\*.*$/`) retry at every start position and cost quadratic time on a
+ * hostile value: 80,000 slashes in a COPY source took 14 s.
+ */
+
+/** The text without trailing `/` characters. */
+export function trimTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x2f) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** What follows the last `/` (the whole text when there is none). */
+export function lastSegment(s: string): string {
+  return s.slice(s.lastIndexOf('/') + 1);
+}
+
+/** The text before the first of `chars` (the whole text when none occurs). */
+export function cutAtFirst(s: string, chars: string): string {
+  for (let i = 0; i < s.length; i++) if (chars.includes(s[i])) return s.slice(0, i);
+  return s;
+}
+
+/** A cluster of short options (`-fsSLO`, not `--long`) that holds `letter`: `/^-[a-zA-Z]*O[a-zA-Z]*$/` without the backtracking. */
+export function shortOptionsWith(word: string, letter: string, letters = /^-[a-zA-Z]*$/): boolean {
+  return letters.test(word) && word.includes(letter, 1);
+}
