@@ -27,7 +27,11 @@ export function workspaceEditFor(doc: TextDocument, fix: Fix, contextDir: string
   if (!fix.createFiles?.length || !contextDir) return { changes: { [doc.uri]: [...fix.edits] } };
   const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
   for (const f of fix.createFiles) {
-    const uri = URI.fromPath(path.join(contextDir, f.path));
+    const target = path.resolve(contextDir, f.path);
+    // a fix creates files in the build context, never next to it
+    const rel = path.relative(contextDir, target);
+    if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
+    const uri = URI.fromPath(target);
     documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
     documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: f.content }] });
   }
