@@ -89,10 +89,15 @@ function ignoreAction(model: DockerfileModel, doc: TextDocument, d: Diagnostic):
   };
 }
 
+/** The request asks for fix-all itself (`source.fixAll`, e.g. on save), not only for quick fixes. */
+export function asksForFixAll(params: CodeActionParams): boolean {
+  return params.context.only?.some(k => FIX_ALL_KIND.startsWith(k) && k.startsWith(CodeActionKind.SourceFixAll)) ?? false;
+}
+
 export function codeActions(input: CodeActionInput): CodeAction[] {
   const { params, document } = input;
   const only = params.context.only;
-  const wantsFixAll = only?.some(k => FIX_ALL_KIND.startsWith(k) && k.startsWith(CodeActionKind.SourceFixAll)) ?? false;
+  const wantsFixAll = asksForFixAll(params);
   const wantsQuickFix = !only || only.some(k => CodeActionKind.QuickFix.startsWith(k));
   const actions: CodeAction[] = [];
   const model = input.current.model;

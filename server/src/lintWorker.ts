@@ -11,7 +11,7 @@ import { analyze } from './analysis/analyze';
 import type { DockerfileModel } from './analysis/model';
 import { codeActions } from './codeActions';
 import { runCodeLenses } from './codeLens';
-import { composeCodeActions } from './compose/codeActions';
+import { composeCodeActions, composeFixAllAction } from './compose/codeActions';
 import { lintCompose, type ComposeLintResult } from './compose/lint';
 import type { ComposeModel } from './compose/model';
 import { timelineLastRun } from './context/lastRun';
@@ -30,7 +30,8 @@ export type WorkerRequest = { id: number } & Doc & (
   | { kind: 'hover'; file?: string; position: Position }
   | { kind: 'codeLens'; timeline?: BuildTimeline }
   | { kind: 'composeLint' }
-  | { kind: 'composeCodeActions'; languageId: string; params: CodeActionParams }
+  | { kind: 'composeCodeActions'; languageId: string; params: CodeActionParams; lazyFixAll: boolean }
+  | { kind: 'composeFixAll'; languageId: string }
 );
 
 export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
@@ -133,8 +134,10 @@ function handle(req: WorkerRequest): unknown {
       const result = composeCached(req);
       if (!result.model) return [];
       const document = TextDocument.create(req.uri, req.languageId, req.version, req.text);
-      return composeCodeActions({ params: req.params, document, model: result.model, findings: result.findings, settings: req.settings });
+      return composeCodeActions({ params: req.params, document, model: result.model, findings: result.findings, settings: req.settings, lazyFixAll: req.lazyFixAll });
     }
+    case 'composeFixAll':
+      return composeFixAllAction(TextDocument.create(req.uri, req.languageId, req.version, req.text), req.settings)?.edit;
   }
 }
 

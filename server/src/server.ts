@@ -12,7 +12,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeActions, fixAllEdit, FIX_ALL_KIND, type FixAllData } from './codeActions';
+import { asksForFixAll, codeActions, fixAllEdit, FIX_ALL_KIND, type FixAllData } from './codeActions';
 import { toDiagnostic } from './diagnostics';
 import { fixAll, lint, type LintResult } from './engine';
 import { DocumentSettings } from './documentSettings';
@@ -20,7 +20,7 @@ import { URI } from './uri';
 import { registerCacheInsight } from './context/lsp';
 import { timelineLastRun } from './context/lastRun';
 import { contextDirFor, gatherWorkspaceFacts, clearWorkspaceFactsCache, ignoreFileFacts } from './workspaceFacts';
-import { composeCodeActions, documentKind } from './compose/codeActions';
+import { composeCodeActions, composeFixAllAction, documentKind } from './compose/codeActions';
 import { lintCompose } from './compose/lint';
 import type { ComposeModel } from './compose/model';
 import { BUILD_TIMELINE_NOTIFICATION, TimelineStore } from './timeline';
@@ -28,7 +28,7 @@ import type { Finding, WorkspaceFacts } from './rules/types';
 import { DEFAULT_SETTINGS, WORKSPACE_TRUST_NOTIFICATION, type CacheAdvisorSettings, type InitializationOptions, type WorkspaceTrustParams } from './settings';
 import { LARGE_DOCUMENT_CHARS, LintPool, SupersededError } from './lintPool';
 import { serializeFacts } from './lintWorker';
-import type { CodeAction, CodeLens, Hover } from 'vscode-languageserver';
+import type { CodeAction, CodeLens, Hover, WorkspaceEdit } from 'vscode-languageserver';
 
 if (process.argv.includes('--version')) {
   // eslint-disable-next-line no-console
@@ -224,16 +224,16 @@ connection.onCodeAction(async params => {
   const { uri, version } = doc;
   if (s.version !== version) return [];
   const kind = documentKind(doc.languageId, uri);
-  if (s.compose) return composeCodeActions({ params, document: doc, model: s.compose, findings: s.result.findings, settings: s.settings });
   if (kind === 'none') return [];
-  if (isLarge(doc) || (kind === 'dockerfile' && !s.result.model)) {
-    if (!pool) return [];
+  // fix-all re-analyses the file once per pass (a Compose file once per fix): off this thread whatever the size
+  if (pool && (isLarge(doc) || asksForFixAll(params) || (kind === 'dockerfile' && !s.result.model) || (kind === 'compose' && !resolvesEdits))) {
     const text = doc.getText();
     const request = kind === 'compose'
-      ? pool.run<CodeAction[]>({ kind: 'composeCodeActions', uri, version, languageId: doc.languageId, text, settings: s.settings, params })
+      ? pool.run<CodeAction[]>({ kind: 'composeCodeActions', uri, version, languageId: doc.languageId, text, settings: s.settings, params, lazyFixAll: resolvesEdits })
       : pool.run<CodeAction[]>({ kind: 'codeActions', uri, version, languageId: doc.languageId, text, settings: s.settings, workspace: serializeFacts(s.workspace), contextDir: s.contextDir, params, lazyFixAll: resolvesEdits });
     return request.catch(unlessSuperseded([]));
   }
+  if (s.compose) return composeCodeActions({ params, document: doc, model: s.compose, findings: s.result.findings, settings: s.settings, lazyFixAll: resolvesEdits });
   if (kind !== 'dockerfile') return [];
   return codeActions({
     lazyFixAll: resolvesEdits,
@@ -250,13 +250,20 @@ connection.onCodeActionResolve(async action => {
   const doc = data?.fixAll ? documents.get(data.fixAll.uri) : undefined;
   if (!doc || action.edit) return action;
   const state = await currentAnalysis(doc);
-  const { uri, version } = doc;
+  const { uri, version, languageId } = doc;
   const text = doc.getText();
-  const result = isLarge(doc)
-    ? await pool!.run<ReturnType<typeof fixAll>>({ kind: 'fixAll', uri, version, text, settings: state.settings, workspace: serializeFacts(state.workspace) }).catch(unlessSuperseded(undefined))
+  const none: WorkspaceEdit = { changes: {} };
+  if (documentKind(languageId, uri) === 'compose') {
+    const edit = pool
+      ? await pool.run<WorkspaceEdit | undefined>({ kind: 'composeFixAll', uri, version, languageId, text, settings: state.settings }).catch(unlessSuperseded(undefined))
+      : composeFixAllAction(doc, state.settings)?.edit;
+    return { ...action, edit: doc.version === version ? edit ?? none : none };
+  }
+  const result = pool
+    ? await pool.run<ReturnType<typeof fixAll>>({ kind: 'fixAll', uri, version, text, settings: state.settings, workspace: serializeFacts(state.workspace) }).catch(unlessSuperseded(undefined))
     : fixAll(text, state.settings, state.workspace);
-  if (!result || doc.version !== version) return { ...action, edit: { changes: {} } };
-  return { ...action, edit: fixAllEdit(doc, result, state.contextDir) ?? { changes: {} } };
+  if (!result || doc.version !== version) return { ...action, edit: none };
+  return { ...action, edit: fixAllEdit(doc, result, state.contextDir) ?? none };
 });
 
 registerCacheInsight(connection, documents, settings, timelineLastRun(timelines), pool && {
