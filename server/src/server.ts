@@ -48,10 +48,13 @@ const pool = LintPool.available() ? new LintPool() : undefined;
 const inFlight = new Map<string, { version: number; done: Promise<Analysis | undefined> }>();
 const isLarge = (doc: TextDocument) => pool !== undefined && doc.getText().length > LARGE_DOCUMENT_CHARS;
 /**
- * Edits are gathered this long before an analysis starts. The protocol library handles one message
- * per event-loop turn, so analysing on the next turn would analyse every edit of a burst in turn.
+ * Edits are gathered at least this long before an analysis starts. The protocol library handles one
+ * message per event-loop turn, so analysing on the next turn would analyse every edit of a burst in turn.
  */
 const COALESCE_MS = 20;
+/** ...and as long as the document's last analysis took, up to this: slow analyses gather more edits. */
+const COALESCE_MAX_MS = 200;
+const lastCost = new Map<string, number>();
 /** The last build per Dockerfile, sent by the client after `Build with BuildKit`. */
 const timelines = new TimelineStore();
 
@@ -148,6 +151,7 @@ function remember(uri: string, state: Analysis): void {
  */
 function schedule(uri: string): void {
   if (pending.has(uri)) return;
+  const delay = Math.min(Math.max(COALESCE_MS, lastCost.get(uri) ?? 0), COALESCE_MAX_MS);
   pending.set(uri, setTimeout(() => {
     pending.delete(uri);
     const doc = documents.get(uri);
@@ -155,14 +159,16 @@ function schedule(uri: string): void {
     // one analysis per document at a time: its end schedules the next if the document moved on
     if (inFlight.has(uri)) return;
     const version = doc.version;
+    const started = Date.now();
     const done = runAnalysis(doc);
     inFlight.set(uri, { version, done });
     void done.finally(() => {
       inFlight.delete(uri);
+      if (documents.get(uri)) lastCost.set(uri, Date.now() - started);
       const now = documents.get(uri);
       if (now && now.version !== results.get(uri)?.version) schedule(uri);
     });
-  }, COALESCE_MS));
+  }, delay));
 }
 
 async function runAnalysis(doc: TextDocument): Promise<Analysis | undefined> {
@@ -186,6 +192,7 @@ documents.onDidClose(e => {
   if (p) clearTimeout(p);
   pending.delete(e.document.uri);
   results.delete(e.document.uri);
+  lastCost.delete(e.document.uri);
   settings.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
