@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { WORKSPACE_TRUST_NOTIFICATION, type InitializationOptions, type WorkspaceTrustParams } from '../../server/src/settings';
 import { RestartPolicy } from './restartPolicy';
 
 /** Files the server analyses: the dockerfile language plus Dockerfile-named files of any language id, and Compose files. */
@@ -28,8 +29,14 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
     },
     diagnosticCollectionName: 'cache-advisor',
     errorHandler: restartingErrorHandler(),
+    // read at every (re)start: the server holds back what a Restricted Mode workspace may not set
+    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
   };
-  return new LanguageClient('cacheAdvisor', 'Dockerfile Cache Advisor', serverOptions, clientOptions);
+  const client = new LanguageClient('cacheAdvisor', 'Dockerfile Cache Advisor', serverOptions, clientOptions);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    if (client.isRunning()) void client.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: true } satisfies WorkspaceTrustParams);
+  }));
+  return client;
 }
 
 /** Restart a crashed server and say so; give up (and say how to retry) if it keeps crashing. */

@@ -27,7 +27,11 @@ export function workspaceEditFor(doc: TextDocument, fix: Fix, contextDir: string
   if (!fix.createFiles?.length || !contextDir) return { changes: { [doc.uri]: [...fix.edits] } };
   const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
   for (const f of fix.createFiles) {
-    const uri = URI.fromPath(path.join(contextDir, f.path));
+    const target = path.resolve(contextDir, f.path);
+    // a fix creates files in the build context, never next to it
+    const rel = path.relative(contextDir, target);
+    if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
+    const uri = URI.fromPath(target);
     documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
     documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: f.content }] });
   }
@@ -85,10 +89,15 @@ function ignoreAction(model: DockerfileModel, doc: TextDocument, d: Diagnostic):
   };
 }
 
+/** The request asks for fix-all itself (`source.fixAll`, e.g. on save), not only for quick fixes. */
+export function asksForFixAll(params: CodeActionParams): boolean {
+  return params.context.only?.some(k => FIX_ALL_KIND.startsWith(k) && k.startsWith(CodeActionKind.SourceFixAll)) ?? false;
+}
+
 export function codeActions(input: CodeActionInput): CodeAction[] {
   const { params, document } = input;
   const only = params.context.only;
-  const wantsFixAll = only?.some(k => FIX_ALL_KIND.startsWith(k) && k.startsWith(CodeActionKind.SourceFixAll)) ?? false;
+  const wantsFixAll = asksForFixAll(params);
   const wantsQuickFix = !only || only.some(k => CodeActionKind.QuickFix.startsWith(k));
   const actions: CodeAction[] = [];
   const model = input.current.model;

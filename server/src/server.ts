@@ -12,7 +12,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeActions, fixAllEdit, FIX_ALL_KIND, type FixAllData } from './codeActions';
+import { asksForFixAll, codeActions, fixAllEdit, FIX_ALL_KIND, type FixAllData } from './codeActions';
 import { toDiagnostic } from './diagnostics';
 import { fixAll, lint, type LintResult } from './engine';
 import { DocumentSettings } from './documentSettings';
@@ -20,15 +20,15 @@ import { URI } from './uri';
 import { registerCacheInsight } from './context/lsp';
 import { timelineLastRun } from './context/lastRun';
 import { contextDirFor, gatherWorkspaceFacts, clearWorkspaceFactsCache, ignoreFileFacts } from './workspaceFacts';
-import { composeCodeActions, documentKind } from './compose/codeActions';
+import { composeCodeActions, composeFixAllAction, documentKind } from './compose/codeActions';
 import { lintCompose } from './compose/lint';
 import type { ComposeModel } from './compose/model';
 import { BUILD_TIMELINE_NOTIFICATION, TimelineStore } from './timeline';
 import type { Finding, WorkspaceFacts } from './rules/types';
-import type { CacheAdvisorSettings } from './settings';
-import { LARGE_DOCUMENT_CHARS, LintPool } from './lintPool';
+import { DEFAULT_SETTINGS, WORKSPACE_TRUST_NOTIFICATION, type CacheAdvisorSettings, type InitializationOptions, type WorkspaceTrustParams } from './settings';
+import { LARGE_DOCUMENT_CHARS, LintPool, SupersededError } from './lintPool';
 import { serializeFacts } from './lintWorker';
-import type { CodeAction } from 'vscode-languageserver';
+import type { CodeAction, CodeLens, Hover, WorkspaceEdit } from 'vscode-languageserver';
 
 if (process.argv.includes('--version')) {
   // eslint-disable-next-line no-console
@@ -39,21 +39,35 @@ if (process.argv.includes('--version')) {
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const settings = new DocumentSettings(connection);
-const results = new Map<string, { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string; compose?: ComposeModel; dropped?: boolean }>();
-const pending = new Map<string, NodeJS.Immediate>();
-/** Large documents are analysed in a worker thread so this thread keeps answering. */
+type Analysis = { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string; compose?: ComposeModel; dropped?: boolean };
+const results = new Map<string, Analysis>();
+const pending = new Map<string, NodeJS.Timeout>();
+/** Large documents (Dockerfiles and Compose files) are analysed in a worker thread so this thread keeps answering. */
 const pool = LintPool.available() ? new LintPool() : undefined;
-const inFlight = new Set<string>();
-const rerun = new Set<string>();
-const isLarge = (doc: TextDocument) => pool !== undefined && doc.getText().length > LARGE_DOCUMENT_CHARS && documentKind(doc.languageId, doc.uri) === 'dockerfile';
+/** The analysis running per document (at most one), so requests can wait for it instead of starting another. */
+const inFlight = new Map<string, { version: number; done: Promise<Analysis | undefined> }>();
+const isLarge = (doc: TextDocument) => pool !== undefined && doc.getText().length > LARGE_DOCUMENT_CHARS;
+/**
+ * Edits are gathered at least this long before an analysis starts. The protocol library handles one
+ * message per event-loop turn, so analysing on the next turn would analyse every edit of a burst in turn.
+ */
+const COALESCE_MS = 20;
+/** ...and as long as the document's last analysis took, up to this: slow analyses gather more edits. */
+const COALESCE_MAX_MS = 200;
+const lastCost = new Map<string, number>();
 /** The last build per Dockerfile, sent by the client after `Build with BuildKit`. */
 const timelines = new TimelineStore();
 
 /** The client fills in a code action's edit through codeAction/resolve (VS Code does). */
 let resolvesEdits = false;
+/** The client reports workspace folder changes (buildContext is held inside the folders). */
+let workspaceFolderEvents = false;
 
 connection.onInitialize((params): InitializeResult => {
   settings.setClientCapabilities(params.capabilities);
+  if ((params.initializationOptions as InitializationOptions | undefined)?.workspaceTrusted === false) settings.setTrusted(false);
+  settings.setWorkspaceFolders(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []));
+  workspaceFolderEvents = !!params.capabilities.workspace?.workspaceFolders;
   resolvesEdits = params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') ?? false;
   return {
     capabilities: {
@@ -61,6 +75,7 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'dockerfile-cache-advisor-ls' },
   };
@@ -68,25 +83,51 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   if (settings.canPull) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  if (workspaceFolderEvents) {
+    connection.workspace.onDidChangeWorkspaceFolders(async () => {
+      settings.setWorkspaceFolders(await connection.workspace.getWorkspaceFolders());
+      for (const doc of documents.all()) schedule(doc.uri);
+    });
+  }
 });
 
-async function analyseDocument(doc: TextDocument) {
+async function analyseDocument(doc: TextDocument): Promise<Analysis> {
   const s = await settings.get(doc.uri);
-  const kind = documentKind(doc.languageId, doc.uri);
+  // one snapshot: the document object changes in place when an edit arrives
+  const { uri, version } = doc;
+  const text = doc.getText();
+  const large = isLarge(doc);
+  const kind = documentKind(doc.languageId, uri);
   if (kind !== 'dockerfile') {
     // Compose files get the compose rules; other YAML that reached us (language id `yaml`) gets nothing
-    const composed = kind === 'compose' ? lintCompose(doc.getText(), s) : { findings: [] };
-    return { version: doc.version, result: { findings: composed.findings } as LintResult, settings: s, workspace: {}, compose: composed.model };
+    if (kind === 'compose' && large) {
+      const findings = await pool!.run<Finding[]>({ kind: 'composeLint', uri, version, text, settings: s });
+      return { version, result: { findings }, settings: s, workspace: {} };
+    }
+    const composed = kind === 'compose' ? lintCompose(text, s) : { findings: [] };
+    return { version, result: { findings: composed.findings }, settings: s, workspace: {}, compose: composed.model };
   }
-  const file = URI.toPath(doc.uri);
+  const file = URI.toPath(uri);
   const contextDir = file ? contextDirFor(file, s.buildContext) : undefined;
   const workspace = contextDir && file ? { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) } : {};
-  const text = doc.getText();
-  const raw: LintResult = isLarge(doc)
-    ? { findings: await pool!.run<Finding[]>({ kind: 'lint', uri: doc.uri, version: doc.version, text, settings: s, workspace: serializeFacts(workspace) }) }
+  const raw: LintResult = large
+    ? { findings: await pool!.run<Finding[]>({ kind: 'lint', uri, version, text, settings: s, workspace: serializeFacts(workspace) }) }
     : lint(text, s, workspace);
-  const result = timelines.annotate(doc.uri, raw);
-  return { version: doc.version, result, settings: s, workspace, contextDir };
+  const result = timelines.annotate(uri, raw);
+  return { version, result, settings: s, workspace, contextDir };
+}
+
+/** The analysis of the document's current version: kept, running, or started now. */
+async function currentAnalysis(doc: TextDocument): Promise<Analysis> {
+  const known = results.get(doc.uri);
+  if (known && known.version === doc.version && !known.dropped) return known;
+  const running = inFlight.get(doc.uri);
+  const awaited = running?.version === doc.version ? await running.done : undefined;
+  if (awaited && awaited.version === doc.version) return awaited;
+  // a document whose analysis was let go (see remember) is simply analysed again
+  const state = await analyseDocument(doc);
+  remember(doc.uri, state);
+  return state;
 }
 
 /**
@@ -94,7 +135,7 @@ async function analyseDocument(doc: TextDocument) {
  * only the version is kept — their fixes travel in Diagnostic.data, and a code action re-analyses.
  */
 const ANALYSES_KEPT = 8;
-function remember(uri: string, state: NonNullable<ReturnType<typeof results.get>>): void {
+function remember(uri: string, state: Analysis): void {
   results.delete(uri);
   results.set(uri, state);
   let kept = 0;
@@ -104,41 +145,54 @@ function remember(uri: string, state: NonNullable<ReturnType<typeof results.get>
   }
 }
 
-/** Lint the latest version of a document; older queued versions are skipped, never analysed. */
+/**
+ * Lint the latest version of a document; older versions are skipped, never analysed. Edits that
+ * arrive while it is scheduled or running are coalesced into one more run for the latest version.
+ */
 function schedule(uri: string): void {
-  const existing = pending.get(uri);
-  if (existing) clearImmediate(existing);
-  pending.set(
-    uri,
-    setImmediate(async () => {
-      pending.delete(uri);
-      const doc = documents.get(uri);
-      if (!doc) return;
-      // one analysis per document at a time: edits during it are coalesced into one more run after it
-      if (inFlight.has(uri)) { rerun.add(uri); return; }
-      inFlight.add(uri);
-      try {
-        const state = await analyseDocument(doc);
-        if (documents.get(uri)?.version !== state.version) return; // a newer edit arrived meanwhile
-        remember(uri, state);
-        await connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.result.findings.map(f => toDiagnostic(f, uri, state.version)) });
-      } catch (e) {
-        connection.console.error(`cache-advisor: analysis of ${uri} failed: ${(e as Error)?.stack ?? e}`);
-      } finally {
-        inFlight.delete(uri);
-        if (rerun.delete(uri) || (documents.get(uri) && documents.get(uri)!.version !== results.get(uri)?.version)) schedule(uri);
-      }
-    }),
-  );
+  if (pending.has(uri)) return;
+  const delay = Math.min(Math.max(COALESCE_MS, lastCost.get(uri) ?? 0), COALESCE_MAX_MS);
+  pending.set(uri, setTimeout(() => {
+    pending.delete(uri);
+    const doc = documents.get(uri);
+    if (!doc) return;
+    // one analysis per document at a time: its end schedules the next if the document moved on
+    if (inFlight.has(uri)) return;
+    const version = doc.version;
+    const started = Date.now();
+    const done = runAnalysis(doc);
+    inFlight.set(uri, { version, done });
+    void done.finally(() => {
+      inFlight.delete(uri);
+      if (documents.get(uri)) lastCost.set(uri, Date.now() - started);
+      const now = documents.get(uri);
+      if (now && now.version !== results.get(uri)?.version) schedule(uri);
+    });
+  }, delay));
+}
+
+async function runAnalysis(doc: TextDocument): Promise<Analysis | undefined> {
+  const uri = doc.uri;
+  try {
+    const state = await analyseDocument(doc);
+    if (documents.get(uri)?.version !== state.version) return state; // a newer edit arrived meanwhile
+    remember(uri, state);
+    await connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.result.findings.map(f => toDiagnostic(f, uri, state.version)) });
+    return state;
+  } catch (e) {
+    if (!(e instanceof SupersededError)) connection.console.error(`cache-advisor: analysis of ${uri} failed: ${(e as Error)?.stack ?? e}`);
+    return undefined;
+  }
 }
 
 documents.onDidOpen(e => schedule(e.document.uri));
 documents.onDidChangeContent(e => schedule(e.document.uri));
 documents.onDidClose(e => {
   const p = pending.get(e.document.uri);
-  if (p) clearImmediate(p);
+  if (p) clearTimeout(p);
   pending.delete(e.document.uri);
   results.delete(e.document.uri);
+  lastCost.delete(e.document.uri);
   settings.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
@@ -146,6 +200,12 @@ documents.onDidClose(e => {
 connection.onDidChangeConfiguration(change => {
   settings.changed(change.settings);
   clearWorkspaceFactsCache();
+  for (const doc of documents.all()) schedule(doc.uri);
+});
+
+connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (params: WorkspaceTrustParams) => {
+  if (typeof params?.trusted !== 'boolean') return;
+  settings.setTrusted(params.trusted);
   for (const doc of documents.all()) schedule(doc.uri);
 });
 
@@ -158,22 +218,30 @@ connection.onDidChangeWatchedFiles(() => {
   for (const doc of documents.all()) schedule(doc.uri);
 });
 
+/** A request's answer when the worker dropped it for a newer version (the client asks again for that one). */
+const unlessSuperseded = <T>(fallback: T) => (e: unknown): T => {
+  if (e instanceof SupersededError) return fallback;
+  throw e;
+};
+
 connection.onCodeAction(async params => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
-  let state = results.get(doc.uri);
-  // a document whose analysis was let go (see remember) is simply analysed again
-  if (!state || state.version !== doc.version || state.dropped) {
-    state = await analyseDocument(doc);
-    remember(doc.uri, state);
+  const s = await currentAnalysis(doc);
+  const { uri, version } = doc;
+  if (s.version !== version) return [];
+  const kind = documentKind(doc.languageId, uri);
+  if (kind === 'none') return [];
+  // fix-all re-analyses the file once per pass (a Compose file once per fix): off this thread whatever the size
+  if (pool && (isLarge(doc) || asksForFixAll(params) || (kind === 'dockerfile' && !s.result.model) || (kind === 'compose' && !resolvesEdits))) {
+    const text = doc.getText();
+    const request = kind === 'compose'
+      ? pool.run<CodeAction[]>({ kind: 'composeCodeActions', uri, version, languageId: doc.languageId, text, settings: s.settings, params, lazyFixAll: resolvesEdits })
+      : pool.run<CodeAction[]>({ kind: 'codeActions', uri, version, languageId: doc.languageId, text, settings: s.settings, workspace: serializeFacts(s.workspace), contextDir: s.contextDir, params, lazyFixAll: resolvesEdits });
+    return request.catch(unlessSuperseded([]));
   }
-  const s = state;
-  if (s.compose) return composeCodeActions({ params, document: doc, model: s.compose, findings: s.result.findings, settings: s.settings });
-  if (documentKind(doc.languageId, doc.uri) !== 'dockerfile') return [];
-  if (isLarge(doc) || !s.result.model) {
-    if (!pool) return [];
-    return pool.run<CodeAction[]>({ kind: 'codeActions', uri: doc.uri, version: doc.version, languageId: doc.languageId, text: doc.getText(), settings: s.settings, workspace: serializeFacts(s.workspace), contextDir: s.contextDir, params, lazyFixAll: resolvesEdits });
-  }
+  if (s.compose) return composeCodeActions({ params, document: doc, model: s.compose, findings: s.result.findings, settings: s.settings, lazyFixAll: resolvesEdits });
+  if (kind !== 'dockerfile') return [];
   return codeActions({
     lazyFixAll: resolvesEdits,
     params,
@@ -188,15 +256,26 @@ connection.onCodeActionResolve(async action => {
   const data = action.data as FixAllData | undefined;
   const doc = data?.fixAll ? documents.get(data.fixAll.uri) : undefined;
   if (!doc || action.edit) return action;
-  const known = results.get(doc.uri);
-  const state = known?.version === doc.version && !known.dropped ? known : await analyseDocument(doc);
+  const state = await currentAnalysis(doc);
+  const { uri, version, languageId } = doc;
   const text = doc.getText();
-  const result = isLarge(doc)
-    ? await pool!.run<ReturnType<typeof fixAll>>({ kind: 'fixAll', uri: doc.uri, version: doc.version, text, settings: state.settings, workspace: serializeFacts(state.workspace) })
+  const none: WorkspaceEdit = { changes: {} };
+  if (documentKind(languageId, uri) === 'compose') {
+    const edit = pool
+      ? await pool.run<WorkspaceEdit | undefined>({ kind: 'composeFixAll', uri, version, languageId, text, settings: state.settings }).catch(unlessSuperseded(undefined))
+      : composeFixAllAction(doc, state.settings)?.edit;
+    return { ...action, edit: doc.version === version ? edit ?? none : none };
+  }
+  const result = pool
+    ? await pool.run<ReturnType<typeof fixAll>>({ kind: 'fixAll', uri, version, text, settings: state.settings, workspace: serializeFacts(state.workspace) }).catch(unlessSuperseded(undefined))
     : fixAll(text, state.settings, state.workspace);
-  return { ...action, edit: fixAllEdit(doc, result, state.contextDir) ?? { changes: {} } };
+  if (!result || doc.version !== version) return { ...action, edit: none };
+  return { ...action, edit: fixAllEdit(doc, result, state.contextDir) ?? none };
 });
 
-registerCacheInsight(connection, documents, settings, timelineLastRun(timelines));
+registerCacheInsight(connection, documents, settings, timelineLastRun(timelines), pool && {
+  hover: (doc, s, position) => pool.run<Hover | null>({ kind: 'hover', uri: doc.uri, version: doc.version, text: doc.getText(), settings: s, file: URI.toPath(doc.uri), position }).catch(unlessSuperseded(null)),
+  codeLenses: doc => pool.run<CodeLens[]>({ kind: 'codeLens', uri: doc.uri, version: doc.version, text: doc.getText(), settings: DEFAULT_SETTINGS, timeline: timelines.get(doc.uri) }).catch(unlessSuperseded([])),
+});
 documents.listen(connection);
 connection.listen();

@@ -44,3 +44,24 @@ export function normaliseSettings(raw: unknown): CacheAdvisorSettings {
     maxFileSize: typeof r.maxFileSize === 'number' && r.maxFileSize > 0 ? r.maxFileSize : DEFAULT_SETTINGS.maxFileSize,
   };
 }
+
+/** `initializationOptions` the VS Code client sends the server. */
+export interface InitializationOptions {
+  /** False in Restricted Mode; absent from clients without workspace trust (their settings are the user's own). */
+  readonly workspaceTrusted?: boolean;
+}
+
+/** Client → server: the workspace was trusted (VS Code only grants trust while a window is open). */
+export const WORKSPACE_TRUST_NOTIFICATION = 'cacheAdvisor/workspaceTrust';
+export interface WorkspaceTrustParams {
+  readonly trusted: boolean;
+}
+
+/**
+ * Settings as an untrusted workspace may have them: it cannot raise `maxFileSize` above the default
+ * (a repository could otherwise make the server analyse huge files). The server cannot tell which
+ * level a value came from, so in Restricted Mode a raised user value waits for trust too.
+ */
+export function untrustedSettings(s: CacheAdvisorSettings): CacheAdvisorSettings {
+  return s.maxFileSize > DEFAULT_SETTINGS.maxFileSize ? { ...s, maxFileSize: DEFAULT_SETTINGS.maxFileSize } : s;
+}

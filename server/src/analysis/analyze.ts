@@ -1,7 +1,7 @@
 import { DockerfileParser, type Copy, type Flag, type From, type Instruction, type JSONArgument, type JSONInstruction, type Property, type Run } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact, RunFact, SourceKind, StageFact } from './model';
-import { EnvScope } from './envScope';
+import { EnvScope, EXPANSION_LIMITS, ExpansionBudget } from './envScope';
 import { mountsOf, resolvePath } from './mounts';
 import { recogniseInvocation, type PackageInvocation } from './packageManagers';
 import { identityText, joinContinuations, parseShell, type ShellCommand, type ShellScript } from './shell';
@@ -15,17 +15,28 @@ type Accounts = { users: Map<string, { uid?: number; gid?: number; group?: strin
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
-/** Expand `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR:+x}` the way Docker does; undefined when a used value is unknown. */
-export function expandVars(value: string, env: ReadonlyMap<string, string | undefined>, escapeChar = '\\'): string | undefined {
+/**
+ * Expand `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR:+x}` the way Docker does; undefined when a used value is
+ * unknown, or when the expansion would grow the text past EXPANSION_LIMITS.perValue or past what
+ * `budget` (one per analysis) has left.
+ */
+export function expandVars(value: string, env: ReadonlyMap<string, string | undefined>, escapeChar = '\\', budget?: ExpansionBudget): string | undefined {
   let unknown = false;
+  let growth = 0;
   const expand = (m: string, name: string, op: string | undefined, word: string, offset: number): string => {
+    // once over budget the result is discarded: stop building it
+    if (unknown) return '';
     if (offset > 0 && value[offset - 1] === escapeChar) return m;
     const has = env.has(name);
     const v = env.get(name);
     if (has && v === undefined && !op) { unknown = true; return ''; }
-    if (op === ':-' || op === '-') return v ? v : op === '-' && has ? v ?? '' : word;
-    if (op === ':+' || op === '+') return v ? word : '';
-    return v ?? '';
+    let piece: string;
+    if (op === ':-' || op === '-') piece = v ? v : op === '-' && has ? v ?? '' : word;
+    else if (op === ':+' || op === '+') piece = v ? word : '';
+    else piece = v ?? '';
+    growth += piece.length - m.length;
+    if (growth > EXPANSION_LIMITS.perValue) { unknown = true; return ''; }
+    return piece;
   };
   // scanned by hand: a RegExp retried `[^}]*` to the end from every unclosed `${A+` (quadratic)
   let out = '';
@@ -41,7 +52,7 @@ export function expandVars(value: string, env: ReadonlyMap<string, string | unde
     while (k < value.length && NAME_CHAR.test(value[k])) k++;
     return k;
   };
-  for (let d = value.indexOf('$'); d >= 0; d = value.indexOf('$', i)) {
+  for (let d = value.indexOf('$'); d >= 0 && !unknown; d = value.indexOf('$', i)) {
     out += value.slice(i, d);
     i = d + 1;
     const braced = value[d + 1] === '{';
@@ -64,8 +75,10 @@ export function expandVars(value: string, env: ReadonlyMap<string, string | unde
     out += expand(value.slice(d, c + 1), name, value.slice(k, opEnd + 1), value.slice(opEnd + 1, c), d);
     i = c + 1;
   }
+  if (unknown) return undefined;
   out += value.slice(i);
-  return unknown ? undefined : out;
+  if (growth > 0 && budget && !budget.take(growth)) return undefined;
+  return out;
 }
 
 /** A file name with its wildcards (`*`, `?`, `[...]`) taken out, in one pass. */
@@ -147,7 +160,7 @@ function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string,
   return { form, flags, mounts, script, invocations, commandStart, execStrings: form === 'exec' ? json : undefined };
 }
 
-function copyFact(inst: Copy, doc: TextDocument, workdir: string, env: Env, stageNames: Map<string, number>, escapeChar: string): CopyFact {
+function copyFact(inst: Copy, doc: TextDocument, workdir: string, env: Env, stageNames: Map<string, number>, escapeChar: string, budget: ExpansionBudget): CopyFact {
   const flags = inst.getFlags();
   const fromFlag = flags.find(f => f.getName().toLowerCase() === 'from');
   const from = fromFlag?.getValue() ?? undefined;
@@ -157,10 +170,10 @@ function copyFact(inst: Copy, doc: TextDocument, workdir: string, env: Env, stag
   const dest = args.length >= 2 ? args[args.length - 1] : undefined;
   const rawSources = heredoc ? [] : args.slice(0, -1);
   const sources: CopySource[] = rawSources.map(a => {
-    const v = expandVars(a.value, env, escapeChar) ?? a.value;
+    const v = expandVars(a.value, env, escapeChar, budget) ?? a.value;
     return { value: v, range: a.range, kind: classifySource(v) };
   });
-  const destValue = dest ? expandVars(dest.value, env, escapeChar) : undefined;
+  const destValue = dest ? expandVars(dest.value, env, escapeChar, budget) : undefined;
   const destAbs = destValue !== undefined ? resolvePath(workdir, destValue) + (destValue.endsWith('/') || destValue === '.' ? '/' : '') : undefined;
   const fromStage = from !== undefined ? stageNames.get(from.toLowerCase()) ?? (/^\d+$/.test(from) ? Number(from) : undefined) : undefined;
   // ADD of a URL downloads; it is not a context copy
@@ -190,6 +203,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
   const globalArgs = new Map<string, string | undefined>();
   const stageEnd: Array<{ env: Env; user: UserFact; workdir: string; accounts: Accounts; userSpec?: string }> = [];
 
+  const budget = new ExpansionBudget();
   let env: Env = EnvScope.empty();
   let user: UserFact = ROOT;
   let userSpec: string | undefined;
@@ -217,7 +231,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
       if (stage) stageEnd[stage.index] = { env, user, workdir, accounts, userSpec };
       const from = node as From;
       const rawImage = from.getImage() ?? '';
-      const image = expandVars(rawImage, globalArgs, escapeChar) ?? rawImage;
+      const image = expandVars(rawImage, globalArgs, escapeChar, budget) ?? rawImage;
       const parent = stageNames.get(image.toLowerCase());
       const name = from.getBuildStage() ?? undefined;
       if (parent !== undefined && stageEnd[parent]) {
@@ -257,7 +271,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
           const name = p.getName();
           // a stage-level `ARG NAME` with no value picks up the global default; ENV wins over ARG
           if (env.has(name) && v === null) continue;
-          setVar(name, v !== null ? expandVars(v, env, escapeChar) : globalArgs.get(name));
+          setVar(name, v !== null ? expandVars(v, env, escapeChar, budget) : globalArgs.get(name));
         }
         break;
       }
@@ -267,21 +281,21 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
         for (const p of propertiesOf(node)) {
           const v = p.getValue();
           // all assignments of one ENV line see the values from before the line
-          setVar(p.getName(), v === null ? '' : expandVars(v, before, escapeChar));
+          setVar(p.getName(), v === null ? '' : expandVars(v, before, escapeChar, budget));
         }
         break;
       }
       case 'WORKDIR': {
         push(node);
         const arg = node.getArgumentsContent();
-        const dir = arg ? expandVars(arg.trim(), env, escapeChar) : undefined;
+        const dir = arg ? expandVars(arg.trim(), env, escapeChar, budget) : undefined;
         if (dir !== undefined) workdir = resolvePath(workdir, dir);
         break;
       }
       case 'USER': {
         push(node);
         const spec = node.getArgumentsContent()?.trim();
-        const expanded = spec ? expandVars(spec, env, escapeChar) : undefined;
+        const expanded = spec ? expandVars(spec, env, escapeChar, budget) : undefined;
         if (expanded) {
           userSpec = expanded;
           user = resolveUser(expanded, accounts, env.get('HOME'));
@@ -297,7 +311,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
       }
       case 'COPY':
       case 'ADD':
-        push(node, { copy: copyFact(node as Copy, document, workdir, env, stageNames, escapeChar) });
+        push(node, { copy: copyFact(node as Copy, document, workdir, env, stageNames, escapeChar, budget) });
         break;
       case 'ONBUILD': {
         push(node);
@@ -305,7 +319,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
         if (trigger) {
           const tk = trigger.getKeyword().toUpperCase();
           if (tk === 'RUN') push(trigger, { run: runFact(trigger as Run, document, text, escapeChar, parseCommands) }, true);
-          else if (tk === 'COPY' || tk === 'ADD') push(trigger, { copy: copyFact(trigger as Copy, document, workdir, env, stageNames, escapeChar) }, true);
+          else if (tk === 'COPY' || tk === 'ADD') push(trigger, { copy: copyFact(trigger as Copy, document, workdir, env, stageNames, escapeChar, budget) }, true);
         }
         break;
       }

@@ -5,6 +5,30 @@
  */
 const FLATTEN_EVERY = 32;
 
+/**
+ * How far `$VAR` expansion may grow text. Values are stored expanded, so `ENV B=$A$A…` lines chained
+ * a few times grow tenfold per line and would reach gigabytes; past a budget the value is unknown,
+ * which the rules already treat conservatively (no finding that depends on it, no fix).
+ */
+export const EXPANSION_LIMITS = {
+  /** Characters one expanded value may gain over its source text (a long PATH is a few hundred). */
+  perValue: 32 * 1024,
+  /** Characters all expansions of one analysis may gain together: bounds memory whatever the file. */
+  total: 4 * 1024 * 1024,
+} as const;
+
+/** The expansion growth one analysis may still spend (see EXPANSION_LIMITS). */
+export class ExpansionBudget {
+  constructor(private remaining: number = EXPANSION_LIMITS.total) {}
+
+  /** Spend `chars`; false (and nothing spent) when they are not left. */
+  take(chars: number): boolean {
+    if (chars > this.remaining) return false;
+    this.remaining -= chars;
+    return true;
+  }
+}
+
 export class EnvScope implements ReadonlyMap<string, string | undefined> {
   private constructor(
     private readonly own: Map<string, string | undefined>,

@@ -2,7 +2,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { cutAtFirst, lastSegment } from '../analysis/text';
-import { FIX_ALL_KIND, minimalEdit } from '../codeActions';
+import { asksForFixAll, FIX_ALL_KIND, minimalEdit, type FixAllData } from '../codeActions';
 import { SOURCE, type DiagnosticData } from '../diagnostics';
 import type { Finding, Fix } from '../rules/types';
 import { composeIgnoreEdit, fixAllCompose, verifyComposeFix } from './lint';
@@ -25,6 +25,18 @@ export interface ComposeCodeActionInput {
   readonly model: ComposeModel;
   readonly findings: readonly Finding[];
   readonly settings: CacheAdvisorSettings;
+  /** The client resolves code actions lazily: fix-all next to quick fixes gets its edit on resolve. */
+  readonly lazyFixAll?: boolean;
+}
+
+const FIX_ALL_TITLE = 'Fix all caching problems in this Compose file';
+
+/** The fix-all action of a Compose file with its edit, or undefined when nothing changes. */
+export function composeFixAllAction(document: TextDocument, settings: CacheAdvisorSettings): CodeAction | undefined {
+  const before = document.getText();
+  const result = fixAllCompose(before, settings);
+  if (result.text === before) return undefined;
+  return { title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit: { changes: { [document.uri]: [minimalEdit(document, before, result.text)] } } };
 }
 
 const sameRange = (a: Diagnostic['range'], b: Diagnostic['range']) =>
@@ -33,7 +45,7 @@ const sameRange = (a: Diagnostic['range'], b: Diagnostic['range']) =>
 export function composeCodeActions(input: ComposeCodeActionInput): CodeAction[] {
   const { params, document, model } = input;
   const only = params.context.only;
-  const wantsFixAll = only?.some(k => FIX_ALL_KIND.startsWith(k) && k.startsWith(CodeActionKind.SourceFixAll)) ?? false;
+  const wantsFixAll = asksForFixAll(params);
   const wantsQuickFix = !only || only.some(k => CodeActionKind.QuickFix.startsWith(k));
   const actions: CodeAction[] = [];
   if (wantsQuickFix) {
@@ -57,10 +69,12 @@ export function composeCodeActions(input: ComposeCodeActionInput): CodeAction[] 
   }
   const fixable = input.findings.filter(f => f.fixes?.some(x => x.preferred)).length;
   if (wantsFixAll || (wantsQuickFix && fixable > 1)) {
-    const before = document.getText();
-    const result = fixAllCompose(before, input.settings);
-    if (result.text !== before) {
-      actions.push({ title: 'Fix all caching problems in this Compose file', kind: FIX_ALL_KIND, edit: { changes: { [document.uri]: [minimalEdit(document, before, result.text)] } } });
+    // fix-all re-lints once per fix: listed next to quick fixes it is computed only when chosen
+    if (!wantsFixAll && input.lazyFixAll) {
+      actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, data: { fixAll: { uri: document.uri, version: document.version } } satisfies FixAllData });
+    } else {
+      const action = composeFixAllAction(document, input.settings);
+      if (action) actions.push(action);
     }
   }
   return actions;

@@ -4,14 +4,16 @@
  * and declares hoverProvider / codeLensProvider; the logic is in hover.ts, codeLens.ts and request.ts.
  */
 import * as path from 'path';
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { CodeLens, Connection, Hover, Position, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../analysis/analyze';
 import { LARGE_DOCUMENT_CHARS } from '../lintPool';
 import type { DockerfileModel } from '../analysis/model';
 import { runCodeLenses } from '../codeLens';
+import { documentKind } from '../compose/codeActions';
 import type { DocumentSettings } from '../documentSettings';
 import { copyHover } from '../hover';
+import type { CacheAdvisorSettings } from '../settings';
 import { URI } from '../uri';
 import { ignoreSpec, readIgnoreSpec } from './ignore';
 import { buildGraph, type BuildGraph } from './invalidation';
@@ -23,48 +25,65 @@ import { answerWhyRebuild, WHY_REBUILD_REQUEST, type WhyRebuildParams } from './
 /** Parsed once per document version (hover and lenses ask often). */
 const parsed = new Map<string, { version: number; model: DockerfileModel; graph: BuildGraph }>();
 
+/** A model and its build graph, for hover and lenses. */
+export interface InsightModel { readonly model: DockerfileModel; readonly graph: BuildGraph }
+
+export function insightModel(model: DockerfileModel): InsightModel {
+  return { model, graph: buildGraph(model, 'all') };
+}
+
 function modelOf(doc: TextDocument) {
-  // a huge document is analysed in the worker for diagnostics; hover and lenses would block this thread
-  if (doc.getText().length > LARGE_DOCUMENT_CHARS) return undefined;
   const hit = parsed.get(doc.uri);
   if (hit && hit.version === doc.version) return hit;
-  const model = analyze(doc.getText());
-  const entry = { version: doc.version, model, graph: buildGraph(model, 'all') };
+  const entry = { version: doc.version, ...insightModel(analyze(doc.getText())) };
   parsed.set(doc.uri, entry);
   if (parsed.size > 8) parsed.delete(parsed.keys().next().value as string);
   return entry;
 }
 
-export function registerCacheInsight(connection: Connection, documents: TextDocuments<TextDocument>, settings: DocumentSettings, lastRun?: LastRunSource): void {
+/** The hover of a COPY/ADD; untitled documents (no file) have no context but still explain --from and heredocs. */
+export function insightHover(entry: InsightModel, file: string | undefined, buildContext: string | undefined, position: Position): Hover | null {
+  const contextDir = file ? contextDirOf(file, buildContext) : undefined;
+  const ignore = file && contextDir ? readIgnoreSpec(file, contextDir) : ignoreSpec([]);
+  return copyHover(
+    {
+      model: entry.model,
+      graph: entry.graph,
+      ignore,
+      contextDir: contextDir ?? '/',
+      listing: () => (contextDir ? listContext(contextDir, ignore) : { dir: '/', files: [], complete: false }),
+    },
+    position,
+  );
+}
+
+/**
+ * Where hover and lenses of large documents are computed: the analysis worker (the server passes
+ * its pool). Without one, large documents get no hover or lenses rather than blocking this thread.
+ */
+export interface InsightWorker {
+  hover(doc: TextDocument, settings: CacheAdvisorSettings, position: Position): Promise<Hover | null>;
+  codeLenses(doc: TextDocument): Promise<CodeLens[]>;
+}
+
+export function registerCacheInsight(connection: Connection, documents: TextDocuments<TextDocument>, settings: DocumentSettings, lastRun?: LastRunSource, worker?: InsightWorker): void {
   documents.onDidClose(e => parsed.delete(e.document.uri));
 
   connection.onHover(async params => {
     const doc = documents.get(params.textDocument.uri);
-    const file = doc && URI.toPath(doc.uri);
-    const entry = doc && modelOf(doc);
-    if (!doc || !entry) return null;
-    const { model, graph } = entry;
-    // untitled documents have no context: hover still explains --from and heredocs
+    if (!doc || documentKind(doc.languageId, doc.uri) !== 'dockerfile') return null;
+    const large = doc.getText().length > LARGE_DOCUMENT_CHARS;
+    if (large && !worker) return null;
     const s = await settings.get(doc.uri);
-    const contextDir = file ? contextDirOf(file, s.buildContext) : undefined;
-    const ignore = file && contextDir ? readIgnoreSpec(file, contextDir) : ignoreSpec([]);
-    return copyHover(
-      {
-        model,
-        graph,
-        ignore,
-        contextDir: contextDir ?? '/',
-        listing: () => (contextDir ? listContext(contextDir, ignore) : { dir: '/', files: [], complete: false }),
-      },
-      params.position,
-    );
+    if (large) return worker!.hover(doc, s, params.position);
+    return insightHover(modelOf(doc), URI.toPath(doc.uri), s.buildContext, params.position);
   });
 
-  connection.onCodeLens(params => {
+  connection.onCodeLens(async params => {
     const doc = documents.get(params.textDocument.uri);
-    const entry = doc && modelOf(doc);
-    if (!doc || !entry) return [];
-    return runCodeLenses(entry.graph, doc.uri, lastRun);
+    if (!doc || documentKind(doc.languageId, doc.uri) !== 'dockerfile') return [];
+    if (doc.getText().length > LARGE_DOCUMENT_CHARS) return worker ? worker.codeLenses(doc) : [];
+    return runCodeLenses(modelOf(doc).graph, doc.uri, lastRun);
   });
 
   connection.onRequest(WHY_REBUILD_REQUEST, async (params: WhyRebuildParams) => {
