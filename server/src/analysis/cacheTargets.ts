@@ -9,6 +9,10 @@ export interface CacheTarget {
   readonly sharing?: 'locked';
   /** The environment variable that decided the path, when one did. */
   readonly fromEnv?: string;
+  /** Worth caching but not required: a RUN that mounts only the required targets is right (apt's lists). */
+  readonly optional?: boolean;
+  /** The path depends on a value this Dockerfile does not give (`ENV PIP_CACHE_DIR=$DIR` with DIR unset): say nothing about it. */
+  readonly unknown?: boolean;
 }
 
 export type EnvScope = ReadonlyMap<string, string | undefined>;
@@ -21,12 +25,15 @@ function pick(env: EnvScope, names: string[], fallback: string): CacheTarget {
   for (const n of names) {
     const v = env.get(n);
     if (v) return { target: normalisePath(v), fromEnv: n };
+    // declared with a value we cannot know (`ARG PIP_CACHE_DIR`, `ENV X=$UNSET`)
+    if (env.has(n) && v === undefined) return { target: '', fromEnv: n, unknown: true };
   }
   return { target: normalisePath(fallback) };
 }
 
 /** Cache directories of one manager. `build` also names compile caches (go build cache). */
-export function cacheTargets(manager: Manager, action: PackageInvocation['action'], env: EnvScope, user: UserFact): CacheTarget[] {
+export function cacheTargets(manager: Manager, action: PackageInvocation['action'], env: EnvScope, user: UserFact,
+  where: { readonly image?: string; readonly workdir?: string } = {}): CacheTarget[] {
   const home = user.home;
   switch (manager) {
     case 'pip':
@@ -61,8 +68,19 @@ export function cacheTargets(manager: Manager, action: PackageInvocation['action
     case 'gradle':
       return [pick(env, ['GRADLE_USER_HOME'], `${home}/.gradle`)];
     case 'bundler': {
-      const gemHome = env.get('GEM_HOME') ?? env.get('BUNDLE_PATH') ?? '/usr/local/bundle';
-      return [{ target: normalisePath(`${gemHome}/cache`), fromEnv: env.get('GEM_HOME') ? 'GEM_HOME' : env.get('BUNDLE_PATH') ? 'BUNDLE_PATH' : undefined }];
+      if (env.has('BUNDLE_PATH') && env.get('BUNDLE_PATH') === undefined) return [{ target: '', fromEnv: 'BUNDLE_PATH', unknown: true }];
+      const deployment = /^(1|true|yes)$/i.test(env.get('BUNDLE_DEPLOYMENT') ?? '');
+      const path = env.get('BUNDLE_PATH') || (deployment ? 'vendor/bundle' : undefined);
+      if (!path) {
+        const gemHome = env.get('GEM_HOME') || '/usr/local/bundle';
+        return [{ target: normalisePath(`${gemHome}/cache`), fromEnv: env.get('GEM_HOME') ? 'GEM_HOME' : undefined }];
+      }
+      // an explicit path gets the gems under <path>/ruby/<ABI>/: only the image tag tells the ABI
+      const fromEnv = env.get('BUNDLE_PATH') ? 'BUNDLE_PATH' : 'BUNDLE_DEPLOYMENT';
+      const abi = /(^|\/)ruby:(\d+)\.(\d+)/.exec(where.image ?? '');
+      if (!abi || (!path.startsWith('/') && where.workdir === undefined)) return [{ target: '', fromEnv, unknown: true }];
+      const dir = path.startsWith('/') ? path : `${where.workdir}/${path}`;
+      return [{ target: normalisePath(`${dir}/ruby/${abi[2]}.${abi[3]}.0/cache`), fromEnv }];
     }
     case 'gem':
       return [{ target: normalisePath(`${home}/.gem`) }];
@@ -74,8 +92,21 @@ export function cacheTargets(manager: Manager, action: PackageInvocation['action
       return [pick(env, ['NUGET_PACKAGES'], `${home}/.nuget/packages`)];
     case 'conda':
       return [pick(env, ['CONDA_PKGS_DIRS'], '/opt/conda/pkgs')];
+    case 'mix': {
+      const hex = pick(env, ['HEX_HOME'], `${home}/.hex`);
+      return [hex.unknown ? hex : { ...hex, target: normalisePath(`${hex.target}/packages`) }];
+    }
+    case 'lein':
+      return [{ target: normalisePath(`${home}/.m2`) }];
+    case 'bun': {
+      const bunInstall = env.get('BUN_INSTALL');
+      return [pick(env, ['BUN_INSTALL_CACHE_DIR'], bunInstall ? `${bunInstall}/install/cache` : `${home}/.bun/install/cache`)];
+    }
+    case 'sbt':
+      return [pick(env, ['COURSIER_CACHE'], `${xdgCache(env, user)}/coursier`)];
     case 'apt':
-      return [{ target: '/var/cache/apt', sharing: 'locked' }, { target: '/var/lib/apt', sharing: 'locked' }];
+      // the downloaded .debs are what a mount must keep; the lists are refreshed by every `apt-get update` anyway
+      return [{ target: '/var/cache/apt', sharing: 'locked' }, { target: '/var/lib/apt/lists', sharing: 'locked', optional: true }];
     case 'apk':
       return [{ target: '/var/cache/apk', sharing: 'locked' }];
   }

@@ -6,7 +6,7 @@ import { fetchesPackages, type Manager, type PackageInvocation } from '../analys
 import { unwrapCommand, type ShellCommand, type ShellWord } from '../analysis/shell';
 import { commandText, lineNo } from './describe';
 import { rangeOf, removeWord } from './edits';
-import { targetsFor } from './mountFixes';
+import { cacheMountsOf, targetsFor } from './mountFixes';
 import { noCacheEnv } from './no-cache-env';
 import { removeCommand, rewriteMount } from './shellEdits';
 import { docsFor, type Fix, type Rule, type RuleContext, type RuleFinding } from './types';
@@ -38,11 +38,11 @@ const mountCovering = (mounts: readonly MountFact[], path: string) => mounts.fin
 function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFinding[]): RuleFinding[] {
   const { model } = ctx;
   const run = fact.run!;
-  const caches = run.mounts.filter(m => m.type === 'cache' && m.target);
+  const caches = cacheMountsOf(fact).mounts;
   if (caches.length === 0) return [];
   const out: RuleFinding[] = [];
   const range = (s: number, e: number): Range => rangeOf(model, s, e);
-  const mounted = (inv: PackageInvocation) => targetsFor(fact, inv).map(t => mountCovering(caches, t.target)).find(Boolean);
+  const mounted = (inv: PackageInvocation) => targetsFor(fact, inv).filter(t => !t.unknown).map(t => mountCovering(caches, t.target)).find(Boolean);
   const wordFix = (title: string, w: ShellWord): Fix[] => [{ title, preferred: true, edits: [removeWord(model, fact, w)] }];
   const commandFix = (title: string, c: ShellCommand): Fix[] => {
     const edit = removeCommand(model, fact, c);

@@ -2,42 +2,108 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import { cacheTargets, mountFlag, type CacheTarget } from '../analysis/cacheTargets';
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import { covers } from '../analysis/mounts';
-import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
+import { expandVars } from '../analysis/analyze';
+import { covers, resolvePath, type MountFact } from '../analysis/mounts';
+import { fetchesPackages, offlineByEnv, type PackageInvocation } from '../analysis/packageManagers';
+import { unwrapCommand, type ShellWord } from '../analysis/shell';
 import { insertFlags, removeWord } from './edits';
+
+const isBundler = (w: ShellWord | undefined) => w?.value === 'bundle' || w?.value === 'bundler' || /\/bundler?$/.test(w?.value ?? '');
+
+/**
+ * Bundler settings that move where gems go: `bundle config [set] [--local|--global] path|deployment …`
+ * earlier in the stage or the RUN, and the install's own `--path`/`--deployment`/`--system`.
+ */
+function bundlerSettings(fact: InstructionFact, inv: PackageInvocation, env: Map<string, string | undefined>): void {
+  const apply = (words: readonly ShellWord[]) => {
+    let i = words[0]?.value === 'set' ? 1 : 0;
+    while (words[i]?.value?.startsWith('--')) i++;
+    const key = words[i]?.value;
+    const value = words[i + 1] ? words[i + 1].value : '';
+    if (key === 'path') env.set('BUNDLE_PATH', value);
+    if (key === 'deployment') env.set('BUNDLE_DEPLOYMENT', value);
+  };
+  const commands = [
+    ...(fact.stage?.instructions ?? []).filter(i => i.index < fact.index).flatMap(i => i.run?.script.commands ?? []),
+    ...(fact.run?.script.commands ?? []).filter(c => c.start < inv.command.start),
+  ];
+  for (const c of commands) {
+    const words = unwrapCommand(c.words);
+    if (isBundler(words[0]) && words[1]?.value === 'config') apply(words.slice(2));
+  }
+  const v = inv.words.map(w => w.value);
+  const p = v.indexOf('--path');
+  if (p > 0) env.set('BUNDLE_PATH', inv.words[p + 1]?.value);
+  if (v.includes('--deployment')) env.set('BUNDLE_DEPLOYMENT', 'true');
+  if (v.includes('--system')) { env.delete('BUNDLE_PATH'); env.delete('BUNDLE_DEPLOYMENT'); }
+}
+
+/** The environment an invocation sees: ENV/ARG in scope plus its inline assignments (`PIP_CACHE_DIR=/x pip install`). */
+function envFor(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<string, string | undefined> {
+  if (inv.command.assigns.length === 0 && inv.manager !== 'bundler') return fact.env;
+  const m = new Map(fact.env);
+  for (const a of inv.command.assigns) m.set(a.name, a.value);
+  if (inv.manager === 'bundler') bundlerSettings(fact, inv, m);
+  return m;
+}
 
 /** The cache directories an invocation writes, for the RUN's user and environment. */
 export function targetsFor(fact: InstructionFact, inv: PackageInvocation): CacheTarget[] {
-  // inline assignments (`PIP_CACHE_DIR=/x pip install`) count like ENV
-  let env = fact.env;
-  if (inv.command.assigns.length) {
-    const m = new Map(env);
-    for (const a of inv.command.assigns) m.set(a.name, a.value);
-    env = m;
-  }
-  return cacheTargets(inv.manager, inv.action, env, fact.user);
+  const targets = cacheTargets(inv.manager, inv.action, envFor(fact, inv), fact.user, { image: fact.stage?.image, workdir: fact.workdir });
+  // `--cache-dir /x` on the command line wins over every variable
+  if (inv.cacheDirOption === null) return [{ target: '', unknown: true }, ...targets.slice(1)];
+  if (inv.cacheDirOption !== undefined) return [{ ...targets[0], target: resolvePath(fact.workdir, inv.cacheDirOption), fromEnv: undefined }, ...targets.slice(1)];
+  return targets;
 }
 
-/** Targets of the invocation that no `type=cache` mount of the RUN covers. */
+/** True when the invocation downloads and so wants a cache mount: not offline by flag or by environment. */
+export const needsCacheMount = (fact: InstructionFact, inv: PackageInvocation) => fetchesPackages(inv) && !offlineByEnv(inv.manager, envFor(fact, inv));
+
+/**
+ * The RUN's `type=cache` mounts with their targets expanded from ARG/ENV in scope and resolved against
+ * WORKDIR; `unresolved` when a target uses a variable whose value is not known.
+ */
+export function cacheMountsOf(fact: InstructionFact): { mounts: MountFact[]; unresolved: boolean } {
+  const mounts: MountFact[] = [];
+  let unresolved = false;
+  for (const m of fact.run?.mounts ?? []) {
+    if (m.type !== 'cache' || !m.target) continue;
+    const t = m.target.includes('$') ? expandVars(m.target, fact.env) : m.target;
+    if (t === undefined || t === '' || t.includes('$')) { unresolved = true; continue; }
+    mounts.push(t === m.target && t.startsWith('/') ? m : { ...m, target: resolvePath(fact.workdir, t) });
+  }
+  return { mounts, unresolved };
+}
+
+/**
+ * Targets of the invocation that no `type=cache` mount of the RUN covers. Empty when the RUN is right
+ * as far as can be told: every required target covered, or a mount or target that cannot be resolved.
+ */
 export function uncoveredTargets(fact: InstructionFact, inv: PackageInvocation): CacheTarget[] {
-  const mounts = (fact.run?.mounts ?? []).filter(m => m.type === 'cache' && m.target);
-  return targetsFor(fact, inv).filter(t => !mounts.some(m => covers(m.target!, t.target)));
+  const { mounts, unresolved } = cacheMountsOf(fact);
+  // a mount whose target we cannot resolve may well be the right one: claim nothing
+  if (unresolved) return [];
+  const targets = targetsFor(fact, inv);
+  if (targets.some(t => t.unknown && !t.optional)) return [];
+  const open = targets.filter(t => !t.unknown && !mounts.some(m => covers(m.target!, t.target)));
+  return open.some(t => !t.optional) ? open : [];
 }
 
 const APT_KEEP = `rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache && `;
 const APK_LINK = 'ln -sf /var/cache/apk /etc/apk/cache && ';
 
-const firstDockerClean = new WeakMap<DockerfileModel, number>();
-
-/** Whether any RUN up to and including `fact` already disabled Debian's docker-clean hook. */
-function dockerCleanDisabled(model: DockerfileModel, fact: InstructionFact): boolean {
-  let first = firstDockerClean.get(model);
-  if (first === undefined) {
-    const hit = model.instructions.find(i => i.run && model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes('docker-clean'));
-    first = hit ? hit.index : Infinity;
-    firstDockerClean.set(model, first);
+/** RUNs up to and including `fact` in its stage and the stages it builds on: what is already in its image. */
+function runsSoFar(model: DockerfileModel, fact: InstructionFact): InstructionFact[] {
+  const out: InstructionFact[] = [];
+  for (let s = fact.stage; s; s = s.parent !== undefined ? model.stages[s.parent] : undefined) {
+    out.push(...s.instructions.filter(i => i.run && i.index <= fact.index));
   }
-  return first <= fact.index;
+  return out;
+}
+
+/** Whether a RUN up to and including `fact`, in this image, mentions `needle` (disabled docker-clean, linked /etc/apk/cache). */
+function alreadyDone(model: DockerfileModel, fact: InstructionFact, needle: string): boolean {
+  return runsSoFar(model, fact).some(i => model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes(needle));
 }
 
 export interface MountFixPlan {
@@ -45,6 +111,15 @@ export interface MountFixPlan {
   readonly flags: string[];
   /** Why no safe fix could be built, when it could not. */
   readonly blocker?: string;
+  /** The fix disables docker-clean / links /etc/apk/cache (or an earlier RUN of the image already does). */
+  readonly aptKept?: boolean;
+  readonly apkLinked?: boolean;
+}
+
+/** What earlier edits of the same fix already set up in the image. */
+export interface SetupSoFar {
+  readonly aptKept?: boolean;
+  readonly apkLinked?: boolean;
 }
 
 /**
@@ -52,10 +127,10 @@ export interface MountFixPlan {
  * flags and, for apt/apk, keep the downloaded packages. One insertion for all flags keeps fixes
  * composable: a RUN that already has the mounts gets no second copy.
  */
-export function planMountFix(model: DockerfileModel, fact: InstructionFact, invocations: readonly PackageInvocation[]): MountFixPlan {
+export function planMountFix(model: DockerfileModel, fact: InstructionFact, invocations: readonly PackageInvocation[], before: SetupSoFar = {}): MountFixPlan {
   const run = fact.run;
   if (!run) return { edits: [], flags: [], blocker: 'not a RUN' };
-  const fetching = invocations.filter(fetchesPackages);
+  const fetching = invocations.filter(i => needsCacheMount(fact, i));
   if (!fact.user.root && fact.user.uid === undefined) {
     return { edits: [], flags: [], blocker: `the uid of USER ${fact.user.name} is not known from this Dockerfile, and a cache mount is owned by root unless uid= is given` };
   }
@@ -80,10 +155,12 @@ export function planMountFix(model: DockerfileModel, fact: InstructionFact, invo
     }
   }
   let prefix = '';
+  let aptKept = before.aptKept || alreadyDone(model, fact, 'docker-clean');
+  let apkLinked = before.apkLinked || alreadyDone(model, fact, '/etc/apk/cache');
   const heredocOrExec = run.form === 'exec' || model.text.startsWith('<<', run.commandStart);
   if (!heredocOrExec && flags.length) {
-    if (fetching.some(i => i.manager === 'apt') && !dockerCleanDisabled(model, fact)) prefix += APT_KEEP;
-    if (fetching.some(i => i.manager === 'apk') && !/\/etc\/apk\/cache/.test(model.text.slice(run.commandStart, model.document.offsetAt(fact.range.end)))) prefix += APK_LINK;
+    if (fetching.some(i => i.manager === 'apt') && !aptKept) { prefix += APT_KEEP; aptKept = true; }
+    if (fetching.some(i => i.manager === 'apk') && !apkLinked) { prefix += APK_LINK; apkLinked = true; }
   }
   if (flags.length) {
     const flagEdit = insertFlags(model, fact, flags);
@@ -94,5 +171,5 @@ export function planMountFix(model: DockerfileModel, fact: InstructionFact, invo
       if (prefix) edits.push({ range: { start: model.document.positionAt(run.commandStart), end: model.document.positionAt(run.commandStart) }, newText: prefix });
     }
   }
-  return { edits, flags };
+  return { edits, flags, aptKept, apkLinked };
 }

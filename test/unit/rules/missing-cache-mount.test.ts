@@ -64,7 +64,7 @@ describe(RULE, () => {
       assert.strictEqual(f.length, 1);
       assert.strictEqual(f[0].severity, 'information');
       assert.strictEqual(applyFirstFix(text, RULE),
-        'FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked ' +
+        'FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked ' +
         'rm -f /etc/apt/apt.conf.d/docker-clean && echo \'Binary::apt::APT::Keep-Downloaded-Packages "true";\' > /etc/apt/apt.conf.d/keep-cache && ' +
         'apt-get update && apt-get install -y curl\n');
     });
