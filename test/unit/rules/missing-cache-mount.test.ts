@@ -106,6 +106,91 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('# escape=`\nFROM python:3\nRUN echo a `\n  && pip install x\n', RULE), [4]);
     });
 
+    it('the installs people really write: yarn with flags only, $VENV/bin/pip, python3.x -m pip, bun, mix, sbt, lein, pnpm dlx, go get', () => {
+      const cases: Array<[string, RegExp]> = [
+        ['FROM node:20\nRUN yarn --network-timeout 600000\n', /target=\/usr\/local\/share\/.cache\/yarn yarn --network/],
+        ['FROM node:20\nRUN yarn workspaces focus --production\n', /target=\/usr\/local\/share\/.cache\/yarn yarn workspaces/],
+        ['FROM python:3\nRUN python3 -m venv /v && $VENV/bin/pip install x\n', /target=\/root\/.cache\/pip python3 -m venv/],
+        ['FROM python:3\nRUN python3.12 -m pip install x\n', /target=\/root\/.cache\/pip /],
+        ['FROM python:3\nRUN pipx install poetry\n', /target=\/root\/.cache\/pip /],
+        ['FROM oven/bun\nRUN bun install --frozen-lockfile\n', /target=\/root\/.bun\/install\/cache /],
+        ['FROM elixir\nRUN mix deps.get --only prod\n', /target=\/root\/.hex\/packages /],
+        ['FROM sbt\nRUN sbt update\n', /target=\/root\/.cache\/coursier /],
+        ['FROM clojure\nRUN lein deps\n', /target=\/root\/.m2 /],
+        ['FROM node\nRUN pnpm dlx x\n', /target=\/root\/.local\/share\/pnpm\/store /],
+        ['FROM golang\nRUN go mod tidy\n', /target=\/go\/pkg\/mod /],
+        ['FROM ruby\nRUN gem update --system\n', /target=\/root\/.gem /],
+        ['FROM python:3\nRUN pip install --cache-dir /pc x\n', /target=\/pc /],
+      ];
+      for (const [text, re] of cases) assert.match(applyFirstFix(text, RULE), re, text);
+    });
+
+    it('an earlier unrelated install, in the same RUN or the stage, does not hide a later finding', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get install -y gcc && pip install x\n', RULE), [2]);
+      assert.deepStrictEqual(lines('FROM node:20\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN pip install x\n', RULE), [3]);
+      assert.deepStrictEqual(lines('FROM alpine\nRUN apk add py3-pip\nRUN pip install x\n', RULE), [2, 3]);
+    });
+
+    it('Bundler follows BUNDLE_PATH, BUNDLE_DEPLOYMENT and `bundle config path` (under ruby/<ABI>/ of the image)', () => {
+      assert.match(applyFirstFix('FROM ruby:3.3-slim\nENV BUNDLE_PATH=/gems\nRUN bundle install\n', RULE), /target=\/gems\/ruby\/3.3.0\/cache /);
+      assert.match(applyFirstFix('FROM ruby:3.2\nWORKDIR /app\nRUN bundle config set --local deployment true && bundle install\n', RULE), /target=\/app\/vendor\/bundle\/ruby\/3.2.0\/cache /);
+      assert.match(applyFirstFix('FROM ruby:3.3\nWORKDIR /app\nRUN bundle config path vendor/gems\nRUN bundle install\n', RULE), /target=\/app\/vendor\/gems\/ruby\/3.3.0\/cache /);
+      assert.match(applyFirstFix('FROM ruby:3.3\nRUN bundle install\n', RULE), /target=\/usr\/local\/bundle\/cache /);
+    });
+
+    it('a mount target with ${VAR} is expanded from ARG/ENV: a different directory is still reported', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nARG C=/other\nRUN --mount=type=cache,target=${C} pip install x\n', RULE), [3]);
+    });
+
+    it('apt: a mount on the lists only is partial, and the fix adds the package cache', () => {
+      const text = `FROM debian:12\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked apt-get update && apt-get install -y curl\n`;
+      const f = findings(text, RULE);
+      assert.strictEqual(f.length, 1);
+      assert.match(f[0].message, /\/var\/cache\/apt\)/);
+      assert.strictEqual(applyFirstFix(text, RULE), `FROM debian:12\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked apt-get update && apt-get install -y curl\n`);
+    });
+
+    it('OS packages: one finding per stage on the first RUN, the others related, one fix for all (idempotent)', () => {
+      const text = df`
+        FROM alpine:3.20 AS build
+        RUN apk add --no-cache gcc
+        RUN apk add --no-cache musl-dev
+        COPY . /src
+        RUN apk add make
+        FROM alpine:3.20
+        RUN apk add --no-cache ca-certificates
+      `;
+      const f = findings(text, RULE);
+      assert.deepStrictEqual(f.map(x => x.range.start.line + 1), [2, 7]);
+      assert.deepStrictEqual(f[0].related?.map(r => r.range.start.line + 1), [3, 5]);
+      assert.match(f[0].message, /do 2 more RUNs of this stage \(lines 3, 5\)/);
+      assert.strictEqual(f[0].severity, 'information');
+      const m = '--mount=type=cache,target=/var/cache/apk,sharing=locked';
+      assert.strictEqual(applyFirstFix(text, RULE), df`
+        FROM alpine:3.20 AS build
+        RUN ${m} ln -sf /var/cache/apk /etc/apk/cache && apk add gcc
+        RUN ${m} apk add musl-dev
+        COPY . /src
+        RUN ${m} apk add make
+        FROM alpine:3.20
+        RUN apk add --no-cache ca-certificates
+      `);
+      fixAllChecked(text, RULE);
+    });
+
+    it('apt over several RUNs: docker-clean is disabled once, in the first', () => {
+      const text = 'FROM debian\nRUN apt-get update && apt-get install -y a\nRUN apt-get update && apt-get install -y b\n';
+      const out = applyFirstFix(text, RULE);
+      assert.strictEqual(out.split('docker-clean').length, 2);
+      assert.match(out.split('\n')[2], /^RUN --mount=type=cache,target=\/var\/cache\/apt,sharing=locked --mount=type=cache,target=\/var\/lib\/apt\/lists,sharing=locked apt-get update/);
+      fixAllChecked(text, RULE);
+    });
+
+    it('a stage FROM a fresh image gets docker-clean disabled again', () => {
+      const out = fixAllChecked('FROM debian AS a\nRUN apt-get update && apt-get install -y a\nFROM debian\nRUN apt-get update && apt-get install -y b\n', RULE);
+      assert.strictEqual(out.split('rm -f /etc/apt/apt.conf.d/docker-clean').length, 3);
+    });
+
     it('one finding per package manager per RUN', () => {
       assert.deepStrictEqual(lines('FROM x\nRUN pip install a && pip install b && npm ci\n', RULE), [2, 2]);
     });
@@ -126,6 +211,49 @@ describe(RULE, () => {
     it('commands that do not download', () => {
       assert.deepStrictEqual(lines('FROM python:3\nRUN pip --version && pip freeze && npm run build && echo "pip install x"\n', RULE), []);
       assert.deepStrictEqual(lines('FROM python:3\nRUN python -c "import pip"\n', RULE), []);
+    });
+
+    it('steps that download nothing (each has a twin above or here that does)', () => {
+      const pairs: Array<[string, string]> = [
+        ['FROM python:3\nRUN pip install --no-index --find-links /wheels x\n', 'FROM python:3\nRUN pip install --find-links /wheels x\n'],
+        ['FROM node:20\nRUN pnpm install --offline --frozen-lockfile\n', 'FROM node:20\nRUN pnpm install --frozen-lockfile\n'],
+        ['FROM node:20\nRUN yarn install --offline\n', 'FROM node:20\nRUN yarn install\n'],
+        ['FROM gradle\nRUN gradle build --offline\n', 'FROM gradle\nRUN gradle build\n'],
+        ['FROM golang\nRUN go build -mod=vendor -o /app .\n', 'FROM golang\nRUN go build -o /app .\n'],
+        ['FROM golang\nENV GOFLAGS=-mod=vendor\nRUN go build -o /app .\n', 'FROM golang\nENV GOFLAGS=-trimpath\nRUN go build -o /app .\n'],
+        ['FROM sdk\nRUN dotnet publish --no-restore -c Release\n', 'FROM sdk\nRUN dotnet publish -c Release\n'],
+        ['FROM rust\nRUN cargo build --offline --release\n', 'FROM rust\nRUN cargo build --release\n'],
+        ['FROM rust\nRUN cargo build --frozen --release\n', 'FROM rust\nRUN cargo build --locked --release\n'],
+        ['FROM maven\nRUN mvn -o package\n', 'FROM maven\nRUN mvn package\n'],
+        ['FROM ruby\nRUN bundle install --local\n', 'FROM ruby\nRUN bundle install\n'],
+      ];
+      for (const [quiet, loud] of pairs) {
+        assert.deepStrictEqual(lines(quiet, RULE), [], quiet);
+        assert.strictEqual(lines(loud, RULE).length, 1, loud);
+      }
+    });
+
+    it('apt: a mount on /var/cache/apt (or /var/lib/apt) with the package cache is complete without the lists', () => {
+      assert.deepStrictEqual(lines('FROM debian\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update && apt-get install -y x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM debian\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y x\n', RULE), []);
+    });
+
+    it('mount targets with ${VAR} / $VAR are expanded from ARG/ENV; one that cannot be resolved gets no finding', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nARG PIP_CACHE=/root/.cache/pip\nRUN --mount=type=cache,target=${PIP_CACHE} pip install x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nENV HOME_CACHE=/root/.cache\nRUN --mount=type=cache,target=$HOME_CACHE/pip pip install x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nARG CACHE_DIR\nRUN --mount=type=cache,target=${CACHE_DIR} pip install x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=$UNDECLARED pip install x\n', RULE), []);
+    });
+
+    it('a cache directory that cannot be known (ENV from an unset ARG, --cache-dir $X) gets no finding', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nARG D\nENV PIP_CACHE_DIR=$D\nRUN pip install x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nRUN pip install --cache-dir "$D" x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/pc pip install --cache-dir /pc x\n', RULE), []);
+    });
+
+    it('Bundler with a path whose ruby ABI the image does not tell: no finding rather than a wrong target', () => {
+      assert.deepStrictEqual(lines('FROM myruby\nENV BUNDLE_PATH=/gems\nRUN bundle install\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM ruby:3.3\nRUN --mount=type=cache,target=/gems/ruby/3.3.0/cache bundle install --path /gems\n', RULE), []);
     });
 
     it('switched off by settings or a suppression comment', () => {
