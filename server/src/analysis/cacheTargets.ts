@@ -1,6 +1,6 @@
 import type { Manager, PackageInvocation } from './packageManagers';
 import type { UserFact } from './users';
-import { normalisePath } from './mounts';
+import { covers, normalisePath } from './mounts';
 
 /** Where a package manager keeps its download cache, for a given user and environment. */
 export interface CacheTarget {
@@ -11,6 +11,11 @@ export interface CacheTarget {
   readonly fromEnv?: string;
   /** Worth caching but not required: a RUN that mounts only the required targets is right (apt's lists). */
   readonly optional?: boolean;
+  /**
+   * Other places the same cache may be, depending on the tool's version or on the base image's
+   * environment (yarn berry, GOPATH outside the golang image): a mount on any of them counts.
+   */
+  readonly alternatives?: readonly string[];
   /** The path depends on a value this Dockerfile does not give (`ENV PIP_CACHE_DIR=$DIR` with DIR unset): say nothing about it. */
   readonly unknown?: boolean;
 }
@@ -31,6 +36,12 @@ function pick(env: EnvScope, names: string[], fallback: string): CacheTarget {
   return { target: normalisePath(fallback) };
 }
 
+/** Where the same cache may also be, when no variable of the Dockerfile decided it. */
+const orElse = (t: CacheTarget, alternatives: string[]): CacheTarget =>
+  t.fromEnv ? t : { ...t, alternatives: [...new Set(alternatives.map(normalisePath))].filter(a => a !== t.target) };
+
+const imageIs = (image: string | undefined, name: string) => new RegExp(`(^|/)${name}(:|@|$)`).test(image ?? '');
+
 /** Cache directories of one manager. `build` also names compile caches (go build cache). */
 export function cacheTargets(manager: Manager, action: PackageInvocation['action'], env: EnvScope, user: UserFact,
   where: { readonly image?: string; readonly workdir?: string } = {}): CacheTarget[] {
@@ -46,27 +57,35 @@ export function cacheTargets(manager: Manager, action: PackageInvocation['action
     case 'npm':
       return [pick(env, ['npm_config_cache', 'NPM_CONFIG_CACHE'], `${home}/.npm`)];
     case 'yarn':
-      // yarn v1 keeps root's cache under /usr/local/share in the official node images
-      return [pick(env, ['YARN_CACHE_FOLDER'], user.root ? '/usr/local/share/.cache/yarn' : `${xdgCache(env, user)}/yarn`)];
+      // yarn v1 keeps root's cache under /usr/local/share; yarn 2+ in ~/.yarn/berry/cache or the project's .yarn/cache
+      return [orElse(pick(env, ['YARN_CACHE_FOLDER'], user.root ? '/usr/local/share/.cache/yarn' : `${xdgCache(env, user)}/yarn`),
+        ['/usr/local/share/.cache/yarn', `${xdgCache(env, user)}/yarn`, `${home}/.yarn/berry/cache`, ...(where.workdir ? [`${where.workdir}/.yarn/cache`] : [])])];
     case 'pnpm': {
       const pnpmHome = env.get('PNPM_HOME');
       const data = env.get('XDG_DATA_HOME') ?? `${home}/.local/share`;
       return [pick(env, ['npm_config_store_dir', 'NPM_CONFIG_STORE_DIR'], pnpmHome ? `${pnpmHome}/store` : `${data}/pnpm/store`)];
     }
     case 'go': {
-      const gopath = env.get('GOPATH') ?? (user.root ? '/go' : `${home}/go`);
-      const mod = pick(env, ['GOMODCACHE'], `${gopath}/pkg/mod`);
-      if (action === 'build') return [mod, pick(env, ['GOCACHE'], `${xdgCache(env, user)}/go-build`)];
+      // the golang images set GOPATH=/go for every user; elsewhere it is ~/go
+      const gopath = env.get('GOPATH') ?? (user.root || imageIs(where.image, 'golang') ? '/go' : `${home}/go`);
+      const mod = env.has('GOPATH') ? pick(env, ['GOMODCACHE'], `${gopath}/pkg/mod`) : orElse(pick(env, ['GOMODCACHE'], `${gopath}/pkg/mod`), ['/go/pkg/mod', `${home}/go/pkg/mod`]);
+      // the build cache saves compile time, not downloads: worth a mount, not required
+      if (action === 'build') return [mod, { ...pick(env, ['GOCACHE'], `${xdgCache(env, user)}/go-build`), optional: true }];
       return [mod];
     }
     case 'cargo': {
-      const cargoHome = env.get('CARGO_HOME') ?? '/usr/local/cargo';
-      return [{ target: normalisePath(`${cargoHome}/registry`), fromEnv: env.get('CARGO_HOME') ? 'CARGO_HOME' : undefined }];
+      // the rust images set CARGO_HOME=/usr/local/cargo; rustup elsewhere installs into ~/.cargo
+      if (env.has('CARGO_HOME')) return [{ ...pick(env, ['CARGO_HOME'], ''), target: normalisePath(`${env.get('CARGO_HOME') ?? ''}/registry`) }];
+      return [orElse({ target: '/usr/local/cargo/registry' }, [`${home}/.cargo/registry`])];
     }
     case 'maven':
-      return [{ target: normalisePath(`${home}/.m2`) }];
-    case 'gradle':
-      return [pick(env, ['GRADLE_USER_HOME'], `${home}/.gradle`)];
+      // the repository only: ~/.m2 also holds settings.xml, which a mount there would hide
+      return [{ target: normalisePath(`${home}/.m2/repository`) }];
+    case 'gradle': {
+      // the caches only: GRADLE_USER_HOME also holds gradle.properties and init scripts
+      const gradleHome = pick(env, ['GRADLE_USER_HOME'], `${home}/.gradle`);
+      return [gradleHome.unknown ? gradleHome : { ...gradleHome, target: normalisePath(`${gradleHome.target}/caches`) }];
+    }
     case 'bundler': {
       if (env.has('BUNDLE_PATH') && env.get('BUNDLE_PATH') === undefined) return [{ target: '', fromEnv: 'BUNDLE_PATH', unknown: true }];
       const deployment = /^(1|true|yes)$/i.test(env.get('BUNDLE_DEPLOYMENT') ?? '');
@@ -86,7 +105,9 @@ export function cacheTargets(manager: Manager, action: PackageInvocation['action
       return [{ target: normalisePath(`${home}/.gem`) }];
     case 'composer': {
       const composerHome = env.get('COMPOSER_HOME');
-      return [pick(env, ['COMPOSER_CACHE_DIR'], composerHome ? `${composerHome}/cache` : '/tmp/cache')];
+      const t = pick(env, ['COMPOSER_CACHE_DIR'], composerHome ? `${composerHome}/cache` : '/tmp/cache');
+      // COMPOSER_HOME=/tmp is the composer image's; a composer binary copied elsewhere uses ~/.cache/composer or ~/.composer/cache
+      return [composerHome !== undefined ? t : orElse(t, ['/tmp/cache', `${xdgCache(env, user)}/composer`, `${home}/.composer/cache`])];
     }
     case 'nuget':
       return [pick(env, ['NUGET_PACKAGES'], `${home}/.nuget/packages`)];
@@ -106,11 +127,14 @@ export function cacheTargets(manager: Manager, action: PackageInvocation['action
       return [pick(env, ['COURSIER_CACHE'], `${xdgCache(env, user)}/coursier`)];
     case 'apt':
       // the downloaded .debs are what a mount must keep; the lists are refreshed by every `apt-get update` anyway
-      return [{ target: '/var/cache/apt', sharing: 'locked' }, { target: '/var/lib/apt/lists', sharing: 'locked', optional: true }];
+      return [{ target: '/var/cache/apt', sharing: 'locked', alternatives: ['/var/cache/apt/archives'] }, { target: '/var/lib/apt/lists', sharing: 'locked', optional: true }];
     case 'apk':
       return [{ target: '/var/cache/apk', sharing: 'locked' }];
   }
 }
+
+/** True when a cache mount on `mountTarget` keeps this cache. */
+export const mountCovers = (mountTarget: string, t: CacheTarget) => !t.unknown && [t.target, ...(t.alternatives ?? [])].some(p => covers(mountTarget, p));
 
 /** The `--mount=type=cache,…` flag text for a target, with uid/gid for a non-root user when known. */
 export function mountFlag(t: CacheTarget, user: UserFact): string {

@@ -1,5 +1,5 @@
 import type { Range } from 'vscode-languageserver-types';
-import { cacheTargets } from '../analysis/cacheTargets';
+import { cacheTargets, mountCovers } from '../analysis/cacheTargets';
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, resolvePath, type MountFact } from '../analysis/mounts';
 import { fetchesPackages, type Manager, type PackageInvocation } from '../analysis/packageManagers';
@@ -42,7 +42,7 @@ function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFi
   if (caches.length === 0) return [];
   const out: RuleFinding[] = [];
   const range = (s: number, e: number): Range => rangeOf(model, s, e);
-  const mounted = (inv: PackageInvocation) => targetsFor(fact, inv).filter(t => !t.unknown).map(t => mountCovering(caches, t.target)).find(Boolean);
+  const mounted = (inv: PackageInvocation) => targetsFor(fact, inv).map(t => caches.find(c => mountCovers(c.target!, t))).find(Boolean);
   const wordFix = (title: string, w: ShellWord): Fix[] => [{ title, preferred: true, edits: [removeWord(model, fact, w)] }];
   const commandFix = (title: string, c: ShellCommand): Fix[] => {
     const edit = removeCommand(model, fact, c);
@@ -92,7 +92,7 @@ function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFi
       }
     }
     // npm cache clean, yarn cache clean, apt-get clean, apk cache clean, conda clean in the same RUN
-    if (inv.action === 'clean' && (inv.manager !== 'apt' || mountCovering(caches, '/var/cache/apt'))) {
+    if (inv.action === 'clean' && (inv.manager !== 'apt' || mountCovering(caches, '/var/cache/apt/archives'))) {
       out.push({
         range: range(inv.words[0].start, inv.command.end),
         message: `\`${commandText(inv)}\` empties the ${inv.manager} cache that the mount on ${m.target} is there to keep. With a cache mount it does not shrink the image either: remove it.`,
@@ -100,7 +100,7 @@ function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFi
       });
     }
     // docker-clean deletes downloaded .debs after every install, mount or not
-    if (inv.manager === 'apt' && fetchesPackages(inv) && !aptCleanReported && covers(m.target!, '/var/cache/apt') && !dockerCleanHandled(model, fact)) {
+    if (inv.manager === 'apt' && fetchesPackages(inv) && !aptCleanReported && covers(m.target!, '/var/cache/apt/archives') && !dockerCleanHandled(model, fact)) {
       aptCleanReported = true;
       const plain = run.form === 'shell' && !model.text.startsWith('<<', run.commandStart);
       const at = run.commandStart;

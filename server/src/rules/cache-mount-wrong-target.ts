@@ -1,6 +1,6 @@
-import type { CacheTarget } from '../analysis/cacheTargets';
+import { mountCovers, type CacheTarget } from '../analysis/cacheTargets';
 import type { InstructionFact } from '../analysis/model';
-import { covers, type MountFact } from '../analysis/mounts';
+import type { MountFact } from '../analysis/mounts';
 import type { Manager, PackageInvocation } from '../analysis/packageManagers';
 import { commandText } from './describe';
 import { cacheMountsOf, needsCacheMount, targetsFor } from './mountFixes';
@@ -44,7 +44,7 @@ export function wrongTargetMounts(fact: InstructionFact): WrongTarget[] {
   const out: WrongTarget[] = [];
   const used = new Set<MountFact>();
   for (const { inv, t } of expected) {
-    const covering = caches.find(m => covers(m.target!, t.target));
+    const covering = caches.find(m => mountCovers(m.target!, t));
     if (covering) {
       if (!fact.user.root && covering.uid === undefined && !worldWritable(covering) && !used.has(covering)) {
         used.add(covering);
@@ -54,7 +54,7 @@ export function wrongTargetMounts(fact: InstructionFact): WrongTarget[] {
     }
     const re = MEANT_FOR[inv.manager];
     const candidate = caches.find(m => {
-      if (used.has(m) || expected.some(e => covers(m.target!, e.t.target))) return false;
+      if (used.has(m) || expected.some(e => mountCovers(m.target!, e.t))) return false;
       if (inv.manager === 'go') return GO_KIND(m.target!) !== undefined && GO_KIND(m.target!) === GO_KIND(t.target);
       return re !== undefined && re.test(m.target!.toLowerCase());
     });

@@ -1,9 +1,9 @@
 /** Cache-mount facts and fixes shared by the rules that add BuildKit cache mounts. */
 import type { TextEdit } from 'vscode-languageserver-types';
-import { cacheTargets, mountFlag, type CacheTarget } from '../analysis/cacheTargets';
+import { cacheTargets, mountCovers, mountFlag, type CacheTarget } from '../analysis/cacheTargets';
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
 import { expandVars } from '../analysis/analyze';
-import { covers, resolvePath, type MountFact } from '../analysis/mounts';
+import { resolvePath, type MountFact } from '../analysis/mounts';
 import { fetchesPackages, offlineByEnv, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand, type ShellWord } from '../analysis/shell';
 import { insertFlags, removeWord } from './edits';
@@ -85,7 +85,7 @@ export function uncoveredTargets(fact: InstructionFact, inv: PackageInvocation):
   if (unresolved) return [];
   const targets = targetsFor(fact, inv);
   if (targets.some(t => t.unknown && !t.optional)) return [];
-  const open = targets.filter(t => !t.unknown && !mounts.some(m => covers(m.target!, t.target)));
+  const open = targets.filter(t => !t.unknown && !mounts.some(m => mountCovers(m.target!, t)));
   return open.some(t => !t.optional) ? open : [];
 }
 

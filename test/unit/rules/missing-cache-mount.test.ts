@@ -82,8 +82,8 @@ describe(RULE, () => {
         ['FROM x\nRUN pnpm install\n', /target=\/root\/.local\/share\/pnpm\/store /],
         ['FROM x\nRUN go mod download\n', /target=\/go\/pkg\/mod /],
         ['FROM x\nRUN cargo fetch\n', /target=\/usr\/local\/cargo\/registry /],
-        ['FROM x\nRUN mvn -B dependency:go-offline\n', /target=\/root\/.m2 /],
-        ['FROM x\nRUN ./gradlew dependencies\n', /target=\/root\/.gradle /],
+        ['FROM x\nRUN mvn -B dependency:go-offline\n', /target=\/root\/.m2\/repository /],
+        ['FROM x\nRUN ./gradlew dependencies\n', /target=\/root\/.gradle\/caches /],
         ['FROM x\nRUN bundle install\n', /target=\/usr\/local\/bundle\/cache /],
         ['FROM x\nRUN composer install\n', /target=\/tmp\/cache /],
         ['FROM x\nRUN dotnet restore\n', /target=\/root\/.nuget\/packages /],
@@ -231,6 +231,27 @@ describe(RULE, () => {
         assert.deepStrictEqual(lines(quiet, RULE), [], quiet);
         assert.strictEqual(lines(loud, RULE).length, 1, loud);
       }
+    });
+
+    it('the same cache where another version of the tool or another base image keeps it', () => {
+      const right = [
+        'FROM node:20\nRUN --mount=type=cache,target=/root/.yarn/berry/cache yarn install --immutable\n',
+        'FROM node:20\nWORKDIR /app\nRUN --mount=type=cache,target=/app/.yarn/cache yarn install --immutable\n',
+        'FROM ubuntu\nRUN --mount=type=cache,target=/root/go/pkg/mod go mod download\n',
+        'FROM ubuntu\nRUN --mount=type=cache,target=/root/.cargo/registry cargo fetch\n',
+        'FROM php:8\nRUN --mount=type=cache,target=/root/.cache/composer composer install\n',
+        'FROM debian\nRUN --mount=type=cache,target=/var/cache/apt/archives,sharing=locked apt-get update && apt-get install -y x\n',
+        'FROM maven\nRUN --mount=type=cache,target=/root/.m2 mvn package\n',
+        'FROM gradle\nRUN --mount=type=cache,target=/root/.gradle gradle build\n',
+        // the go build cache saves compile time only: the module cache is what keeps downloads
+        'FROM golang\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app .\n',
+      ];
+      for (const text of right) assert.deepStrictEqual(lines(text, RULE), [], text);
+      // twins: nothing mounted, or the build cache alone
+      assert.match(applyFirstFix('FROM golang\nRUN go build -o /app .\n', RULE), /target=\/go\/pkg\/mod --mount=type=cache,target=\/root\/.cache\/go-build go build/);
+      assert.deepStrictEqual(lines('FROM golang\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .\n', RULE), [2]);
+      assert.match(applyFirstFix('FROM node:20\nRUN yarn install --immutable\n', RULE), /target=\/usr\/local\/share\/.cache\/yarn /);
+      assert.deepStrictEqual(lines('FROM debian\nRUN --mount=type=cache,target=/var/cache/debconf apt-get update && apt-get install -y x\n', RULE), [2]);
     });
 
     it('apt: a mount on /var/cache/apt (or /var/lib/apt) with the package cache is complete without the lists', () => {
