@@ -1,21 +1,31 @@
-import type { InstructionFact } from '../analysis/model';
+import type { DockerfileModel, InstructionFact } from '../analysis/model';
 import type { PackageInvocation } from '../analysis/packageManagers';
 import { commandText, lineNo } from './describe';
 import { rangeOf } from './edits';
 import { wrongTargetMounts } from './cache-mount-wrong-target';
-import { needsCacheMount, planMountFix, uncoveredTargets, type SetupSoFar } from './mountFixes';
+import { needsCacheMount, planMountFix, runsBefore, uncoveredTargets, type SetupSoFar } from './mountFixes';
 import { docsFor, type Rule, type RuleFinding } from './types';
 import type { TextEdit } from 'vscode-languageserver-types';
 
 const id = 'missing-cache-mount';
 
+/**
+ * A build whose dependencies an earlier deps-only step (`go mod download`, `dotnet restore`, `cargo fetch`)
+ * already put into the image, without a mount: the build downloads nothing, and a mount on its cache
+ * would hide what the image holds. The earlier step carries the finding.
+ */
+function primedByImage(model: DockerfileModel, fact: InstructionFact, inv: PackageInvocation): boolean {
+  if (inv.action !== 'build') return false;
+  return runsBefore(model, fact).some(r => r.run!.invocations.some(e => e.manager === inv.manager && e.action === 'install' && needsCacheMount(r, e) && uncoveredTargets(r, e).length > 0));
+}
+
 /** The invocations of one RUN that want a cache mount they do not have, by package manager. */
-function uncoveredByManager(fact: InstructionFact): Map<string, PackageInvocation[]> {
+function uncoveredByManager(model: DockerfileModel, fact: InstructionFact): Map<string, PackageInvocation[]> {
   const byManager = new Map<string, PackageInvocation[]>();
   // a mount meant for this cache but placed wrongly is cache-mount-wrong-target's finding, not a missing one
   const misplaced = wrongTargetMounts(fact).filter(w => w.problem === 'target');
   for (const inv of fact.run?.invocations ?? []) {
-    if (!needsCacheMount(fact, inv) || uncoveredTargets(fact, inv).length === 0) continue;
+    if (!needsCacheMount(fact, inv) || uncoveredTargets(fact, inv).length === 0 || primedByImage(model, fact, inv)) continue;
     if (misplaced.some(w => w.invocation.manager === inv.manager)) continue;
     const list = byManager.get(inv.manager) ?? [];
     list.push(inv);
@@ -40,7 +50,7 @@ export const missingCacheMount: Rule = {
     const osSteps = new Map<string, Array<{ fact: InstructionFact; manager: string; invs: PackageInvocation[] }>>();
     for (const fact of model.instructions) {
       if (!fact.run) continue;
-      for (const [manager, invs] of uncoveredByManager(fact)) {
+      for (const [manager, invs] of uncoveredByManager(model, fact)) {
         const first = invs[0];
         if (first.os) {
           const key = `${fact.stage?.index ?? -1}:${fact.onbuild}`;

@@ -92,18 +92,18 @@ export function uncoveredTargets(fact: InstructionFact, inv: PackageInvocation):
 const APT_KEEP = `rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache && `;
 const APK_LINK = 'ln -sf /var/cache/apk /etc/apk/cache && ';
 
-/** RUNs up to and including `fact` in its stage and the stages it builds on: what is already in its image. */
-function runsSoFar(model: DockerfileModel, fact: InstructionFact): InstructionFact[] {
+/** RUNs before `fact` (and `fact` itself when `inclusive`) in its stage and the stages it builds on: what is already in its image. */
+export function runsBefore(model: DockerfileModel, fact: InstructionFact, inclusive = false): InstructionFact[] {
   const out: InstructionFact[] = [];
   for (let s = fact.stage; s; s = s.parent !== undefined ? model.stages[s.parent] : undefined) {
-    out.push(...s.instructions.filter(i => i.run && i.index <= fact.index));
+    out.push(...s.instructions.filter(i => i.run && (i.index < fact.index || (inclusive && i === fact))));
   }
   return out;
 }
 
 /** Whether a RUN up to and including `fact`, in this image, mentions `needle` (disabled docker-clean, linked /etc/apk/cache). */
 function alreadyDone(model: DockerfileModel, fact: InstructionFact, needle: string): boolean {
-  return runsSoFar(model, fact).some(i => model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes(needle));
+  return runsBefore(model, fact, true).some(i => model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes(needle));
 }
 
 export interface MountFixPlan {

@@ -254,6 +254,16 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM debian\nRUN --mount=type=cache,target=/var/cache/debconf apt-get update && apt-get install -y x\n', RULE), [2]);
     });
 
+    it('a build after a deps-only step that left the packages in the image: the deps step carries the finding', () => {
+      const text = 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY app.csproj .\nRUN dotnet restore\nCOPY . .\nRUN dotnet publish -c Release -o /out\n';
+      assert.deepStrictEqual(lines(text, RULE), [3]);
+      assert.deepStrictEqual(lines('FROM golang\nCOPY go.* .\nRUN go mod download\nCOPY . .\nRUN go build -o /app .\n', RULE), [3]);
+      // twin: once the deps step has its mount, the build needs the same mount to see the packages
+      const out = fixAllChecked(text, RULE);
+      assert.match(out, /RUN --mount=type=cache,target=\/root\/.nuget\/packages dotnet publish/);
+      assert.deepStrictEqual(lines('FROM golang\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\nRUN go build -o /app .\n', RULE), [4]);
+    });
+
     it('apt: a mount on /var/cache/apt (or /var/lib/apt) with the package cache is complete without the lists', () => {
       assert.deepStrictEqual(lines('FROM debian\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update && apt-get install -y x\n', RULE), []);
       assert.deepStrictEqual(lines('FROM debian\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y x\n', RULE), []);
