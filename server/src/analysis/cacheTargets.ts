@@ -129,7 +129,8 @@ export function cacheTargets(manager: Manager, action: PackageInvocation['action
       // the downloaded .debs are what a mount must keep; the lists are refreshed by every `apt-get update` anyway
       return [{ target: '/var/cache/apt', sharing: 'locked', alternatives: ['/var/cache/apt/archives'] }, { target: '/var/lib/apt/lists', sharing: 'locked', optional: true }];
     case 'apk':
-      return [{ target: '/var/cache/apk', sharing: 'locked' }];
+      // apk reads its cache through /etc/apk/cache: a mount there works without the usual link
+      return [{ target: '/var/cache/apk', sharing: 'locked', alternatives: ['/etc/apk/cache'] }];
   }
 }
 

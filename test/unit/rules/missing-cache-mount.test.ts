@@ -226,6 +226,13 @@ describe(RULE, () => {
         ['FROM rust\nRUN cargo build --frozen --release\n', 'FROM rust\nRUN cargo build --locked --release\n'],
         ['FROM maven\nRUN mvn -o package\n', 'FROM maven\nRUN mvn package\n'],
         ['FROM ruby\nRUN bundle install --local\n', 'FROM ruby\nRUN bundle install\n'],
+        ['FROM node:20\nRUN npm ci --offline\n', 'FROM node:20\nRUN npm ci --prefer-offline\n'],
+        ['FROM python:3\nRUN uv sync --offline\n', 'FROM python:3\nRUN uv sync --frozen\n'],
+        ['FROM python:3\nRUN uv pip install --no-index --find-links /w -r r.txt\n', 'FROM python:3\nRUN uv pip install --find-links /w -r r.txt\n'],
+        ['FROM python:3\nENV PIP_NO_INDEX=1\nRUN pip install --find-links /w x\n', 'FROM python:3\nENV PIP_NO_INDEX=\nRUN pip install --find-links /w x\n'],
+        ['FROM continuumio/miniconda3\nRUN conda install --offline x\n', 'FROM continuumio/miniconda3\nRUN conda install x\n'],
+        ['FROM alpine\nRUN apk add --no-network /pkgs/x.apk\n', 'FROM alpine\nRUN apk add /pkgs/x.apk\n'],
+        ['FROM golang\nRUN GOPROXY=off go build ./...\n', 'FROM golang\nRUN GOPROXY=direct go build ./...\n'],
       ];
       for (const [quiet, loud] of pairs) {
         assert.deepStrictEqual(lines(quiet, RULE), [], quiet);
@@ -241,6 +248,7 @@ describe(RULE, () => {
         'FROM ubuntu\nRUN --mount=type=cache,target=/root/.cargo/registry cargo fetch\n',
         'FROM php:8\nRUN --mount=type=cache,target=/root/.cache/composer composer install\n',
         'FROM debian\nRUN --mount=type=cache,target=/var/cache/apt/archives,sharing=locked apt-get update && apt-get install -y x\n',
+        'FROM alpine\nRUN --mount=type=cache,target=/etc/apk/cache apk add --update curl\n',
         'FROM maven\nRUN --mount=type=cache,target=/root/.m2 mvn package\n',
         'FROM gradle\nRUN --mount=type=cache,target=/root/.gradle gradle build\n',
         // the go build cache saves compile time only: the module cache is what keeps downloads
