@@ -8,13 +8,15 @@ import { docsFor, type Rule, type RuleFinding } from './types';
 
 const id = 'arg-busts-cache';
 
+/** Prefixes that make REF/REVISION/TAG/DATE names about this build's source, not about something pinned (`MODEL_REVISION`). */
+const SOURCE = '(GIT|VCS|SCM|SOURCE|SRC|REPO|CI|BUILD|APP|IMAGE|DOCKER|COMMIT|CREATED?|CURRENT|NOW)';
+
 /** Build-argument names whose value changes on every build: commit ids, refs, dates, build and job numbers, per-job CI values. */
 const PER_BUILD_NAMES: readonly RegExp[] = [
-  /^(\w+_)?COMMIT(_\w+)?$/, // GIT_COMMIT, COMMIT_SHA, CI_COMMIT_SHORT_SHA
+  /^((GIT|VCS|SCM|SOURCE|SRC|REPO|CI|BUILD|APP|IMAGE|LAST|HEAD|CURRENT)_)?COMMIT(_\w+)?$/, // GIT_COMMIT, COMMIT_SHA, CI_COMMIT_SHORT_SHA
   /^(\w+_)?(SHA|HASH)$/, // GIT_SHA, SHORT_SHA, SOURCE_HASH — not NODE_SHA256, a pinned checksum
-  /^(\w+_)?(REF|REF_NAME|REVISION|REV)$/, // VCS_REF, GITHUB_REF_NAME, GIT_REVISION
-  /^((GIT|VCS|SOURCE|RELEASE|IMAGE|DOCKER|BUILD|CI_COMMIT)_)?TAG$/,
-  /^(\w+_)?(DATE|TIME|TIMESTAMP|DATETIME)$/, /^BUILD(DATE|TIME)$/,
+  new RegExp(`^(${SOURCE}_)?(REF|REF_NAME|REVISION|REV|TAG)$`), // VCS_REF, GIT_REVISION, IMAGE_TAG — not MODEL_REVISION
+  new RegExp(`^(${SOURCE}_)?(DATE|TIME|TIMESTAMP|DATETIME)$`), /^BUILD(DATE|TIME)$/, // BUILD_DATE — not SNAPSHOT_DATE
   /^(\w+_)?BUILD_?(NUMBER|NUM|ID)$/,
   /^(\w+_)?(JOB|RUN|PIPELINE|WORKFLOW)_(ID|IID|NUMBER|NUM|ATTEMPT|URL)$/, /^(\w+_)?PIPELINE$/,
   /^(\w+_)?(BUILD_)?METADATA$/,
@@ -24,10 +26,18 @@ const PER_BUILD_NAMES: readonly RegExp[] = [
   /^CIRCLE_(SHA1|BUILD_\w+|WORKFLOW_\w+)$/, /^TRAVIS_(COMMIT|BUILD_\w+|JOB_\w+)$/, /^BITBUCKET_(COMMIT|BUILD_NUMBER)$/,
 ];
 
-/** True for a name that says its value changes on every build; stable pins (`PYTHON_VERSION`, `ALPINE_VERSION`) are not. */
-export function isPerBuildName(name: string): boolean {
+/** Defaults that stand in for "set by the build" rather than pin a value. */
+const PLACEHOLDER = /^(|unknown|unset|none|null|undefined|n\/a|na|dev|devel|development|local|latest|snapshot|main|master|head|0|-|\$\{?\w+\}?)$/i;
+
+/**
+ * True for an ARG whose name says its value changes on every build, unless its default pins a
+ * concrete value (`ARG LLAMA_COMMIT=8f1d81a`, `ARG VERSION=1.4.2`): that is an upstream pin.
+ * Stable names (`PYTHON_VERSION`, `ALPINE_VERSION`) never are.
+ */
+export function isPerBuildName(name: string, defaultValue?: string | null): boolean {
   const n = name.toUpperCase();
   if (/_VERSION$/.test(n)) return false;
+  if (defaultValue !== undefined && defaultValue !== null && !PLACEHOLDER.test(defaultValue.trim().replace(/^["']|["']$/g, ''))) return false;
   return PER_BUILD_NAMES.some(re => re.test(n));
 }
 
@@ -72,7 +82,9 @@ export const argBustsCache: Rule = {
       list.forEach((arg, i) => {
         if (arg.keyword !== 'ARG') return;
         const props = propertiesOf(arg);
-        const volatile = props.filter(p => isPerBuildName(p.getName()) || passed(p.getName()).length > 0);
+        // `ARG A B` declares two names (dockerfile-ast reads B as A's value): only `A=…` is a default
+        const defaultOf = (p: Property) => (model.text.slice(model.document.offsetAt(p.getRange().start), model.document.offsetAt(p.getRange().end)).includes('=') ? p.getValue() : undefined);
+        const volatile = props.filter(p => isPerBuildName(p.getName(), defaultOf(p)) || passed(p.getName()).length > 0);
         if (volatile.length === 0) return;
         // walk down: ENV/LABEL lines that only pass the value on move with the ARG; the first other use anchors it
         const tainted = new Set(props.map(p => p.getName()));

@@ -110,6 +110,17 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM x\nARG constructor\nRUN make\n', RULE, { perBuildArgs: {} }), []);
     });
 
+    it('a per-build-looking name whose default pins a concrete value is an upstream pin; a placeholder default is not', () => {
+      for (const decl of ['LLAMA_CPP_COMMIT=8f1d81a', 'VERSION=1.4.2', 'GIT_SHA=0123456789abcdef', 'BUILD_DATE=2024-01-01', 'MODEL_REVISION', 'SNAPSHOT_DATE', 'MAX_JOB_COUNT=4', 'UPSTREAM_TAG']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [], decl);
+      }
+      for (const decl of ['GIT_COMMIT=unknown', 'VERSION=dev', 'BUILD_DATE=""', 'COMMIT_SHA=${CI_COMMIT_SHA}', 'GIT_SHA=latest']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [2], decl);
+      }
+      // the workspace passing it a per-build value wins over a pinned-looking default
+      assert.deepStrictEqual(lines('FROM x\nARG VERSION=1.4.2\nRUN make\n', RULE, { perBuildArgs: { VERSION: [{ file: 'compose.yaml', line: 3, value: '$(git describe)' }] } }), [2]);
+    });
+
     it('only cheap RUNs after it', () => {
       assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nRUN echo $GIT_COMMIT > /rev && mkdir -p /data\nCMD ["x"]\n', RULE), []);
       assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nRUN ["mkdir", "/data"]\nCOPY . /app\n', RULE), []);
