@@ -27,7 +27,7 @@ const PER_BUILD_NAMES: readonly RegExp[] = [
 ];
 
 /** Defaults that stand in for "set by the build" rather than pin a value. */
-const PLACEHOLDER = /^(|unknown|unset|none|null|undefined|n\/a|na|dev|devel|development|local|latest|snapshot|main|master|head|0|-|\$\{?\w+\}?)$/i;
+const PLACEHOLDER = /^(|none|null|undefined|n\/a|na|latest|main|master|head|-|v?0(\.0)*([-+][\w.]+)?|[\w-]*(unknown|unset|dev|local|snapshot)[\w-]*|\$\{?\w+\}?)$/i;
 
 /**
  * True for an ARG whose name says its value changes on every build, unless its default pins a

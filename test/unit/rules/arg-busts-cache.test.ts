@@ -114,7 +114,7 @@ describe(RULE, () => {
       for (const decl of ['LLAMA_CPP_COMMIT=8f1d81a', 'VERSION=1.4.2', 'GIT_SHA=0123456789abcdef', 'BUILD_DATE=2024-01-01', 'MODEL_REVISION', 'SNAPSHOT_DATE', 'MAX_JOB_COUNT=4', 'UPSTREAM_TAG']) {
         assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [], decl);
       }
-      for (const decl of ['GIT_COMMIT=unknown', 'VERSION=dev', 'BUILD_DATE=""', 'COMMIT_SHA=${CI_COMMIT_SHA}', 'GIT_SHA=latest']) {
+      for (const decl of ['GIT_COMMIT=unknown', 'VERSION=dev', 'BUILD_DATE=""', 'COMMIT_SHA=${CI_COMMIT_SHA}', 'GIT_SHA=latest', 'VERSION=0.0.0', 'VERSION=0.0.0-dev', 'GIT_COMMIT=local-build']) {
         assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [2], decl);
       }
       // the workspace passing it a per-build value wins over a pinned-looking default
