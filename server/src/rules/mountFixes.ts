@@ -1,49 +1,80 @@
 /** Cache-mount facts and fixes shared by the rules that add BuildKit cache mounts. */
 import type { TextEdit } from 'vscode-languageserver-types';
 import { cacheTargets, mountCovers, mountFlag, type CacheTarget } from '../analysis/cacheTargets';
-import type { DockerfileModel, InstructionFact } from '../analysis/model';
+import type { DockerfileModel, InstructionFact, StageFact } from '../analysis/model';
 import { expandVars } from '../analysis/analyze';
 import { resolvePath, type MountFact } from '../analysis/mounts';
-import { fetchesPackages, offlineByEnv, type PackageInvocation } from '../analysis/packageManagers';
+import { fetchesPackages, offlineByEnv, type Manager, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand, type ShellWord } from '../analysis/shell';
 import { insertFlags, removeWord } from './edits';
 
-const isBundler = (w: ShellWord | undefined) => w?.value === 'bundle' || w?.value === 'bundler' || /\/bundler?$/.test(w?.value ?? '');
+/** `<tool> config set <key> <value>` keys that move a cache or an install path, as the variable that does the same. */
+const CONFIG_KEYS: Partial<Record<Manager, { tool: RegExp; keys: Readonly<Record<string, string>> }>> = {
+  bundler: { tool: /^bundler?$/, keys: { path: 'BUNDLE_PATH', deployment: 'BUNDLE_DEPLOYMENT' } },
+  yarn: { tool: /^yarn$/, keys: { 'cache-folder': 'YARN_CACHE_FOLDER', cacheFolder: 'YARN_CACHE_FOLDER' } },
+  npm: { tool: /^npm$/, keys: { cache: 'npm_config_cache' } },
+  pnpm: { tool: /^pnpm$/, keys: { 'store-dir': 'npm_config_store_dir' } },
+  pip: { tool: /^pip(\d+(\.\d+)?)?$/, keys: { 'global.cache-dir': 'PIP_CACHE_DIR', 'install.cache-dir': 'PIP_CACHE_DIR' } },
+};
 
-/**
- * Bundler settings that move where gems go: `bundle config [set] [--local|--global] path|deployment …`
- * earlier in the stage or the RUN, and the install's own `--path`/`--deployment`/`--system`.
- */
-function bundlerSettings(fact: InstructionFact, inv: PackageInvocation, env: Map<string, string | undefined>): void {
-  const apply = (words: readonly ShellWord[]) => {
-    let i = words[0]?.value === 'set' ? 1 : 0;
-    while (words[i]?.value?.startsWith('--')) i++;
-    const key = words[i]?.value;
-    const value = words[i + 1] ? words[i + 1].value : '';
-    if (key === 'path') env.set('BUNDLE_PATH', value);
-    if (key === 'deployment') env.set('BUNDLE_DEPLOYMENT', value);
-  };
-  const commands = [
-    ...(fact.stage?.instructions ?? []).filter(i => i.index < fact.index).flatMap(i => i.run?.script.commands ?? []),
-    ...(fact.run?.script.commands ?? []).filter(c => c.start < inv.command.start),
-  ];
-  for (const c of commands) {
-    const words = unwrapCommand(c.words);
-    if (isBundler(words[0]) && words[1]?.value === 'config') apply(words.slice(2));
-  }
-  const v = inv.words.map(w => w.value);
-  const p = v.indexOf('--path');
-  if (p > 0) env.set('BUNDLE_PATH', inv.words[p + 1]?.value);
-  if (v.includes('--deployment')) env.set('BUNDLE_DEPLOYMENT', 'true');
-  if (v.includes('--system')) { env.delete('BUNDLE_PATH'); env.delete('BUNDLE_DEPLOYMENT'); }
+interface ConfigSetting { readonly index: number; readonly start: number; readonly manager: Manager; readonly name: string; readonly value: string | undefined }
+
+/** A `<tool> config [set] [--global|--local …] key value` (or `key=value`) command, as the variable it amounts to. */
+function configSetting(words: readonly ShellWord[]): { manager: Manager; name: string; value: string | undefined } | undefined {
+  if (words[1]?.value !== 'config') return undefined;
+  const tool = words[0]?.value?.replace(/^.*\//, '') ?? '';
+  const entry = (Object.entries(CONFIG_KEYS) as Array<[Manager, { tool: RegExp; keys: Readonly<Record<string, string>> }]>).find(([, c]) => c.tool.test(tool));
+  if (!entry) return undefined;
+  let i = 2;
+  const skipFlags = () => { while (words[i]?.value?.startsWith('-')) i++; };
+  skipFlags();
+  if (words[i]?.value === 'set') i++;
+  skipFlags();
+  const key = words[i]?.value;
+  if (key === undefined) return undefined;
+  const eq = key.indexOf('=');
+  const name = entry[1].keys[eq < 0 ? key : key.slice(0, eq)];
+  // a value with an expansion is not known: undefined makes the target unknown rather than wrong
+  return name ? { manager: entry[0], name, value: eq < 0 ? (words[i + 1] ? words[i + 1].value : '') : key.slice(eq + 1) } : undefined;
 }
 
-/** The environment an invocation sees: ENV/ARG in scope plus its inline assignments (`PIP_CACHE_DIR=/x pip install`). */
+const stageConfig = new WeakMap<StageFact, ConfigSetting[]>();
+
+/** The config commands of a stage, found once: later lookups stay linear in a long file. */
+function configOf(stage: StageFact): ConfigSetting[] {
+  let list = stageConfig.get(stage);
+  if (!list) {
+    list = [];
+    for (const f of stage.instructions) {
+      for (const c of f.run?.script.commands ?? []) {
+        const set = configSetting(unwrapCommand(c.words));
+        if (set) list.push({ ...set, index: f.index, start: c.start });
+      }
+    }
+    stageConfig.set(stage, list);
+  }
+  return list;
+}
+
+/**
+ * The environment an invocation sees: ENV/ARG in scope, settings written by `<tool> config set` earlier
+ * in the stage or the RUN (they persist in the image's config files and move the cache like ENV would),
+ * Bundler's own `--path`/`--deployment`/`--system`, and inline assignments (`PIP_CACHE_DIR=/x pip install`).
+ */
 function envFor(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<string, string | undefined> {
-  if (inv.command.assigns.length === 0 && inv.manager !== 'bundler') return fact.env;
+  const settings = fact.stage && CONFIG_KEYS[inv.manager]
+    ? configOf(fact.stage).filter(e => e.manager === inv.manager && (e.index < fact.index || (e.index === fact.index && e.start < inv.command.start)))
+    : [];
+  const v = inv.manager === 'bundler' ? inv.words.map(w => w.value) : [];
+  const flags = v.includes('--path') || v.includes('--deployment') || v.includes('--system');
+  if (inv.command.assigns.length === 0 && settings.length === 0 && !flags) return fact.env;
   const m = new Map(fact.env);
+  for (const e of settings) m.set(e.name, e.value);
+  const p = v.indexOf('--path');
+  if (p > 0) m.set('BUNDLE_PATH', inv.words[p + 1]?.value);
+  if (v.includes('--deployment')) m.set('BUNDLE_DEPLOYMENT', 'true');
+  if (v.includes('--system')) { m.delete('BUNDLE_PATH'); m.delete('BUNDLE_DEPLOYMENT'); }
   for (const a of inv.command.assigns) m.set(a.name, a.value);
-  if (inv.manager === 'bundler') bundlerSettings(fact, inv, m);
   return m;
 }
 

@@ -98,6 +98,15 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM python:3\nARG D\nENV PIP_CACHE_DIR=$D\nRUN --mount=type=cache,target=/pip pip install x\n', RULE), []);
     });
 
+    it('a cache moved by `<tool> config set` earlier in the stage or the RUN', () => {
+      assert.deepStrictEqual(lines('FROM node:20\nRUN yarn config set cache-folder /cache/yarn\nRUN --mount=type=cache,target=/cache/yarn yarn install\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM node:20\nRUN npm config set cache /cache/npm --global && echo ok\nRUN --mount=type=cache,target=/cache/npm npm ci\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/pipc pip config set global.cache-dir /pipc && pip install x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM node:20\nRUN pnpm config set store-dir /s\nRUN --mount=type=cache,target=/s pnpm install\n', RULE), []);
+      // twin: without the config the same mount is misplaced
+      assert.deepStrictEqual(lines('FROM node:20\nRUN --mount=type=cache,target=/cache/yarn yarn install\n', RULE), [2]);
+    });
+
     it('an offline step: its mount is not judged', () => {
       assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/tmp/pip pip install --no-index --find-links /w x\n', RULE), []);
     });

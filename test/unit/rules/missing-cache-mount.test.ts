@@ -290,6 +290,11 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/pc pip install --cache-dir /pc x\n', RULE), []);
     });
 
+    it('a cache moved by `<tool> config set` to a value that cannot be known', () => {
+      assert.deepStrictEqual(lines('FROM node:20\nRUN yarn config set cache-folder "$YARN_DIR"\nRUN yarn install\n', RULE), []);
+      assert.match(applyFirstFix('FROM node:20\nRUN yarn config set cache-folder /yc\nRUN yarn install\n', RULE), /target=\/yc yarn install/);
+    });
+
     it('Bundler with a path whose ruby ABI the image does not tell: no finding rather than a wrong target', () => {
       assert.deepStrictEqual(lines('FROM myruby\nENV BUNDLE_PATH=/gems\nRUN bundle install\n', RULE), []);
       assert.deepStrictEqual(lines('FROM ruby:3.3\nRUN --mount=type=cache,target=/gems/ruby/3.3.0/cache bundle install --path /gems\n', RULE), []);
