@@ -6,7 +6,7 @@ import { fetchesPackages, type Manager, type PackageInvocation } from '../analys
 import { unwrapCommand, type ShellCommand, type ShellWord } from '../analysis/shell';
 import { commandText, lineNo } from './describe';
 import { rangeOf, removeWord } from './edits';
-import { cacheMountsOf, targetsFor } from './mountFixes';
+import { alreadyDone, cacheMountsOf, targetsFor } from './mountFixes';
 import { noCacheEnv } from './no-cache-env';
 import { removeCommand, rewriteMount } from './shellEdits';
 import { docsFor, type Fix, type Rule, type RuleContext, type RuleFinding } from './types';
@@ -173,7 +173,8 @@ function rmTarget(fact: InstructionFact, w: ShellWord, caches: readonly MountFac
 }
 
 function dockerCleanHandled(model: DockerfileModel, fact: InstructionFact): boolean {
-  return model.instructions.some(i => i.index <= fact.index && i.run && model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes('docker-clean'));
+  // only this image's own RUNs count: a stage FROM a fresh Debian image has the hook again
+  return alreadyDone(model, fact, 'docker-clean');
 }
 
 /** A RUN with the right cache mount that throws the cache away anyway. */

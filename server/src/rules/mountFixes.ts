@@ -83,7 +83,11 @@ export function targetsFor(fact: InstructionFact, inv: PackageInvocation): Cache
   const targets = cacheTargets(inv.manager, inv.action, envFor(fact, inv), fact.user, { image: fact.stage?.image, workdir: fact.workdir });
   // `--cache-dir /x` on the command line wins over every variable
   if (inv.cacheDirOption === null) return [{ target: '', unknown: true }, ...targets.slice(1)];
-  if (inv.cacheDirOption !== undefined) return [{ ...targets[0], target: resolvePath(fact.workdir, inv.cacheDirOption), fromEnv: undefined }, ...targets.slice(1)];
+  if (inv.cacheDirOption !== undefined) {
+    // gradle's --gradle-user-home names the home; its caches live below it
+    const dir = resolvePath(fact.workdir, inv.cacheDirOption) + (inv.manager === 'gradle' ? '/caches' : '');
+    return [{ ...targets[0], target: dir, fromEnv: undefined, alternatives: undefined }, ...targets.slice(1)];
+  }
   return targets;
 }
 
@@ -133,7 +137,7 @@ export function runsBefore(model: DockerfileModel, fact: InstructionFact, inclus
 }
 
 /** Whether a RUN up to and including `fact`, in this image, mentions `needle` (disabled docker-clean, linked /etc/apk/cache). */
-function alreadyDone(model: DockerfileModel, fact: InstructionFact, needle: string): boolean {
+export function alreadyDone(model: DockerfileModel, fact: InstructionFact, needle: string): boolean {
   return runsBefore(model, fact, true).some(i => model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes(needle));
 }
 

@@ -74,6 +74,10 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM python:3\nARG C=/root/.cache/pip\nRUN --mount=type=cache,target=${C} pip install --no-cache x\n', RULE), [3]);
     });
 
+    it('docker-clean disabled in another stage FROM a fresh image does not count', () => {
+      assert.deepStrictEqual(lines(`FROM debian AS a\nRUN ${KEEP}\nFROM debian\nRUN ${APT} apt-get update && apt-get install -y curl\n`, RULE), [4]);
+    });
+
     it('JSON exec form and `# escape=`', () => {
       assert.strictEqual(applyFirstFix(`FROM x\nRUN ${PIP} ["pip", "install", "--no-cache-dir", "x"]\n`, RULE), `FROM x\nRUN ${PIP} ["pip", "install", "x"]\n`);
       assert.strictEqual(applyFirstFix(`# escape=\`\nFROM x\nRUN ${PIP} pip install x \`\n    && pip cache purge\n`, RULE), `# escape=\`\nFROM x\nRUN ${PIP} pip install x\n`);
