@@ -131,6 +131,12 @@ export function cacheTargets(manager: Manager, action: PackageInvocation['action
     case 'apk':
       // apk reads its cache through /etc/apk/cache: a mount there works without the usual link
       return [{ target: '/var/cache/apk', sharing: 'locked', alternatives: ['/etc/apk/cache'] }];
+    case 'dnf': {
+      // yum before dnf (CentOS 7, Amazon Linux 2) keeps /var/cache/yum; dnf, and yum as its alias, /var/cache/dnf
+      const yum = /(^|\/)(centos:7|oraclelinux:7|amazonlinux:2($|[.-]))/.test(where.image ?? '');
+      const [target, other] = yum ? ['/var/cache/yum', '/var/cache/dnf'] : ['/var/cache/dnf', '/var/cache/yum'];
+      return [{ target, sharing: 'locked', alternatives: [other] }];
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { type ShellCommand, type ShellWord, unwrapCommand } from './shell';
 /** The package managers the rules know about. */
 export type Manager =
   | 'pip' | 'uv' | 'poetry' | 'pipenv' | 'npm' | 'yarn' | 'pnpm' | 'go' | 'cargo' | 'maven' | 'gradle'
-  | 'bundler' | 'gem' | 'composer' | 'nuget' | 'conda' | 'mix' | 'lein' | 'bun' | 'sbt' | 'apt' | 'apk';
+  | 'bundler' | 'gem' | 'composer' | 'nuget' | 'conda' | 'mix' | 'lein' | 'bun' | 'sbt' | 'apt' | 'apk' | 'dnf';
 
 /** What a recognised invocation does to the dependency cache. */
 export type Action =
@@ -33,7 +33,7 @@ export interface PackageInvocation {
   readonly depsOnlyHint?: string;
   /** Flags in this command that throw the download cache away (`--no-cache-dir`, `--no-cache`). */
   readonly noCacheWords: readonly ShellWord[];
-  /** True for OS package managers (apt, apk). */
+  /** True for OS package managers (apt, apk, dnf/yum). */
   readonly os: boolean;
   /**
    * True when the command itself says it downloads nothing: local wheels (`pip install --no-index`),
@@ -348,6 +348,16 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
       if (verb === 'cache' && next === 'clean') return { manager: 'apk', action: 'clean', manifests: [] };
       return undefined;
     }
+    case tool === 'dnf' || tool === 'dnf5' || tool === 'yum': {
+      // -C / --cacheonly installs from what is cached and downloads nothing
+      const offline = has('-C', '--cacheonly');
+      if (['install', 'update', 'upgrade', 'groupinstall', 'reinstall', 'builddep', 'distro-sync'].includes(verb) || (verb === 'group' && next === 'install')) {
+        return { manager: 'dnf', action: 'install', manifests: [], offline };
+      }
+      if (verb === 'makecache') return { manager: 'dnf', action: 'update', manifests: [] };
+      if (verb === 'clean') return { manager: 'dnf', action: 'clean', manifests: [] };
+      return undefined;
+    }
     default:
       return undefined;
   }
@@ -392,7 +402,7 @@ export function recogniseInvocation(command: ShellCommand): PackageInvocation | 
     offline,
     command,
     words,
-    os: r.manager === 'apt' || r.manager === 'apk',
+    os: r.manager === 'apt' || r.manager === 'apk' || r.manager === 'dnf',
   };
 }
 

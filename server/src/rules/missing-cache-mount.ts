@@ -101,7 +101,10 @@ export const missingCacheMount: Rule = {
           `\`${commandText(first)}\` has no cache mount for ${managers}'s cache (${targets.join(', ')})` +
           (others.length ? `, and neither ${others.length === 1 ? 'does 1 more RUN' : `do ${others.length} more RUNs`} of this stage (line${others.length > 1 ? 's' : ''} ${others.map(lineNo).join(', ')})` : '') +
           `: every rebuild downloads the packages again. Add ${flags.length ? flags.join(' ') : targets.map(t => `--mount=type=cache,target=${t}`).join(' ')} to ${others.length ? 'each of these RUNs' : 'the RUN'} ` +
-          '(the downloaded packages then survive between builds without growing the image).' +
+          // dnf and yum delete downloaded packages after installing unless keepcache is set: only the metadata stays
+          (steps.some(s => s.manager === 'dnf')
+            ? '(the repository metadata then survives between builds without growing the image; with keepcache=True in dnf.conf, or keepcache=1 in yum.conf, the packages do too).'
+            : '(the downloaded packages then survive between builds without growing the image).') +
           (blocker ? ` No automatic fix: ${blocker}.` : ''),
         severity: 'information',
         related: rest.filter((s, i) => rest.findIndex(x => x.fact === s.fact) === i && s.fact !== head.fact)

@@ -41,6 +41,9 @@ describe('package-manager recognition', () => {
       ['bun install --frozen-lockfile', 'bun', 'install'],
       ['sbt update', 'sbt', 'install'],
       ['sbt clean assembly', 'sbt', 'build'],
+      ['dnf install -y gcc', 'dnf', 'install'],
+      ['yum -y install gcc', 'dnf', 'install'],
+      ['dnf group install -y "Development Tools"', 'dnf', 'install'],
     ];
     for (const [script, manager, action] of cases) {
       it(script, () => {
@@ -71,7 +74,7 @@ describe('package-manager recognition', () => {
 
   describe('catches not', () => {
     it('commands that only look like installs', () => {
-      for (const script of ['yarn build', 'yarn run test', 'pnpm run build', 'go version', 'go mod init x', 'mix compile', 'mix local.hex --force', 'bun run build', 'sbt', 'lein', 'python -m venv /v', '$PIP_CMD install x', 'gem list']) {
+      for (const script of ['yarn build', 'yarn run test', 'pnpm run build', 'go version', 'go mod init x', 'mix compile', 'mix local.hex --force', 'bun run build', 'sbt', 'lein', 'python -m venv /v', '$PIP_CMD install x', 'gem list', 'dnf makecache', 'yum clean all', 'dnf list installed']) {
         assert.deepStrictEqual(invocations(script).filter(fetchesPackages).map(i => i.manager), [], script);
       }
     });

@@ -178,6 +178,18 @@ describe(RULE, () => {
       fixAllChecked(text, RULE);
     });
 
+    it('dnf and yum: information, the cache their image uses, and no claim that packages are kept', () => {
+      const text = 'FROM fedora:40\nRUN dnf install -y gcc && dnf clean all\nRUN dnf -y install make\n';
+      const f = findings(text, RULE);
+      assert.strictEqual(f.length, 1);
+      assert.strictEqual(f[0].severity, 'information');
+      assert.match(f[0].message, /metadata/);
+      assert.doesNotMatch(f[0].message, /downloaded packages then survive/);
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM fedora:40\nRUN --mount=type=cache,target=/var/cache/dnf,sharing=locked dnf install -y gcc && dnf clean all\nRUN --mount=type=cache,target=/var/cache/dnf,sharing=locked dnf -y install make\n');
+      assert.match(applyFirstFix('FROM centos:7\nRUN yum install -y gcc\n', RULE), /target=\/var\/cache\/yum,sharing=locked yum install/);
+      assert.match(applyFirstFix('FROM rockylinux:9\nRUN yum install -y gcc\n', RULE), /target=\/var\/cache\/dnf,sharing=locked yum install/);
+    });
+
     it('apt over several RUNs: docker-clean is disabled once, in the first', () => {
       const text = 'FROM debian\nRUN apt-get update && apt-get install -y a\nRUN apt-get update && apt-get install -y b\n';
       const out = applyFirstFix(text, RULE);
@@ -232,6 +244,7 @@ describe(RULE, () => {
         ['FROM python:3\nENV PIP_NO_INDEX=1\nRUN pip install --find-links /w x\n', 'FROM python:3\nENV PIP_NO_INDEX=\nRUN pip install --find-links /w x\n'],
         ['FROM continuumio/miniconda3\nRUN conda install --offline x\n', 'FROM continuumio/miniconda3\nRUN conda install x\n'],
         ['FROM alpine\nRUN apk add --no-network /pkgs/x.apk\n', 'FROM alpine\nRUN apk add /pkgs/x.apk\n'],
+        ['FROM fedora\nRUN dnf install -y -C x\n', 'FROM fedora\nRUN dnf install -y x\n'],
         ['FROM golang\nRUN GOPROXY=off go build ./...\n', 'FROM golang\nRUN GOPROXY=direct go build ./...\n'],
       ];
       for (const [quiet, loud] of pairs) {
@@ -249,6 +262,7 @@ describe(RULE, () => {
         'FROM php:8\nRUN --mount=type=cache,target=/root/.cache/composer composer install\n',
         'FROM debian\nRUN --mount=type=cache,target=/var/cache/apt/archives,sharing=locked apt-get update && apt-get install -y x\n',
         'FROM alpine\nRUN --mount=type=cache,target=/etc/apk/cache apk add --update curl\n',
+        'FROM centos:7\nRUN --mount=type=cache,target=/var/cache/dnf yum install -y x\n',
         'FROM maven\nRUN --mount=type=cache,target=/root/.m2 mvn package\n',
         'FROM gradle\nRUN --mount=type=cache,target=/root/.gradle gradle build\n',
         // the go build cache saves compile time only: the module cache is what keeps downloads
