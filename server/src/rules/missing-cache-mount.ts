@@ -3,11 +3,23 @@ import type { PackageInvocation } from '../analysis/packageManagers';
 import { commandText, lineNo } from './describe';
 import { rangeOf } from './edits';
 import { wrongTargetMounts } from './cache-mount-wrong-target';
-import { needsCacheMount, planMountFix, runsBefore, uncoveredTargets, type SetupSoFar } from './mountFixes';
+import { inImageOf, needsCacheMount, planMountFix, uncoveredTargets, type SetupSoFar } from './mountFixes';
 import { docsFor, type Rule, type RuleFinding } from './types';
 import type { TextEdit } from 'vscode-languageserver-types';
 
 const id = 'missing-cache-mount';
+
+const unmountedDeps = new WeakMap<DockerfileModel, InstructionFact[]>();
+
+/** RUNs with a deps-only install that downloads into the image (no mount over its cache), found once per model. */
+function depsInImage(model: DockerfileModel): InstructionFact[] {
+  let list = unmountedDeps.get(model);
+  if (!list) {
+    list = model.instructions.filter(r => r.run?.invocations.some(e => e.action === 'install' && needsCacheMount(r, e) && uncoveredTargets(r, e).length > 0));
+    unmountedDeps.set(model, list);
+  }
+  return list;
+}
 
 /**
  * A build whose dependencies an earlier deps-only step (`go mod download`, `dotnet restore`, `cargo fetch`)
@@ -16,7 +28,7 @@ const id = 'missing-cache-mount';
  */
 function primedByImage(model: DockerfileModel, fact: InstructionFact, inv: PackageInvocation): boolean {
   if (inv.action !== 'build') return false;
-  return runsBefore(model, fact).some(r => r.run!.invocations.some(e => e.manager === inv.manager && e.action === 'install' && needsCacheMount(r, e) && uncoveredTargets(r, e).length > 0));
+  return depsInImage(model).some(r => inImageOf(model, fact, r) && r.run!.invocations.some(e => e.manager === inv.manager && e.action === 'install' && needsCacheMount(r, e) && uncoveredTargets(r, e).length > 0));
 }
 
 /** The invocations of one RUN that want a cache mount they do not have, by package manager. */

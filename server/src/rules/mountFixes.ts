@@ -51,10 +51,36 @@ function configOf(stage: StageFact): ConfigSetting[] {
         if (set) list.push({ ...set, index: f.index, start: c.start });
       }
     }
+    list.sort((a, b) => a.index - b.index || a.start - b.start);
     stageConfig.set(stage, list);
   }
   return list;
 }
+
+/** The settings of the stage that `inv` sees: the last of each name written before it. */
+function settingsBefore(fact: InstructionFact, inv: PackageInvocation): ConfigSetting[] {
+  if (!fact.stage || !CONFIG_KEYS[inv.manager]) return [];
+  const list = configOf(fact.stage);
+  const before = (e: ConfigSetting) => e.index < fact.index || (e.index === fact.index && e.start < inv.command.start);
+  // the list is in document order: find the last setting before the invocation, then walk back
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(list[mid])) lo = mid + 1;
+    else hi = mid;
+  }
+  const wanted = new Set(Object.values(CONFIG_KEYS[inv.manager]!.keys));
+  const out: ConfigSetting[] = [];
+  for (let i = lo - 1; i >= 0 && wanted.size > 0; i--) {
+    if (list[i].manager !== inv.manager || !wanted.has(list[i].name)) continue;
+    wanted.delete(list[i].name);
+    out.push(list[i]);
+  }
+  return out;
+}
+
+const envCache = new WeakMap<PackageInvocation, ReadonlyMap<string, string | undefined>>();
 
 /**
  * The environment an invocation sees: ENV/ARG in scope, settings written by `<tool> config set` earlier
@@ -62,20 +88,24 @@ function configOf(stage: StageFact): ConfigSetting[] {
  * Bundler's own `--path`/`--deployment`/`--system`, and inline assignments (`PIP_CACHE_DIR=/x pip install`).
  */
 function envFor(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<string, string | undefined> {
-  const settings = fact.stage && CONFIG_KEYS[inv.manager]
-    ? configOf(fact.stage).filter(e => e.manager === inv.manager && (e.index < fact.index || (e.index === fact.index && e.start < inv.command.start)))
-    : [];
+  const hit = envCache.get(inv);
+  if (hit) return hit;
+  const settings = settingsBefore(fact, inv);
   const v = inv.manager === 'bundler' ? inv.words.map(w => w.value) : [];
   const flags = v.includes('--path') || v.includes('--deployment') || v.includes('--system');
-  if (inv.command.assigns.length === 0 && settings.length === 0 && !flags) return fact.env;
-  const m = new Map(fact.env);
-  for (const e of settings) m.set(e.name, e.value);
-  const p = v.indexOf('--path');
-  if (p > 0) m.set('BUNDLE_PATH', inv.words[p + 1]?.value);
-  if (v.includes('--deployment')) m.set('BUNDLE_DEPLOYMENT', 'true');
-  if (v.includes('--system')) { m.delete('BUNDLE_PATH'); m.delete('BUNDLE_DEPLOYMENT'); }
-  for (const a of inv.command.assigns) m.set(a.name, a.value);
-  return m;
+  let env: ReadonlyMap<string, string | undefined> = fact.env;
+  if (inv.command.assigns.length > 0 || settings.length > 0 || flags) {
+    const m = new Map(fact.env);
+    for (const e of settings) m.set(e.name, e.value);
+    const p = v.indexOf('--path');
+    if (p > 0) m.set('BUNDLE_PATH', inv.words[p + 1]?.value);
+    if (v.includes('--deployment')) m.set('BUNDLE_DEPLOYMENT', 'true');
+    if (v.includes('--system')) { m.delete('BUNDLE_PATH'); m.delete('BUNDLE_DEPLOYMENT'); }
+    for (const a of inv.command.assigns) m.set(a.name, a.value);
+    env = m;
+  }
+  envCache.set(inv, env);
+  return env;
 }
 
 /** The cache directories an invocation writes, for the RUN's user and environment. */
@@ -127,18 +157,30 @@ export function uncoveredTargets(fact: InstructionFact, inv: PackageInvocation):
 const APT_KEEP = `rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache && `;
 const APK_LINK = 'ln -sf /var/cache/apk /etc/apk/cache && ';
 
-/** RUNs before `fact` (and `fact` itself when `inclusive`) in its stage and the stages it builds on: what is already in its image. */
-export function runsBefore(model: DockerfileModel, fact: InstructionFact, inclusive = false): InstructionFact[] {
-  const out: InstructionFact[] = [];
-  for (let s = fact.stage; s; s = s.parent !== undefined ? model.stages[s.parent] : undefined) {
-    out.push(...s.instructions.filter(i => i.run && (i.index < fact.index || (inclusive && i === fact))));
+/** True when `other` is in the image `fact` runs in: an instruction of its stage or of a stage it builds on, not after it. */
+export function inImageOf(model: DockerfileModel, fact: InstructionFact, other: InstructionFact, inclusive = false): boolean {
+  if (other.onbuild || !(other.index < fact.index || (inclusive && other === fact))) return false;
+  for (let s = fact.stage; s; s = s.parent !== undefined ? model.stages[s.parent] : undefined) if (s === other.stage) return true;
+  return false;
+}
+
+const mentions = new WeakMap<DockerfileModel, Map<string, InstructionFact[]>>();
+
+/** RUNs whose text contains `needle`, found once per model: long files stay linear. */
+function runsMentioning(model: DockerfileModel, needle: string): InstructionFact[] {
+  let byNeedle = mentions.get(model);
+  if (!byNeedle) mentions.set(model, (byNeedle = new Map()));
+  let list = byNeedle.get(needle);
+  if (!list) {
+    list = model.instructions.filter(i => i.run && model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes(needle));
+    byNeedle.set(needle, list);
   }
-  return out;
+  return list;
 }
 
 /** Whether a RUN up to and including `fact`, in this image, mentions `needle` (disabled docker-clean, linked /etc/apk/cache). */
 export function alreadyDone(model: DockerfileModel, fact: InstructionFact, needle: string): boolean {
-  return runsBefore(model, fact, true).some(i => model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes(needle));
+  return runsMentioning(model, needle).some(i => inImageOf(model, fact, i, true));
 }
 
 export interface MountFixPlan {
