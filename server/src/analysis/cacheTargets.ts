@@ -16,9 +16,14 @@ export interface CacheTarget {
    * environment (yarn berry, GOPATH outside the golang image): a mount on any of them counts.
    */
   readonly alternatives?: readonly string[];
-  /** The path depends on a value this Dockerfile does not give (`ENV PIP_CACHE_DIR=$DIR` with DIR unset): say nothing about it. */
+  /** The path depends on a value this Dockerfile does not give (`ENV PIP_CACHE_DIR=$DIR` with DIR unset): `target` is empty. */
   readonly unknown?: boolean;
+  /** For an unknown target, what it is in words (`$PIP_CACHE_DIR`, `~/.npm of USER 1000`). */
+  readonly describe?: string;
 }
+
+/** A target for messages: its path, or what decides it when the path is not known. */
+export const targetLabel = (t: CacheTarget) => (t.unknown ? t.describe ?? 'a directory not known from this Dockerfile' : t.target);
 
 export type EnvScope = ReadonlyMap<string, string | undefined>;
 
@@ -31,7 +36,7 @@ function pick(env: EnvScope, names: string[], fallback: string): CacheTarget {
     const v = env.get(n);
     if (v) return { target: normalisePath(v), fromEnv: n };
     // declared with a value we cannot know (`ARG PIP_CACHE_DIR`, `ENV X=$UNSET`)
-    if (env.has(n) && v === undefined) return { target: '', fromEnv: n, unknown: true };
+    if (env.has(n) && v === undefined) return { target: '', fromEnv: n, unknown: true, describe: `$${n}` };
   }
   return { target: normalisePath(fallback) };
 }
@@ -45,6 +50,19 @@ const imageIs = (image: string | undefined, name: string) => new RegExp(`(^|/)${
 /** Cache directories of one manager. `build` also names compile caches (go build cache). */
 export function cacheTargets(manager: Manager, action: PackageInvocation['action'], env: EnvScope, user: UserFact,
   where: { readonly image?: string; readonly workdir?: string } = {}): CacheTarget[] {
+  const targets = targetsIn(manager, action, env, user, where);
+  if (!user.homeUnknown) return targets;
+  // the home is a guess: a target that moves with it is not known
+  const probe = targetsIn(manager, action, env, { ...user, home: HOME_PROBE }, where);
+  return targets.map((t, i) => (!t.unknown && probe[i]?.target !== t.target
+    ? { ...t, target: '', unknown: true, alternatives: undefined, describe: `${probe[i]?.target.replace(HOME_PROBE, '~')} of USER ${user.name}` }
+    : t));
+}
+
+const HOME_PROBE = '/\u0000home';
+
+function targetsIn(manager: Manager, action: PackageInvocation['action'], env: EnvScope, user: UserFact,
+  where: { readonly image?: string; readonly workdir?: string }): CacheTarget[] {
   const home = user.home;
   switch (manager) {
     case 'pip':
@@ -87,7 +105,7 @@ export function cacheTargets(manager: Manager, action: PackageInvocation['action
       return [gradleHome.unknown ? gradleHome : { ...gradleHome, target: normalisePath(`${gradleHome.target}/caches`) }];
     }
     case 'bundler': {
-      if (env.has('BUNDLE_PATH') && env.get('BUNDLE_PATH') === undefined) return [{ target: '', fromEnv: 'BUNDLE_PATH', unknown: true }];
+      if (env.has('BUNDLE_PATH') && env.get('BUNDLE_PATH') === undefined) return [{ target: '', fromEnv: 'BUNDLE_PATH', unknown: true, describe: '$BUNDLE_PATH/ruby/<ABI>/cache' }];
       const deployment = /^(1|true|yes)$/i.test(env.get('BUNDLE_DEPLOYMENT') ?? '');
       const path = env.get('BUNDLE_PATH') || (deployment ? 'vendor/bundle' : undefined);
       if (!path) {
@@ -97,7 +115,7 @@ export function cacheTargets(manager: Manager, action: PackageInvocation['action
       // an explicit path gets the gems under <path>/ruby/<ABI>/: only the image tag tells the ABI
       const fromEnv = env.get('BUNDLE_PATH') ? 'BUNDLE_PATH' : 'BUNDLE_DEPLOYMENT';
       const abi = /(^|\/)ruby:(\d+)\.(\d+)/.exec(where.image ?? '');
-      if (!abi || (!path.startsWith('/') && where.workdir === undefined)) return [{ target: '', fromEnv, unknown: true }];
+      if (!abi || (!path.startsWith('/') && where.workdir === undefined)) return [{ target: '', fromEnv, unknown: true, describe: `${path}/ruby/<ABI>/cache` }];
       const dir = path.startsWith('/') ? path : `${where.workdir}/${path}`;
       return [{ target: normalisePath(`${dir}/ruby/${abi[2]}.${abi[3]}.0/cache`), fromEnv }];
     }

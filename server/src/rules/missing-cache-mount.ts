@@ -1,5 +1,6 @@
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
 import type { PackageInvocation } from '../analysis/packageManagers';
+import { targetLabel } from '../analysis/cacheTargets';
 import { commandText, lineNo } from './describe';
 import { rangeOf } from './edits';
 import { wrongTargetMounts } from './cache-mount-wrong-target';
@@ -46,7 +47,7 @@ function uncoveredByManager(model: DockerfileModel, fact: InstructionFact): Map<
   return byManager;
 }
 
-const targetsOf = (fact: InstructionFact, invs: readonly PackageInvocation[]) => [...new Set(invs.flatMap(i => uncoveredTargets(fact, i).map(t => t.target)))];
+const targetsOf = (fact: InstructionFact, invs: readonly PackageInvocation[]) => [...new Set(invs.flatMap(i => uncoveredTargets(fact, i).map(targetLabel)))];
 
 /** An install RUN with no BuildKit cache mount over its package manager's cache directory. */
 export const missingCacheMount: Rule = {

@@ -1,6 +1,6 @@
 /** Cache-mount facts and fixes shared by the rules that add BuildKit cache mounts. */
 import type { TextEdit } from 'vscode-languageserver-types';
-import { cacheTargets, mountCovers, mountFlag, type CacheTarget } from '../analysis/cacheTargets';
+import { cacheTargets, mountCovers, mountFlag, targetLabel, type CacheTarget } from '../analysis/cacheTargets';
 import type { DockerfileModel, InstructionFact, StageFact } from '../analysis/model';
 import { expandVars } from '../analysis/analyze';
 import { resolvePath, type MountFact } from '../analysis/mounts';
@@ -112,7 +112,7 @@ function envFor(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<stri
 export function targetsFor(fact: InstructionFact, inv: PackageInvocation): CacheTarget[] {
   const targets = cacheTargets(inv.manager, inv.action, envFor(fact, inv), fact.user, { image: fact.stage?.image, workdir: fact.workdir });
   // `--cache-dir /x` on the command line wins over every variable
-  if (inv.cacheDirOption === null) return [{ target: '', unknown: true }, ...targets.slice(1)];
+  if (inv.cacheDirOption === null) return [{ target: '', unknown: true, describe: 'the directory its cache option names' }, ...targets.slice(1)];
   if (inv.cacheDirOption !== undefined) {
     // gradle's --gradle-user-home names the home; its caches live below it
     const dir = resolvePath(fact.workdir, inv.cacheDirOption) + (inv.manager === 'gradle' ? '/caches' : '');
@@ -149,6 +149,8 @@ export function uncoveredTargets(fact: InstructionFact, inv: PackageInvocation):
   // a mount whose target we cannot resolve may well be the right one: claim nothing
   if (unresolved) return [];
   const targets = targetsFor(fact, inv);
+  // with no cache mount at all every cache is uncovered, wherever it is
+  if (mounts.length === 0) return targets;
   if (targets.some(t => t.unknown && !t.optional)) return [];
   const open = targets.filter(t => !t.unknown && !mounts.some(m => mountCovers(m.target!, t)));
   return open.some(t => !t.optional) ? open : [];
@@ -215,6 +217,10 @@ export function planMountFix(model: DockerfileModel, fact: InstructionFact, invo
   const flags: string[] = [];
   for (const inv of fetching) {
     for (const t of uncoveredTargets(fact, inv)) {
+      if (t.unknown) {
+        if (t.optional) continue;
+        return { edits: [], flags: [], blocker: `where the cache is (${targetLabel(t)}) is not known from this Dockerfile` };
+      }
       // a --mount value is split on commas and whitespace: such a path cannot be written into one
       if (!/^\/[\w.@+~:/-]*$/.test(t.target)) return { edits: [], flags: [], blocker: `the cache directory ${JSON.stringify(t.target)} cannot be written into a --mount flag` };
       if (seen.has(t.target)) continue;

@@ -1,3 +1,4 @@
+import { targetLabel } from '../analysis/cacheTargets';
 import { commandText } from './describe';
 import { rangeOf } from './edits';
 import { needsCacheMount, planMountFix, uncoveredTargets } from './mountFixes';
@@ -21,7 +22,7 @@ export const pipNoCacheDir: Rule = {
         // with a cache mount already in place this is cache-mount-defeated's business
         if (inv.noCacheWords.length === 0 || !needsCacheMount(fact, inv) || uncoveredTargets(fact, inv).length === 0) continue;
         const plan = planMountFix(model, fact, [inv]);
-        const target = uncoveredTargets(fact, inv)[0].target;
+        const target = targetLabel(uncoveredTargets(fact, inv)[0]);
         for (const word of inv.noCacheWords) {
           findings.push({
             range: rangeOf(model, word.start, word.end),

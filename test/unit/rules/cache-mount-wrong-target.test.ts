@@ -96,6 +96,8 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM python:3\nARG PIPC=/root/.cache/pip\nRUN --mount=type=cache,target=${PIPC} pip install x\n', RULE), []);
       assert.deepStrictEqual(lines('FROM python:3\nARG PIPC\nRUN --mount=type=cache,target=${PIPC} pip install x\n', RULE), []);
       assert.deepStrictEqual(lines('FROM python:3\nARG D\nENV PIP_CACHE_DIR=$D\nRUN --mount=type=cache,target=/pip pip install x\n', RULE), []);
+      // USER 1000 with no account in this Dockerfile: its home comes from the base image
+      assert.deepStrictEqual(lines('FROM node:20\nUSER 1000\nRUN --mount=type=cache,target=/home/node/.npm,uid=1000 npm ci\n', RULE), []);
     });
 
     it('a cache moved by `<tool> config set` earlier in the stage or the RUN', () => {

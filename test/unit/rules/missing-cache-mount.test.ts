@@ -131,6 +131,22 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM alpine\nRUN apk add py3-pip\nRUN pip install x\n', RULE), [2, 3]);
     });
 
+    it('no cache mount at all: reported even where the cache is not known, without a fix, saying what decides it', () => {
+      const cases: Array<[string, RegExp]> = [
+        ['FROM python:3\nARG D\nENV PIP_CACHE_DIR=$D\nRUN pip install x\n', /\$PIP_CACHE_DIR/],
+        ['FROM python:3\nRUN pip install --cache-dir "$D" x\n', /the directory its cache option names/],
+        ['FROM node:20\nUSER 1000\nRUN npm ci\n', /~\/\.npm of USER 1000/],
+        ['FROM myruby\nENV BUNDLE_PATH=/gems\nRUN bundle install\n', /\/gems\/ruby\/<ABI>\/cache/],
+      ];
+      for (const [text, re] of cases) {
+        const f = findings(text, RULE);
+        assert.strictEqual(f.length, 1, text);
+        assert.match(f[0].message, re, text);
+        assert.match(f[0].message, /No automatic fix: where the cache is/, text);
+        assert.deepStrictEqual(f[0].fixes, [], text);
+      }
+    });
+
     it('Bundler follows BUNDLE_PATH, BUNDLE_DEPLOYMENT and `bundle config path` (under ruby/<ABI>/ of the image)', () => {
       assert.match(applyFirstFix('FROM ruby:3.3-slim\nENV BUNDLE_PATH=/gems\nRUN bundle install\n', RULE), /target=\/gems\/ruby\/3.3.0\/cache /);
       assert.match(applyFirstFix('FROM ruby:3.2\nWORKDIR /app\nRUN bundle config set --local deployment true && bundle install\n', RULE), /target=\/app\/vendor\/bundle\/ruby\/3.2.0\/cache /);
@@ -298,19 +314,20 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=$UNDECLARED pip install x\n', RULE), []);
     });
 
-    it('a cache directory that cannot be known (ENV from an unset ARG, --cache-dir $X) gets no finding', () => {
-      assert.deepStrictEqual(lines('FROM python:3\nARG D\nENV PIP_CACHE_DIR=$D\nRUN pip install x\n', RULE), []);
-      assert.deepStrictEqual(lines('FROM python:3\nRUN pip install --cache-dir "$D" x\n', RULE), []);
+    it('a cache directory that cannot be known, with a cache mount on the RUN: it may be the right one, no finding', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nARG D\nENV PIP_CACHE_DIR=$D\nRUN --mount=type=cache,target=/somewhere pip install x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/pc pip install --cache-dir "$D" x\n', RULE), []);
       assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/pc pip install --cache-dir /pc x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM node:20\nUSER 1000\nRUN --mount=type=cache,target=/home/node/.npm,uid=1000 npm ci\n', RULE), []);
     });
 
     it('a cache moved by `<tool> config set` to a value that cannot be known', () => {
-      assert.deepStrictEqual(lines('FROM node:20\nRUN yarn config set cache-folder "$YARN_DIR"\nRUN yarn install\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM node:20\nRUN yarn config set cache-folder "$YARN_DIR"\nRUN --mount=type=cache,target=/ycache yarn install\n', RULE), []);
       assert.match(applyFirstFix('FROM node:20\nRUN yarn config set cache-folder /yc\nRUN yarn install\n', RULE), /target=\/yc yarn install/);
     });
 
     it('Bundler with a path whose ruby ABI the image does not tell: no finding rather than a wrong target', () => {
-      assert.deepStrictEqual(lines('FROM myruby\nENV BUNDLE_PATH=/gems\nRUN bundle install\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM myruby\nENV BUNDLE_PATH=/gems\nRUN --mount=type=cache,target=/gems/ruby/3.3.0/cache bundle install\n', RULE), []);
       assert.deepStrictEqual(lines('FROM ruby:3.3\nRUN --mount=type=cache,target=/gems/ruby/3.3.0/cache bundle install --path /gems\n', RULE), []);
     });
 
