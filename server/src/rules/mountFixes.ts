@@ -133,7 +133,10 @@ export function cacheMountsOf(fact: InstructionFact): { mounts: MountFact[]; unr
   let unresolved = false;
   for (const m of fact.run?.mounts ?? []) {
     if (m.type !== 'cache' || !m.target) continue;
-    const t = m.target.includes('$') ? expandVars(m.target, fact.env) : m.target;
+    // a variable this Dockerfile does not declare may come from the base image's ENV (GOPATH in golang): unknown
+    const names = [...m.target.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map(x => x[1]);
+    if (names.some(n => !fact.env.has(n))) { unresolved = true; continue; }
+    const t = names.length ? expandVars(m.target, fact.env) : m.target;
     if (t === undefined || t === '' || t.includes('$')) { unresolved = true; continue; }
     mounts.push(t === m.target && t.startsWith('/') ? m : { ...m, target: resolvePath(fact.workdir, t) });
   }

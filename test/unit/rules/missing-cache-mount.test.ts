@@ -312,6 +312,9 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM python:3\nENV HOME_CACHE=/root/.cache\nRUN --mount=type=cache,target=$HOME_CACHE/pip pip install x\n', RULE), []);
       assert.deepStrictEqual(lines('FROM python:3\nARG CACHE_DIR\nRUN --mount=type=cache,target=${CACHE_DIR} pip install x\n', RULE), []);
       assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=$UNDECLARED pip install x\n', RULE), []);
+      // GOPATH and HOME may come from the base image's ENV, which this Dockerfile does not show
+      assert.deepStrictEqual(lines('FROM golang\nRUN --mount=type=cache,target=$GOPATH/pkg/mod go mod download\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM maven\nRUN --mount=type=cache,target=$HOME/.m2 mvn package\n', RULE), []);
     });
 
     it('a cache directory that cannot be known, with a cache mount on the RUN: it may be the right one, no finding', () => {
