@@ -13,14 +13,15 @@ const SOURCE = '(GIT|VCS|SCM|SOURCE|SRC|REPO|CI|BUILD|APP|IMAGE|DOCKER|COMMIT|CR
 
 /** Build-argument names whose value changes on every build: commit ids, refs, dates, build and job numbers, per-job CI values. */
 const PER_BUILD_NAMES: readonly RegExp[] = [
-  /^((GIT|VCS|SCM|SOURCE|SRC|REPO|CI|BUILD|APP|IMAGE|LAST|HEAD|CURRENT)_)?COMMIT(_\w+)?$/, // GIT_COMMIT, COMMIT_SHA, CI_COMMIT_SHORT_SHA
+  // a framework prefix may come first: VITE_GIT_COMMIT_TIME, NEXT_PUBLIC_BUILD_ID, REACT_APP_GIT_SHA
+  /^((\w+_)?(GIT|VCS|SCM|SOURCE|SRC|REPO|CI|BUILD|APP|IMAGE|LAST|HEAD|CURRENT)_)?COMMIT(_\w+)?$/, // GIT_COMMIT, COMMIT_SHA, CI_COMMIT_SHORT_SHA
   /^(\w+_)?(SHA|HASH)$/, // GIT_SHA, SHORT_SHA, SOURCE_HASH — not NODE_SHA256, a pinned checksum
-  new RegExp(`^(${SOURCE}_)?(REF|REF_NAME|REVISION|REV|TAG)$`), // VCS_REF, GIT_REVISION, IMAGE_TAG — not MODEL_REVISION
-  new RegExp(`^(${SOURCE}_)?(DATE|TIME|TIMESTAMP|DATETIME)$`), /^BUILD(DATE|TIME)$/, // BUILD_DATE — not SNAPSHOT_DATE
+  new RegExp(`^((\\w+_)?${SOURCE}_)?(REF|REF_NAME|REVISION|REV|TAG)$`), // VCS_REF, GIT_REVISION, IMAGE_TAG — not MODEL_REVISION
+  new RegExp(`^((\\w+_)?${SOURCE}_)?(DATE|TIME|TIMESTAMP|DATETIME)$`), /^(\w+_)?BUILD(DATE|TIME)$/, // BUILD_DATE — not SNAPSHOT_DATE
   /^(\w+_)?BUILD_?(NUMBER|NUM|ID)$/,
   /^(\w+_)?(JOB|RUN|PIPELINE|WORKFLOW)_(ID|IID|NUMBER|NUM|ATTEMPT|URL)$/, /^(\w+_)?PIPELINE$/,
   /^(\w+_)?(BUILD_)?METADATA$/,
-  /^CACHE_?BUST(ER)?$/, /^VERSION$/,
+  /^CACHE_?BUST(ER)?$/, /^(BUILD_)?VERSION$/,
   // per-job CI variables and tokens
   /^\w+_JOB_\w+$/, /^(ACTIONS|DRONE|BUILDKITE|CODEBUILD)_\w+$/, /^GITHUB_(SHA|RUN_\w+|REF\w*|TOKEN)$/, /^CI_(JOB|PIPELINE|COMMIT)_\w+$/,
   /^CIRCLE_(SHA1|BUILD_\w+|WORKFLOW_\w+)$/, /^TRAVIS_(COMMIT|BUILD_\w+|JOB_\w+)$/, /^BITBUCKET_(COMMIT|BUILD_NUMBER)$/,
@@ -36,7 +37,7 @@ const PLACEHOLDER = /^(|none|null|undefined|n\/a|na|latest|main|master|head|-|v?
  */
 export function isPerBuildName(name: string, defaultValue?: string | null): boolean {
   const n = name.toUpperCase();
-  if (/_VERSION$/.test(n)) return false;
+  if (/_VERSION$/.test(n) && n !== 'BUILD_VERSION') return false;
   if (defaultValue !== undefined && defaultValue !== null && !PLACEHOLDER.test(defaultValue.trim().replace(/^["']|["']$/g, ''))) return false;
   return PER_BUILD_NAMES.some(re => re.test(n));
 }

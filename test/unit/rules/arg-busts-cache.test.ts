@@ -41,7 +41,8 @@ describe(RULE, () => {
     it('more per-build names: refs, tags, times, job/run/pipeline ids, metadata, per-job CI variables and tokens', () => {
       for (const name of ['GIT_REF', 'GITHUB_REF_NAME', 'SHORT_SHA', 'CI_COMMIT_SHORT_SHA', 'GIT_TAG', 'IMAGE_TAG', 'CREATED_DATE', 'BUILD_DATETIME', 'BUILDTIME',
         'CI_JOB_ID', 'GITHUB_RUN_ID', 'GITHUB_RUN_NUMBER', 'CI_PIPELINE_IID', 'PIPELINE', 'BUILD_METADATA', 'CI_JOB_TOKEN', 'ACTIONS_RUNTIME_TOKEN',
-        'DRONE_BUILD_NUMBER', 'BUILDKITE_BUILD_ID', 'MY_JOB_NAME', 'CIRCLE_SHA1', 'git_commit']) {
+        'DRONE_BUILD_NUMBER', 'BUILDKITE_BUILD_ID', 'MY_JOB_NAME', 'CIRCLE_SHA1', 'git_commit',
+        'VITE_GIT_COMMIT_TIME', 'NEXT_PUBLIC_BUILD_ID', 'REACT_APP_GIT_SHA', 'VITE_BUILD_TIME', 'VITE_GIT_TAG', 'BUILD_VERSION']) {
         assert.deepStrictEqual(lines(`FROM x\nARG ${name}\nRUN make\n`, RULE), [2], name);
       }
     });
@@ -103,7 +104,7 @@ describe(RULE, () => {
     });
 
     it('stable version pins and checksums by name, and names the workspace passes stable values', () => {
-      for (const name of ['PYTHON_VERSION', 'NODE_VERSION', 'ALPINE_VERSION', 'BUILD_VERSION', 'NODE_SHA256', 'TINI_SHA512', 'TARGETPLATFORM', 'DEBIAN_FRONTEND', 'BASE_IMAGE', 'PIP_INDEX_URL']) {
+      for (const name of ['PYTHON_VERSION', 'NODE_VERSION', 'ALPINE_VERSION', 'APP_VERSION', 'NODE_SHA256', 'TINI_SHA512', 'TARGETPLATFORM', 'DEBIAN_FRONTEND', 'BASE_IMAGE', 'PIP_INDEX_URL']) {
         assert.deepStrictEqual(lines(`FROM x\nARG ${name}\nRUN make\n`, RULE), [], name);
       }
       assert.deepStrictEqual(lines('FROM x\nARG APP_VERSION\nRUN make\n', RULE, { perBuildArgs: { OTHER: [{ file: 'compose.yaml', line: 3, value: '$(date)' }] } }), []);
