@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ignoreFileCandidates } from './context/ignore';
+import { perBuildArgs, workspaceRootOf } from './context/perBuildArgs';
 import type { WorkspaceFacts } from './rules/types';
 
 const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'target', 'dist', 'build', '.mypy_cache', '.pytest_cache']);
@@ -48,7 +49,10 @@ export function gatherWorkspaceFacts(contextDir: string, now = Date.now()): Work
   };
   walk(contextDir, '', 0);
   // a partial listing could claim a manifest is missing when it is not: then say nothing
-  const facts: WorkspaceFacts = complete ? { contextFiles: files, contextDirs: dirs } : {};
+  const facts: WorkspaceFacts = {
+    ...(complete ? { contextFiles: files, contextDirs: dirs } : {}),
+    perBuildArgs: perBuildArgs(workspaceRootOf(contextDir), [contextDir]),
+  };
   cache.set(contextDir, { at: now, facts });
   if (cache.size > 100) cache.delete(cache.keys().next().value as string);
   return facts;

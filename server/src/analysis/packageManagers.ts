@@ -3,7 +3,7 @@ import { type ShellCommand, type ShellWord, unwrapCommand } from './shell';
 /** The package managers the rules know about. */
 export type Manager =
   | 'pip' | 'uv' | 'poetry' | 'pipenv' | 'npm' | 'yarn' | 'pnpm' | 'go' | 'cargo' | 'maven' | 'gradle'
-  | 'bundler' | 'gem' | 'composer' | 'nuget' | 'conda' | 'apt' | 'apk';
+  | 'bundler' | 'gem' | 'composer' | 'nuget' | 'conda' | 'mix' | 'lein' | 'bun' | 'sbt' | 'apt' | 'apk' | 'dnf';
 
 /** What a recognised invocation does to the dependency cache. */
 export type Action =
@@ -33,14 +33,34 @@ export interface PackageInvocation {
   readonly depsOnlyHint?: string;
   /** Flags in this command that throw the download cache away (`--no-cache-dir`, `--no-cache`). */
   readonly noCacheWords: readonly ShellWord[];
-  /** True for OS package managers (apt, apk). */
+  /** True for OS package managers (apt, apk, dnf/yum). */
   readonly os: boolean;
+  /**
+   * True when the command itself says it downloads nothing: local wheels (`pip install --no-index`),
+   * `--offline`, vendored modules (`go build -mod=vendor`), `dotnet publish --no-restore` …
+   */
+  readonly offline: boolean;
+  /**
+   * A cache directory given on the command line (`pip --cache-dir`, `yarn --cache-folder`, `npm --cache`,
+   * `pnpm --store-dir`), as written; null when one is given but its value is not known (`--cache-dir $X`).
+   */
+  readonly cacheDirOption?: string | null;
 }
 
-type Recognised = Omit<PackageInvocation, 'command' | 'words' | 'os' | 'optionalManifests' | 'noCacheWords' | 'needsSource'> &
-  Partial<Pick<PackageInvocation, 'optionalManifests' | 'noCacheWords' | 'needsSource'>>;
+type Recognised = Omit<PackageInvocation, 'command' | 'words' | 'os' | 'optionalManifests' | 'noCacheWords' | 'needsSource' | 'offline'> &
+  Partial<Pick<PackageInvocation, 'optionalManifests' | 'noCacheWords' | 'needsSource' | 'offline'>>;
 
-const base = (w: ShellWord | undefined) => (w?.value ?? '').replace(/^.*\//, '');
+/**
+ * The program a word names, without its directory. `$VENV/bin/pip` and `"${HOME}/.local/bin/poetry"`
+ * name a known program even though their directory is an expansion.
+ */
+function toolName(w: ShellWord | undefined): string {
+  if (!w) return '';
+  if (w.value !== undefined) return w.value.replace(/^.*\//, '');
+  const m = /\/([\w.+-]+)["']?$/.exec(w.text);
+  return m ? m[1] : '';
+}
+const base = toolName;
 const vals = (ws: readonly ShellWord[]) => ws.map(w => w.value ?? '');
 
 /** Values of an option in any of its spellings: `-r x`, `-rx`, `--requirement x`, `--requirement=x`. */
@@ -81,7 +101,35 @@ const PIP_VALUE_OPTS = ['-r', '--requirement', '-c', '--constraint', '-e', '--ed
   '--extra-index-url', '-f', '--find-links', '--prefix', '--root', '--platform', '--python-version', '--only-binary', '--no-binary',
   '--progress-bar', '--trusted-host', '--cache-dir', '--src', '--upgrade-strategy', '-C', '--config-settings', '--python'];
 
-function pipInstall(manager: 'pip' | 'uv', args: readonly ShellWord[]): Recognised {
+/** Options that take a value, for finding the subcommand after them (`yarn --network-timeout 600000 install`). */
+const VALUE_OPTS = new Set(['--network-timeout', '--cache-folder', '--modules-folder', '--cwd', '--mutex', '--registry', '--network-concurrency',
+  '--child-concurrency', '--global-folder', '--link-folder', '--preferred-cache-folder', '--use-yarnrc', '--proxy', '--https-proxy', '--otp',
+  '--cache-dir', '--log', '--timeout', '--retries', '--prefix', '--cache', '--loglevel', '-w', '--workspace', '--filter', '-F', '--dir', '-C',
+  '--store-dir', '--directory', '--project', '--working-dir', '-d']);
+
+/**
+ * pip's option parser accepts any unambiguous prefix of a long option: `--no-cache` and `--no-ca` are
+ * `--no-cache-dir` (`--no-c` is not: `--no-color`, `--no-compile`, `--no-clean`).
+ */
+const isPipNoCache = (v: string | undefined) => {
+  const name = (v ?? '').split('=')[0];
+  return name.length >= '--no-ca'.length && '--no-cache-dir'.startsWith(name);
+};
+
+/** The value of the first of `names` in the command (`--x v`, `--x=v`); null when written but not known. */
+function optionDir(ws: readonly ShellWord[], names: readonly string[]): string | null | undefined {
+  for (let i = 0; i < ws.length; i++) {
+    const v = ws[i].value;
+    for (const n of names) {
+      if (v === n) return ws[i + 1] ? ws[i + 1].value ?? null : undefined;
+      if (v?.startsWith(n + '=')) return v.slice(n.length + 1);
+      if (v === undefined && ws[i].text.startsWith(n + '=')) return null;
+    }
+  }
+  return undefined;
+}
+
+function pipInstall(manager: 'pip' | 'uv', args: readonly ShellWord[], all: readonly ShellWord[]): Recognised {
   const manifests = [
     ...optionValues(args, '-r', ['--requirement']),
     ...optionValues(args, '-c', ['--constraint']),
@@ -89,7 +137,9 @@ function pipInstall(manager: 'pip' | 'uv', args: readonly ShellWord[]): Recognis
   const editables = optionValues(args, '-e', ['--editable']);
   const locals = positionals(args, PIP_VALUE_OPTS).filter(w => w.value !== undefined && isLocalPath(w.value));
   const needsSource = editables.some(isLocalPath) || locals.length > 0;
-  const noCacheWords = args.filter(w => w.value === '--no-cache-dir' || w.value?.startsWith('--no-cache-dir=') || (manager === 'uv' && (w.value === '--no-cache' || w.value === '-n')));
+  // --no-index: everything comes from --find-links or local paths; there is no download to cache
+  const offline = all.some(w => w.value === '--no-index' || (manager === 'uv' && w.value === '--offline'));
+  const noCacheWords = offline ? [] : all.filter(w => (manager === 'pip' ? isPipNoCache(w.value) : w.value === '--no-cache' || w.value === '-n'));
   return {
     manager,
     action: 'install',
@@ -101,38 +151,54 @@ function pipInstall(manager: 'pip' | 'uv', args: readonly ShellWord[]): Recognis
         : 'copy requirements.txt (or pyproject.toml) first and install the dependencies alone, e.g. `pip install -r requirements.txt`'
       : undefined,
     noCacheWords,
+    offline,
+    cacheDirOption: optionDir(all, ['--cache-dir']),
   };
 }
+
+const NODE_MANIFESTS = { npm: ['package-lock.json', 'npm-shrinkwrap.json'], yarn: ['yarn.lock', '.yarnrc.yml'], pnpm: ['pnpm-lock.yaml', 'pnpm-workspace.yaml'], bun: ['bun.lockb', 'bun.lock'] };
 
 function recognise(words: readonly ShellWord[]): Recognised | undefined {
   const tool = base(words[0]);
   const v = vals(words);
-  // python -m pip / python3.12 -m pip
+  // python -m pip / python3.12 -m pip / $VENV/bin/python -m pipx
   if (/^python(\d+(\.\d+)?)?$/.test(tool)) {
     const m = v.indexOf('-m');
-    if (m > 0 && (v[m + 1] === 'pip' || v[m + 1] === 'pip3')) return recognise(words.slice(m + 1));
+    if (m > 0 && ['pip', 'pip3', 'pipx', 'uv'].includes(v[m + 1])) return recognise(words.slice(m + 1));
     return undefined;
   }
   const sub = (from = 1) => {
-    for (let i = from; i < words.length; i++) if (!(words[i].value ?? '').startsWith('-')) return i;
+    for (let i = from; i < words.length; i++) {
+      const x = words[i].value ?? '';
+      if (!x.startsWith('-')) return i;
+      if (VALUE_OPTS.has(x)) i++;
+    }
     return -1;
   };
   const s = sub();
   const verb = s > 0 ? v[s] : '';
   const rest = s > 0 ? words.slice(s + 1) : [];
+  const next = s > 0 ? v[sub(s + 1)] : undefined;
+  const has = (...flags: string[]) => v.some(x => flags.includes(x));
   switch (true) {
     case /^pip(\d+(\.\d+)?)?$/.test(tool):
-      if (verb === 'install' || verb === 'download' || verb === 'wheel') return pipInstall('pip', rest);
+      if (verb === 'install' || verb === 'download' || verb === 'wheel') return pipInstall('pip', rest, words);
+      return undefined;
+    case tool === 'pipx':
+      // pipx runs pip in its own environments, with pip's usual cache
+      if (verb === 'install' || verb === 'inject' || verb === 'upgrade') return { manager: 'pip', action: 'install', manifests: [], offline: has('--no-index') };
       return undefined;
     case tool === 'uv': {
-      if (verb === 'pip' && v[s + 1] === 'install') return pipInstall('uv', words.slice(s + 2));
+      if (verb === 'pip' && (next === 'install' || next === 'sync')) return pipInstall('uv', words.slice(sub(s + 1) + 1), words);
       const noCacheWords = words.filter(w => w.value === '--no-cache' || w.value === '-n');
+      const offline = has('--offline');
+      const cacheDirOption = optionDir(words, ['--cache-dir']);
       if (verb === 'sync') {
         const depsOnly = v.includes('--no-install-project') || v.includes('--no-install-workspace');
         return { manager: 'uv', action: 'install', manifests: ['pyproject.toml'], optionalManifests: ['uv.lock'], needsSource: !depsOnly,
-          depsOnlyHint: depsOnly ? undefined : 'copy pyproject.toml and uv.lock first and run `uv sync --no-install-project`, then copy the source and run `uv sync`', noCacheWords };
+          depsOnlyHint: depsOnly ? undefined : 'copy pyproject.toml and uv.lock first and run `uv sync --no-install-project`, then copy the source and run `uv sync`', noCacheWords, offline, cacheDirOption };
       }
-      if (verb === 'tool' && v[s + 1] === 'install') return { manager: 'uv', action: 'install', manifests: [], noCacheWords };
+      if (verb === 'tool' && next === 'install') return { manager: 'uv', action: 'install', manifests: [], noCacheWords, offline, cacheDirOption };
       return undefined;
     }
     case tool === 'poetry': {
@@ -145,43 +211,67 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
       if (verb === 'install' || verb === 'sync') return { manager: 'pipenv', action: 'install', manifests: ['Pipfile'], optionalManifests: ['Pipfile.lock'] };
       return undefined;
     case tool === 'npm': {
-      if (verb === 'ci' || verb === 'clean-install') return { manager: 'npm', action: 'install', manifests: ['package.json'], optionalManifests: ['package-lock.json', 'npm-shrinkwrap.json'] };
+      const offline = has('--offline');
+      const cacheDirOption = optionDir(words, ['--cache']);
+      if (verb === 'ci' || verb === 'clean-install') return { manager: 'npm', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.npm, offline, cacheDirOption };
       if (['install', 'i', 'add', 'isntall'].includes(verb)) {
         const global = v.includes('-g') || v.includes('--global') || v.includes('--location=global');
         const pkgs = positionals(rest, []);
-        if (global) return { manager: 'npm', action: 'install', manifests: [], needsSource: pkgs.some(w => isLocalPath(w.value ?? '')) };
-        return { manager: 'npm', action: 'install', manifests: ['package.json'], optionalManifests: ['package-lock.json', 'npm-shrinkwrap.json'],
-          needsSource: pkgs.some(w => isLocalPath(w.value ?? '')) };
+        if (global) return { manager: 'npm', action: 'install', manifests: [], needsSource: pkgs.some(w => isLocalPath(w.value ?? '')), offline, cacheDirOption };
+        return { manager: 'npm', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.npm,
+          needsSource: pkgs.some(w => isLocalPath(w.value ?? '')), offline, cacheDirOption };
       }
-      if (verb === 'cache' && (v[s + 1] === 'clean' || v[s + 1] === 'clear')) return { manager: 'npm', action: 'clean', manifests: [] };
+      if (verb === 'cache' && (next === 'clean' || next === 'clear')) return { manager: 'npm', action: 'clean', manifests: [] };
       return undefined;
     }
     case tool === 'yarn': {
-      if (s < 0 || verb === 'install') return { manager: 'yarn', action: 'install', manifests: ['package.json'], optionalManifests: ['yarn.lock', '.yarnrc.yml'] };
-      if (verb === 'global' && v[s + 1] === 'add') return { manager: 'yarn', action: 'install', manifests: [] };
-      if (verb === 'cache' && v[s + 1] === 'clean') return { manager: 'yarn', action: 'clean', manifests: [] };
+      const offline = has('--offline');
+      const cacheDirOption = optionDir(words, ['--cache-folder']);
+      // `yarn`, `yarn --frozen-lockfile`, `yarn --network-timeout 600000`: a bare yarn installs
+      if (s < 0 || verb === 'install' || verb === 'add' || (verb === 'workspaces' && next === 'focus')) {
+        return { manager: 'yarn', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.yarn, offline, cacheDirOption };
+      }
+      if (verb === 'global' && next === 'add') return { manager: 'yarn', action: 'install', manifests: [], offline, cacheDirOption };
+      if (verb === 'cache' && next === 'clean') return { manager: 'yarn', action: 'clean', manifests: [] };
       return undefined;
     }
     case tool === 'pnpm': {
-      if (['install', 'i'].includes(verb)) return { manager: 'pnpm', action: 'install', manifests: ['package.json'], optionalManifests: ['pnpm-lock.yaml', 'pnpm-workspace.yaml'] };
-      if (verb === 'fetch') return { manager: 'pnpm', action: 'install', manifests: ['pnpm-lock.yaml'], optionalManifests: ['pnpm-workspace.yaml'] };
+      const offline = has('--offline');
+      const cacheDirOption = optionDir(words, ['--store-dir']);
+      if (['install', 'i', 'add'].includes(verb)) return { manager: 'pnpm', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.pnpm, offline, cacheDirOption };
+      if (verb === 'fetch') return { manager: 'pnpm', action: 'install', manifests: ['pnpm-lock.yaml'], optionalManifests: ['pnpm-workspace.yaml'], offline, cacheDirOption };
+      if (verb === 'dlx') return { manager: 'pnpm', action: 'install', manifests: [], offline, cacheDirOption };
       return undefined;
     }
+    case tool === 'bun':
+      if (['install', 'i', 'add'].includes(verb)) return { manager: 'bun', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.bun, offline: has('--offline') };
+      return undefined;
     case tool === 'go': {
-      if (verb === 'mod' && v[s + 1] === 'download') return { manager: 'go', action: 'install', manifests: ['go.mod'], optionalManifests: ['go.sum'] };
-      if (['build', 'install', 'test', 'vet', 'generate'].includes(verb)) {
+      const vendored = v.includes('-mod=vendor') || v.some((x, i) => x === '-mod' && v[i + 1] === 'vendor');
+      if (verb === 'mod' && next === 'download') return { manager: 'go', action: 'install', manifests: ['go.mod'], optionalManifests: ['go.sum'] };
+      // tidy and vendor look at the imports of the source to decide what to download
+      if (verb === 'mod' && (next === 'tidy' || next === 'vendor')) return { manager: 'go', action: 'install', manifests: ['go.mod'], optionalManifests: ['go.sum'], needsSource: true,
+        depsOnlyHint: 'copy go.mod and go.sum first and run `go mod download`, then copy the source' };
+      if (verb === 'get') {
+        const local = positionals(rest, []).some(w => isLocalPath(w.value ?? '') || (w.value ?? '').startsWith('./'));
+        return { manager: 'go', action: 'install', manifests: ['go.mod'], optionalManifests: ['go.sum'], needsSource: local,
+          depsOnlyHint: local ? 'copy go.mod and go.sum first and run `go mod download`, then copy the source' : undefined };
+      }
+      if (['build', 'install', 'test', 'vet', 'generate', 'run'].includes(verb)) {
         // `go install pkg@version` fetches a tool and needs no source
         const remote = verb === 'install' && rest.some(w => (w.value ?? '').includes('@'));
         return { manager: 'go', action: 'build', manifests: remote ? [] : ['go.mod'], optionalManifests: remote ? [] : ['go.sum'], needsSource: !remote,
-          depsOnlyHint: remote ? undefined : 'copy go.mod and go.sum first and run `go mod download`, then copy the source and build' };
+          depsOnlyHint: remote ? undefined : 'copy go.mod and go.sum first and run `go mod download`, then copy the source and build', offline: vendored };
       }
       return undefined;
     }
     case tool === 'cargo': {
-      if (verb === 'fetch') return { manager: 'cargo', action: 'install', manifests: ['Cargo.toml'], optionalManifests: ['Cargo.lock'] };
-      if (verb === 'install' && !v.includes('--path')) return { manager: 'cargo', action: 'install', manifests: [] };
+      // --frozen is --locked plus --offline
+      const offline = has('--offline', '--frozen');
+      if (verb === 'fetch') return { manager: 'cargo', action: 'install', manifests: ['Cargo.toml'], optionalManifests: ['Cargo.lock'], offline };
+      if (verb === 'install' && !v.includes('--path')) return { manager: 'cargo', action: 'install', manifests: [], offline };
       if (['build', 'install', 'test', 'chef'].includes(verb)) return { manager: 'cargo', action: 'build', manifests: ['Cargo.toml'], optionalManifests: ['Cargo.lock'],
-        needsSource: true, depsOnlyHint: 'copy Cargo.toml and Cargo.lock first and run `cargo fetch` (or cargo-chef), then copy the source and build' };
+        needsSource: true, depsOnlyHint: 'copy Cargo.toml and Cargo.lock first and run `cargo fetch` (or cargo-chef), then copy the source and build', offline };
       return undefined;
     }
     case tool === 'mvn' || tool === 'mvnw': {
@@ -189,21 +279,41 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
       if (goals.length === 0) return undefined;
       const depsOnly = goals.every(g => g.startsWith('dependency:'));
       return { manager: 'maven', action: depsOnly ? 'install' : 'build', manifests: ['pom.xml'], needsSource: !depsOnly,
-        depsOnlyHint: depsOnly ? undefined : 'copy pom.xml first and run `mvn dependency:go-offline`, then copy the source and package' };
+        depsOnlyHint: depsOnly ? undefined : 'copy pom.xml first and run `mvn dependency:go-offline`, then copy the source and package',
+        offline: has('-o', '--offline'), cacheDirOption: optionDir(words, ['-Dmaven.repo.local']) };
     }
     case tool === 'gradle' || tool === 'gradlew': {
-      const tasks = v.slice(1).filter(x => !x.startsWith('-'));
+      const tasks = positionals(words.slice(1), ['-p', '--project-dir', '-b', '--build-file', '-g', '--gradle-user-home', '-c', '--settings-file', '-x', '--exclude-task']).map(w => w.value ?? '');
       if (tasks.length === 0) return undefined;
       const depsOnly = tasks.every(t => t === 'dependencies' || t === 'dependencyInsight' || t === 'resolveDependencies');
       return { manager: 'gradle', action: depsOnly ? 'install' : 'build', manifests: [],
         optionalManifests: ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts', 'gradle.properties'], needsSource: !depsOnly,
-        depsOnlyHint: depsOnly ? undefined : 'copy the build scripts first and run `gradle dependencies`, then copy the source and build' };
+        depsOnlyHint: depsOnly ? undefined : 'copy the build scripts first and run `gradle dependencies`, then copy the source and build',
+        offline: has('--offline'), cacheDirOption: optionDir(words, ['-g', '--gradle-user-home']) };
     }
+    case tool === 'lein': {
+      const tasks = v.slice(1).filter(x => !x.startsWith('-'));
+      if (tasks.length === 0) return undefined;
+      const depsOnly = tasks.every(t => t === 'deps');
+      return { manager: 'lein', action: depsOnly ? 'install' : 'build', manifests: ['project.clj'], needsSource: !depsOnly,
+        depsOnlyHint: depsOnly ? undefined : 'copy project.clj first and run `lein deps`, then copy the source and build', offline: has('-o') };
+    }
+    case tool === 'sbt': {
+      const tasks = v.slice(1).filter(x => !x.startsWith('-'));
+      if (tasks.length === 0) return undefined;
+      const depsOnly = tasks.every(t => t === 'update' || t === 'updateClassifiers');
+      return { manager: 'sbt', action: depsOnly ? 'install' : 'build', manifests: ['build.sbt'], optionalManifests: ['project/build.properties', 'project/plugins.sbt'],
+        needsSource: !depsOnly, depsOnlyHint: depsOnly ? undefined : 'copy build.sbt and project/ first and run `sbt update`, then copy the source and build' };
+    }
+    case tool === 'mix':
+      if (verb === 'deps.get') return { manager: 'mix', action: 'install', manifests: ['mix.exs'], optionalManifests: ['mix.lock'] };
+      return undefined;
     case tool === 'bundle' || tool === 'bundler':
-      if (s < 0 || verb === 'install') return { manager: 'bundler', action: 'install', manifests: ['Gemfile'], optionalManifests: ['Gemfile.lock'] };
+      if (s < 0 || verb === 'install') return { manager: 'bundler', action: 'install', manifests: ['Gemfile'], optionalManifests: ['Gemfile.lock'], offline: has('--local') };
       return undefined;
     case tool === 'gem':
-      if (verb === 'install') return { manager: 'gem', action: 'install', manifests: [] };
+      // `gem update --system` downloads the rubygems-update gem, `gem update` every outdated gem
+      if (verb === 'install' || verb === 'update') return { manager: 'gem', action: 'install', manifests: [], offline: has('--local', '-l') };
       return undefined;
     case tool === 'composer' || tool === 'composer.phar':
       if (verb === 'install' || verb === 'update') return { manager: 'composer', action: 'install', manifests: ['composer.json'], optionalManifests: ['composer.lock'] };
@@ -214,13 +324,14 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
         return { manager: 'nuget', action: 'install', manifests: proj.length ? proj : ['*.csproj'] };
       }
       if (['build', 'publish', 'test', 'pack'].includes(verb)) return { manager: 'nuget', action: 'build', manifests: ['*.csproj'], needsSource: true,
-        depsOnlyHint: 'copy the project files first and run `dotnet restore`, then copy the source and publish' };
+        depsOnlyHint: 'copy the project files first and run `dotnet restore`, then copy the source and publish', offline: has('--no-restore') };
       return undefined;
     }
     case ['conda', 'mamba', 'micromamba'].includes(tool): {
       const files = optionValues(words, '-f', ['--file']);
-      if (verb === 'env' && (v[s + 1] === 'create' || v[s + 1] === 'update')) return { manager: 'conda', action: 'install', manifests: files.length ? files : ['environment.yml'] };
-      if (verb === 'install' || verb === 'create' || verb === 'update') return { manager: 'conda', action: 'install', manifests: files };
+      const offline = has('--offline');
+      if (verb === 'env' && (next === 'create' || next === 'update')) return { manager: 'conda', action: 'install', manifests: files.length ? files : ['environment.yml'], offline };
+      if (verb === 'install' || verb === 'create' || verb === 'update') return { manager: 'conda', action: 'install', manifests: files, offline };
       if (verb === 'clean') return { manager: 'conda', action: 'clean', manifests: [] };
       return undefined;
     }
@@ -232,9 +343,19 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
     }
     case tool === 'apk': {
       const noCacheWords = words.filter(w => w.value === '--no-cache');
-      if (verb === 'add' || verb === 'upgrade') return { manager: 'apk', action: 'install', manifests: [], noCacheWords };
+      if (verb === 'add' || verb === 'upgrade') return { manager: 'apk', action: 'install', manifests: [], noCacheWords, offline: has('--no-network') };
       if (verb === 'update') return { manager: 'apk', action: 'update', manifests: [] };
-      if (verb === 'cache' && v[s + 1] === 'clean') return { manager: 'apk', action: 'clean', manifests: [] };
+      if (verb === 'cache' && next === 'clean') return { manager: 'apk', action: 'clean', manifests: [] };
+      return undefined;
+    }
+    case tool === 'dnf' || tool === 'dnf5' || tool === 'yum': {
+      // -C / --cacheonly installs from what is cached and downloads nothing
+      const offline = has('-C', '--cacheonly');
+      if (['install', 'update', 'upgrade', 'groupinstall', 'reinstall', 'builddep', 'distro-sync'].includes(verb) || (verb === 'group' && next === 'install')) {
+        return { manager: 'dnf', action: 'install', manifests: [], offline };
+      }
+      if (verb === 'makecache') return { manager: 'dnf', action: 'update', manifests: [] };
+      if (verb === 'clean') return { manager: 'dnf', action: 'clean', manifests: [] };
       return undefined;
     }
     default:
@@ -242,22 +363,48 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
   }
 }
 
+const truthy = (x: string | undefined) => x !== undefined && /^(1|true|yes|on)$/i.test(x.trim());
+
+/**
+ * Environment that makes a manager work offline: `GOFLAGS=-mod=vendor`, `GOPROXY=off`, `CARGO_NET_OFFLINE=true`,
+ * `PIP_NO_INDEX=1`, `npm_config_offline=true`, `COMPOSER_DISABLE_NETWORK=1`.
+ */
+export function offlineByEnv(manager: Manager, env: ReadonlyMap<string, string | undefined>): boolean {
+  switch (manager) {
+    case 'go': return /(^|\s)-mod=vendor(\s|$)/.test(env.get('GOFLAGS') ?? '') || env.get('GOPROXY') === 'off';
+    case 'cargo': return truthy(env.get('CARGO_NET_OFFLINE'));
+    case 'pip': return truthy(env.get('PIP_NO_INDEX'));
+    case 'uv': return truthy(env.get('UV_OFFLINE')) || truthy(env.get('UV_NO_INDEX'));
+    case 'npm': case 'pnpm': return truthy(env.get('npm_config_offline') ?? env.get('NPM_CONFIG_OFFLINE'));
+    case 'composer': return truthy(env.get('COMPOSER_DISABLE_NETWORK'));
+    default: return false;
+  }
+}
+
 /** Recognise a package-manager invocation in one simple command. */
 export function recogniseInvocation(command: ShellCommand): PackageInvocation | undefined {
   const words = unwrapCommand(command.words);
-  if (words.length === 0 || words[0].value === undefined) return undefined;
+  if (words.length === 0 || !base(words[0])) return undefined;
   const r = recognise(words);
   if (!r) return undefined;
+  // `env GOFLAGS=-mod=vendor go build` and `GOFLAGS=-mod=vendor go build` count like ENV
+  const inline = new Map<string, string | undefined>(command.assigns.map(a => [a.name, a.value]));
+  for (const w of command.words.slice(0, command.words.indexOf(words[0]))) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.value ?? '');
+    if (m) inline.set(m[1], m[2]);
+  }
+  const offline = (r.offline ?? false) || offlineByEnv(r.manager, inline);
   return {
     optionalManifests: [],
     noCacheWords: [],
     needsSource: false,
     ...r,
+    offline,
     command,
     words,
-    os: r.manager === 'apt' || r.manager === 'apk',
+    os: r.manager === 'apt' || r.manager === 'apk' || r.manager === 'dnf',
   };
 }
 
 /** True for invocations that download dependencies and so benefit from a cache mount. */
-export const fetchesPackages = (inv: PackageInvocation) => inv.action === 'install' || inv.action === 'build';
+export const fetchesPackages = (inv: PackageInvocation) => (inv.action === 'install' || inv.action === 'build') && !inv.offline;

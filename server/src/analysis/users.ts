@@ -9,6 +9,11 @@ export interface UserFact {
   /** Home directory: /root for root, the created user's home, or HOME when set. */
   readonly home: string;
   readonly root: boolean;
+  /**
+   * True when the home is only a guess: a numeric USER with no account this Dockerfile creates and no
+   * HOME set (Docker uses / only when the image has no passwd entry for it, and the base image may have one).
+   */
+  readonly homeUnknown?: boolean;
 }
 
 /** Accounts created by RUN commands (useradd, adduser, groupadd, addgroup) in a stage and its parents. */
@@ -94,5 +99,6 @@ export function resolveUser(spec: string, accounts: Accounts, homeEnv: string | 
     // Docker sets HOME=/ for a uid with no passwd entry
     home: homeEnv ?? known?.home ?? (uidNum !== undefined ? '/' : `/home/${name}`),
     root: false,
+    ...(homeEnv === undefined && !known && uidNum !== undefined ? { homeUnknown: true } : {}),
   };
 }

@@ -30,6 +30,10 @@ function classify(c: ShellCommand): { family: Family; op: 'update' | 'install' }
   return undefined;
 }
 
+/** apk options that make `apk add` fetch the package indexes itself. */
+const INDEX_FLAGS = new Set(['--no-cache', '--update', '-U', '--update-cache']);
+const fetchesIndex = (c: ShellCommand) => unwrapCommand(c.words).some(w => INDEX_FLAGS.has(w.value ?? ''));
+
 const commandsOf = (f: InstructionFact) => (f.run?.script.commands ?? []).map(c => ({ c, k: classify(c) }));
 
 /** A package-index refresh with no install after it in the same RUN: its layer keeps stale lists. */
@@ -51,8 +55,21 @@ export const aptUpdateAlone: Rule = {
           if (cmds.slice(ci + 1).some(x => x.k?.family === k.family && x.k.op === 'install')) return;
           const updateText = model.text.slice(c.start, c.end);
           const next = list.slice(i + 1).find(f => commandsOf(f).some(x => x.k?.family === k.family && x.k.op === 'install'));
-          const fix = next ? mergeFix(fact, next, c, updateText, cmds.length) : undefined;
           const install = next && commandsOf(next).find(x => x.k?.family === k.family && x.k.op === 'install')!.c;
+          if (next && install && k.family === 'apk' && fetchesIndex(install)) {
+            // `apk add --no-cache` / `--update` reads fresh indexes itself: the lone update is wasted, not stale
+            const flag = unwrapCommand(install.words).find(w => INDEX_FLAGS.has(w.value ?? ''))!.text;
+            const removal = removeUpdate(fact, c, cmds.length);
+            findings.push({
+              range: rangeOf(model, c.start, c.end),
+              message: `\`${updateText}\` has no install after it in this RUN, and the install on line ${lineNo(next)} does not use what it downloads: ` +
+                `\`apk add ${flag}\` fetches fresh indexes itself. The step only costs a download and a layer; remove it.`,
+              related: [{ range: next.range, message: `fetches its own package indexes (${flag})` }],
+              fixes: removal ? [{ title: `Remove \`${updateText}\``, preferred: true, edits: [removal] }] : [],
+            });
+            return;
+          }
+          const fix = next ? mergeFix(fact, next, c, updateText, cmds.length) : undefined;
           findings.push({
             range: rangeOf(model, c.start, c.end),
             message:
@@ -74,21 +91,26 @@ export const aptUpdateAlone: Rule = {
       return 'the update cannot be moved out of its RUN safely';
     }
 
+    /** Take the update out of its RUN: the whole line when it is the only command, else the command and its `&&`. */
+    function removeUpdate(fact: InstructionFact, c: ShellCommand, count: number): TextEdit | undefined {
+      if (fact.run!.form === 'exec') return undefined;
+      if (count === 1 && !c.nested) {
+        const span = lineSpan(model, fact);
+        return { range: rangeOf(model, span.start, span.end), newText: '' };
+      }
+      return removeCommand(model, fact, c);
+    }
+
     function mergeFix(fact: InstructionFact, next: InstructionFact, c: ShellCommand, updateText: string, count: number): Fix | undefined {
       const run = next.run!;
       if (!fact.user.root || !next.user.root || run.form === 'exec' || fact.run!.form === 'exec' || model.text.startsWith('<<', run.commandStart)) return undefined;
       const edits: TextEdit[] = [];
-      if (count === 1 && !c.nested) {
-        const span = lineSpan(model, fact);
-        edits.push({ range: rangeOf(model, span.start, span.end), newText: '' });
-      } else {
-        // only the trailing update leaves its RUN; commands before it keep running where they are
-        const cmds = fact.run!.script.commands;
-        if (cmds[cmds.length - 1] !== c) return undefined;
-        const edit = removeCommand(model, fact, c);
-        if (!edit) return undefined;
-        edits.push(edit);
-      }
+      // only a trailing update leaves its RUN; commands before it keep running where they are
+      const cmds = fact.run!.script.commands;
+      if (!(count === 1 && !c.nested) && cmds[cmds.length - 1] !== c) return undefined;
+      const edit = removeUpdate(fact, c, count);
+      if (!edit) return undefined;
+      edits.push(edit);
       const alreadyUpdates = commandsOf(next).some(x => x.k?.op === 'update');
       if (!alreadyUpdates) edits.push({ range: rangeOf(model, run.commandStart, run.commandStart), newText: `${updateText} && ` });
       return { title: `Merge \`${updateText}\` into the install on line ${lineNo(next)}`, preferred: true, edits };

@@ -8,8 +8,39 @@ import { docsFor, type Rule, type RuleFinding } from './types';
 
 const id = 'arg-busts-cache';
 
-/** Build-argument names whose value changes on every build (commit ids, dates, build numbers). */
-export const VOLATILE_ARG = /^((GIT_|SOURCE_|VCS_|CI_)?COMMIT\w*|\w+_(SHA|HASH)|(GIT_)?SHA|VCS_REF|(GIT_)?REVISION|BUILD_(DATE|TIME|TIMESTAMP|NUMBER|ID)|BUILDTIME|BUILDDATE|CACHE_?BUST(ER)?|TIMESTAMP|VERSION)$/i;
+/** Prefixes that make REF/REVISION/TAG/DATE names about this build's source, not about something pinned (`MODEL_REVISION`). */
+const SOURCE = '(GIT|VCS|SCM|SOURCE|SRC|REPO|CI|BUILD|APP|IMAGE|DOCKER|COMMIT|CREATED?|CURRENT|NOW)';
+
+/** Build-argument names whose value changes on every build: commit ids, refs, dates, build and job numbers, per-job CI values. */
+const PER_BUILD_NAMES: readonly RegExp[] = [
+  // a framework prefix may come first: VITE_GIT_COMMIT_TIME, NEXT_PUBLIC_BUILD_ID, REACT_APP_GIT_SHA
+  /^((\w+_)?(GIT|VCS|SCM|SOURCE|SRC|REPO|CI|BUILD|APP|IMAGE|LAST|HEAD|CURRENT)_)?COMMIT(_\w+)?$/, // GIT_COMMIT, COMMIT_SHA, CI_COMMIT_SHORT_SHA
+  /^(\w+_)?(SHA|HASH)$/, // GIT_SHA, SHORT_SHA, SOURCE_HASH — not NODE_SHA256, a pinned checksum
+  new RegExp(`^((\\w+_)?${SOURCE}_)?(REF|REF_NAME|REVISION|REV|TAG)$`), // VCS_REF, GIT_REVISION, IMAGE_TAG — not MODEL_REVISION
+  new RegExp(`^((\\w+_)?${SOURCE}_)?(DATE|TIME|TIMESTAMP|DATETIME)$`), /^(\w+_)?BUILD(DATE|TIME)$/, // BUILD_DATE — not SNAPSHOT_DATE
+  /^(\w+_)?BUILD_?(NUMBER|NUM|ID)$/,
+  /^(\w+_)?(JOB|RUN|PIPELINE|WORKFLOW)_(ID|IID|NUMBER|NUM|ATTEMPT|URL)$/, /^(\w+_)?PIPELINE$/,
+  /^(\w+_)?(BUILD_)?METADATA$/,
+  /^CACHE_?BUST(ER)?$/, /^(BUILD_)?VERSION$/,
+  // per-job CI variables and tokens
+  /^\w+_JOB_\w+$/, /^(ACTIONS|DRONE|BUILDKITE|CODEBUILD)_\w+$/, /^GITHUB_(SHA|RUN_\w+|REF\w*|TOKEN)$/, /^CI_(JOB|PIPELINE|COMMIT)_\w+$/,
+  /^CIRCLE_(SHA1|BUILD_\w+|WORKFLOW_\w+)$/, /^TRAVIS_(COMMIT|BUILD_\w+|JOB_\w+)$/, /^BITBUCKET_(COMMIT|BUILD_NUMBER)$/,
+];
+
+/** Defaults that stand in for "set by the build" rather than pin a value. */
+const PLACEHOLDER = /^(|none|null|undefined|n\/a|na|latest|main|master|head|-|v?0(\.0)*([-+][\w.]+)?|[\w-]*(unknown|unset|dev|local|snapshot)[\w-]*|\$\{?\w+\}?)$/i;
+
+/**
+ * True for an ARG whose name says its value changes on every build, unless its default pins a
+ * concrete value (`ARG LLAMA_COMMIT=8f1d81a`, `ARG VERSION=1.4.2`): that is an upstream pin.
+ * Stable names (`PYTHON_VERSION`, `ALPINE_VERSION`) never are.
+ */
+export function isPerBuildName(name: string, defaultValue?: string | null): boolean {
+  const n = name.toUpperCase();
+  if (/_VERSION$/.test(n) && n !== 'BUILD_VERSION') return false;
+  if (defaultValue !== undefined && defaultValue !== null && !PLACEHOLDER.test(defaultValue.trim().replace(/^["']|["']$/g, ''))) return false;
+  return PER_BUILD_NAMES.some(re => re.test(n));
+}
 
 /** Commands that are cheap to re-run: a RUN made only of these is not worth protecting. */
 const CHEAP = new Set(['echo', 'printf', 'mkdir', 'ln', 'chmod', 'chown', 'chgrp', 'touch', 'rm', 'cp', 'mv', 'true', 'false', 'set', 'export', 'cd',
@@ -44,14 +75,17 @@ export const argBustsCache: Rule = {
     description: 'An ARG whose value changes on every build (commit, date, build number) declared above expensive RUNs: every RUN after it sees the new value and re-runs.',
     docs: docsFor(id),
   },
-  check({ model }) {
+  check({ model, workspace }) {
     const findings: RuleFinding[] = [];
+    const passed = (name: string) => (Object.prototype.hasOwnProperty.call(workspace.perBuildArgs ?? {}, name) ? workspace.perBuildArgs![name] : []);
     for (const stage of model.stages) {
       const list = stage.instructions;
       list.forEach((arg, i) => {
         if (arg.keyword !== 'ARG') return;
         const props = propertiesOf(arg);
-        const volatile = props.filter(p => VOLATILE_ARG.test(p.getName()));
+        // `ARG A B` declares two names (dockerfile-ast reads B as A's value): only `A=…` is a default
+        const defaultOf = (p: Property) => (model.text.slice(model.document.offsetAt(p.getRange().start), model.document.offsetAt(p.getRange().end)).includes('=') ? p.getValue() : undefined);
+        const volatile = props.filter(p => isPerBuildName(p.getName(), defaultOf(p)) || passed(p.getName()).length > 0);
         if (volatile.length === 0) return;
         // walk down: ENV/LABEL lines that only pass the value on move with the ARG; the first other use anchors it
         const tainted = new Set(props.map(p => p.getName()));
@@ -101,13 +135,15 @@ export const argBustsCache: Rule = {
           edits.push({ range: rangeOf(model, span.start, span.end), newText: '' });
         }
         const names = volatile.map(p => p.getName()).join(', ');
+        const use = volatile.map(p => passed(p.getName())[0]).find(u => u !== undefined);
+        const why = use ? ` (${use.file} line ${use.line} passes it \`${use.value.length > 40 ? use.value.slice(0, 39) + '…' : use.value}\`)` : '';
         const related = [];
         if (firstUse) related.push({ range: firstUse.range, message: `${names} is first used here` });
         related.push({ range: busted[0].range, message: `re-runs whenever ${names} changes` });
         findings.push({
           range: volatile[0].getNameRange(),
           message:
-            `ARG ${names} changes on every build, and every RUN after it sees the value (Docker passes build args to RUN as environment variables): ` +
+            `ARG ${names} changes on every build${why}, and every RUN after it sees the value (Docker passes build args to RUN as environment variables): ` +
             `a new value re-runs \`${snippet(busted[0], 40)}\` (line ${lineNo(busted[0])})${busted.length > 1 ? ` and ${busted.length - 1} more expensive step${busted.length > 2 ? 's' : ''}` : ''}. ` +
             `Declare it ${anchor ? `just above its first use (line ${lineNo(anchor)})` : 'at the end of the stage'}, with the ENV/LABEL lines that only pass it on.`,
           related,

@@ -1,12 +1,12 @@
 import type { Range } from 'vscode-languageserver-types';
-import { cacheTargets } from '../analysis/cacheTargets';
+import { cacheTargets, mountCovers } from '../analysis/cacheTargets';
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, resolvePath, type MountFact } from '../analysis/mounts';
 import { fetchesPackages, type Manager, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand, type ShellCommand, type ShellWord } from '../analysis/shell';
 import { commandText, lineNo } from './describe';
 import { rangeOf, removeWord } from './edits';
-import { targetsFor } from './mountFixes';
+import { alreadyDone, cacheMountsOf, targetsFor } from './mountFixes';
 import { noCacheEnv } from './no-cache-env';
 import { removeCommand, rewriteMount } from './shellEdits';
 import { docsFor, type Fix, type Rule, type RuleContext, type RuleFinding } from './types';
@@ -38,11 +38,11 @@ const mountCovering = (mounts: readonly MountFact[], path: string) => mounts.fin
 function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFinding[]): RuleFinding[] {
   const { model } = ctx;
   const run = fact.run!;
-  const caches = run.mounts.filter(m => m.type === 'cache' && m.target);
+  const caches = cacheMountsOf(fact).mounts;
   if (caches.length === 0) return [];
   const out: RuleFinding[] = [];
   const range = (s: number, e: number): Range => rangeOf(model, s, e);
-  const mounted = (inv: PackageInvocation) => targetsFor(fact, inv).map(t => mountCovering(caches, t.target)).find(Boolean);
+  const mounted = (inv: PackageInvocation) => targetsFor(fact, inv).map(t => caches.find(c => mountCovers(c.target!, t))).find(Boolean);
   const wordFix = (title: string, w: ShellWord): Fix[] => [{ title, preferred: true, edits: [removeWord(model, fact, w)] }];
   const commandFix = (title: string, c: ShellCommand): Fix[] => {
     const edit = removeCommand(model, fact, c);
@@ -92,7 +92,7 @@ function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFi
       }
     }
     // npm cache clean, yarn cache clean, apt-get clean, apk cache clean, conda clean in the same RUN
-    if (inv.action === 'clean' && (inv.manager !== 'apt' || mountCovering(caches, '/var/cache/apt'))) {
+    if (inv.action === 'clean' && (inv.manager !== 'apt' || mountCovering(caches, '/var/cache/apt/archives'))) {
       out.push({
         range: range(inv.words[0].start, inv.command.end),
         message: `\`${commandText(inv)}\` empties the ${inv.manager} cache that the mount on ${m.target} is there to keep. With a cache mount it does not shrink the image either: remove it.`,
@@ -100,7 +100,7 @@ function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFi
       });
     }
     // docker-clean deletes downloaded .debs after every install, mount or not
-    if (inv.manager === 'apt' && fetchesPackages(inv) && !aptCleanReported && covers(m.target!, '/var/cache/apt') && !dockerCleanHandled(model, fact)) {
+    if (inv.manager === 'apt' && fetchesPackages(inv) && !aptCleanReported && covers(m.target!, '/var/cache/apt/archives') && !dockerCleanHandled(model, fact)) {
       aptCleanReported = true;
       const plain = run.form === 'shell' && !model.text.startsWith('<<', run.commandStart);
       const at = run.commandStart;
@@ -173,7 +173,8 @@ function rmTarget(fact: InstructionFact, w: ShellWord, caches: readonly MountFac
 }
 
 function dockerCleanHandled(model: DockerfileModel, fact: InstructionFact): boolean {
-  return model.instructions.some(i => i.index <= fact.index && i.run && model.text.slice(model.document.offsetAt(i.range.start), model.document.offsetAt(i.range.end)).includes('docker-clean'));
+  // only this image's own RUNs count: a stage FROM a fresh Debian image has the hook again
+  return alreadyDone(model, fact, 'docker-clean');
 }
 
 /** A RUN with the right cache mount that throws the cache away anyway. */

@@ -1,9 +1,9 @@
-import type { CacheTarget } from '../analysis/cacheTargets';
+import { mountCovers, type CacheTarget } from '../analysis/cacheTargets';
 import type { InstructionFact } from '../analysis/model';
-import { covers, type MountFact } from '../analysis/mounts';
-import { fetchesPackages, type Manager, type PackageInvocation } from '../analysis/packageManagers';
+import type { MountFact } from '../analysis/mounts';
+import type { Manager, PackageInvocation } from '../analysis/packageManagers';
 import { commandText } from './describe';
-import { targetsFor } from './mountFixes';
+import { cacheMountsOf, needsCacheMount, targetsFor } from './mountFixes';
 import { rewriteMount } from './shellEdits';
 import { docsFor, type Rule, type RuleFinding } from './types';
 
@@ -34,15 +34,17 @@ export interface WrongTarget {
 export function wrongTargetMounts(fact: InstructionFact): WrongTarget[] {
   const run = fact.run;
   if (!run) return [];
-  const caches = run.mounts.filter(m => m.type === 'cache' && m.target);
-  if (caches.length === 0) return [];
+  // a mount whose target cannot be resolved may be the right one: judge none of them
+  const { mounts: caches, unresolved } = cacheMountsOf(fact);
+  if (caches.length === 0 || unresolved) return [];
   // `sudo pip …` runs as root whatever USER says: leave it alone
-  const invs = run.invocations.filter(i => fetchesPackages(i) && !i.os && i.command.words[0]?.value !== 'sudo');
-  const expected = invs.flatMap(inv => targetsFor(fact, inv).map(t => ({ inv, t })));
+  const invs = run.invocations.filter(i => needsCacheMount(fact, i) && !i.os && i.command.words[0]?.value !== 'sudo');
+  const expected = invs.flatMap(inv => targetsFor(fact, inv).filter(t => !t.unknown).map(t => ({ inv, t })));
+  if (invs.some(inv => targetsFor(fact, inv).some(t => t.unknown))) return [];
   const out: WrongTarget[] = [];
   const used = new Set<MountFact>();
   for (const { inv, t } of expected) {
-    const covering = caches.find(m => covers(m.target!, t.target));
+    const covering = caches.find(m => mountCovers(m.target!, t));
     if (covering) {
       if (!fact.user.root && covering.uid === undefined && !worldWritable(covering) && !used.has(covering)) {
         used.add(covering);
@@ -52,7 +54,7 @@ export function wrongTargetMounts(fact: InstructionFact): WrongTarget[] {
     }
     const re = MEANT_FOR[inv.manager];
     const candidate = caches.find(m => {
-      if (used.has(m) || expected.some(e => covers(m.target!, e.t.target))) return false;
+      if (used.has(m) || expected.some(e => mountCovers(m.target!, e.t))) return false;
       if (inv.manager === 'go') return GO_KIND(m.target!) !== undefined && GO_KIND(m.target!) === GO_KIND(t.target);
       return re !== undefined && re.test(m.target!.toLowerCase());
     });

@@ -3,7 +3,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { InstructionFact, StageFact, DockerfileModel } from '../analysis/model';
 import type { Manager } from '../analysis/packageManagers';
 import { lineSpan, rangeOf } from './edits';
-import { planMountFix, uncoveredTargets } from './mountFixes';
+import { needsCacheMount, planMountFix, uncoveredTargets } from './mountFixes';
 import { docsFor, type Rule, type RuleFinding } from './types';
 
 const id = 'no-cache-env';
@@ -54,7 +54,7 @@ export const noCacheEnv: Rule = {
         let blocker: string | undefined;
         const related = [];
         for (const r of affected) {
-          const invs = r.run!.invocations.filter(inv => managers.includes(inv.manager) && uncoveredTargets(r, inv).length > 0);
+          const invs = r.run!.invocations.filter(inv => managers.includes(inv.manager) && needsCacheMount(r, inv) && uncoveredTargets(r, inv).length > 0);
           if (invs.length === 0) continue;
           related.push({ range: r.range, message: `${invs[0].manager} runs here without its cache` });
           const plan = planMountFix(model, r, invs);

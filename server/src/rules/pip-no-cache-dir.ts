@@ -1,6 +1,7 @@
+import { targetLabel } from '../analysis/cacheTargets';
 import { commandText } from './describe';
 import { rangeOf } from './edits';
-import { planMountFix, uncoveredTargets } from './mountFixes';
+import { needsCacheMount, planMountFix, uncoveredTargets } from './mountFixes';
 import { docsFor, type Rule, type RuleFinding } from './types';
 
 const id = 'pip-no-cache-dir';
@@ -19,9 +20,9 @@ export const pipNoCacheDir: Rule = {
       for (const inv of fact.run?.invocations ?? []) {
         if (inv.manager !== 'pip' && inv.manager !== 'uv') continue;
         // with a cache mount already in place this is cache-mount-defeated's business
-        if (inv.noCacheWords.length === 0 || uncoveredTargets(fact, inv).length === 0) continue;
+        if (inv.noCacheWords.length === 0 || !needsCacheMount(fact, inv) || uncoveredTargets(fact, inv).length === 0) continue;
         const plan = planMountFix(model, fact, [inv]);
-        const target = uncoveredTargets(fact, inv)[0].target;
+        const target = targetLabel(uncoveredTargets(fact, inv)[0]);
         for (const word of inv.noCacheWords) {
           findings.push({
             range: rangeOf(model, word.start, word.end),

@@ -62,6 +62,21 @@ export interface WorkspaceFacts {
    * exists; undefined when not known.
    */
   readonly ignoreFile?: string | null;
+  /**
+   * Build arguments that a Compose file or CI workflow of the workspace passes a per-build value
+   * (`$(git rev-parse HEAD)`, `${GITHUB_SHA}`, `$(date …)`), by name; undefined when not known.
+   */
+  readonly perBuildArgs?: Readonly<Record<string, readonly PerBuildArgUse[]>>;
+}
+
+/** Where a build argument gets a value that changes on every build. */
+export interface PerBuildArgUse {
+  /** Path relative to the workspace root, with `/`. */
+  readonly file: string;
+  /** 1-based line. */
+  readonly line: number;
+  /** The value as written there. */
+  readonly value: string;
 }
 
 export interface RuleContext {

@@ -45,6 +45,17 @@ describe(RULE, () => {
       assert.deepStrictEqual(findings('FROM debian\nRUN apt-get update\nRUN ["apt-get", "install", "-y", "x"]\n', RULE)[0].fixes, []);
     });
 
+    it('apk update before `apk add --no-cache` (or --update): wasted, not stale; the fix removes it', () => {
+      const text = 'FROM alpine\nRUN apk update\nRUN apk add --no-cache curl\n';
+      const f = findings(text, RULE);
+      assert.strictEqual(f.length, 1);
+      assert.doesNotMatch(f[0].message, /stale/);
+      assert.match(f[0].message, /--no-cache/);
+      assert.strictEqual(applyFirstFix(text, RULE), 'FROM alpine\nRUN apk add --no-cache curl\n');
+      fixAllChecked(text, RULE);
+      assert.strictEqual(applyFirstFix('FROM alpine\nRUN echo x >> /etc/apk/repositories && apk update\nRUN apk add -U curl\n', RULE), 'FROM alpine\nRUN echo x >> /etc/apk/repositories\nRUN apk add -U curl\n');
+    });
+
     it('multi-stage: the next install must be in the same stage', () => {
       const text = 'FROM debian AS base\nRUN apt-get update\nFROM base\nRUN apt-get install -y x\n';
       assert.deepStrictEqual(lines(text, RULE), [2]);
@@ -60,6 +71,10 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines(`FROM debian\nRUN sh -c 'apt-get update && apt-get install -y x'\n`, RULE), []);
       assert.deepStrictEqual(lines('FROM alpine\nRUN apk update && apk add x\n', RULE), []);
       assert.deepStrictEqual(lines('FROM alpine\nRUN apk add --update x\n', RULE), []);
+    });
+
+    it('never claims stale lists for an install that fetches its own (apk add --no-cache)', () => {
+      for (const f of findings('FROM alpine\nRUN apk update\nRUN apk add --no-cache curl\n', RULE)) assert.doesNotMatch(f.message, /stale|reuses/);
     });
 
     it('words that only look like it', () => {

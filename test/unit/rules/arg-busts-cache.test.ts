@@ -38,6 +38,26 @@ describe(RULE, () => {
       }
     });
 
+    it('more per-build names: refs, tags, times, job/run/pipeline ids, metadata, per-job CI variables and tokens', () => {
+      for (const name of ['GIT_REF', 'GITHUB_REF_NAME', 'SHORT_SHA', 'CI_COMMIT_SHORT_SHA', 'GIT_TAG', 'IMAGE_TAG', 'CREATED_DATE', 'BUILD_DATETIME', 'BUILDTIME',
+        'CI_JOB_ID', 'GITHUB_RUN_ID', 'GITHUB_RUN_NUMBER', 'CI_PIPELINE_IID', 'PIPELINE', 'BUILD_METADATA', 'CI_JOB_TOKEN', 'ACTIONS_RUNTIME_TOKEN',
+        'DRONE_BUILD_NUMBER', 'BUILDKITE_BUILD_ID', 'MY_JOB_NAME', 'CIRCLE_SHA1', 'git_commit',
+        'VITE_GIT_COMMIT_TIME', 'NEXT_PUBLIC_BUILD_ID', 'REACT_APP_GIT_SHA', 'VITE_BUILD_TIME', 'VITE_GIT_TAG', 'BUILD_VERSION']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${name}\nRUN make\n`, RULE), [2], name);
+      }
+    });
+
+    it('known by use: a Compose file or CI workflow passes it a per-build value', () => {
+      const workspace = { perBuildArgs: { APP_BUILD: [{ file: '.github/workflows/ci.yml', line: 12, value: '$(git rev-parse HEAD)' }] } };
+      const text = 'FROM python:3\nARG APP_BUILD\nRUN pip install flask\nCMD ["x"]\n';
+      assert.deepStrictEqual(lines(text, RULE, workspace), [2]);
+      assert.match(findings(text, RULE, workspace)[0].message, /\.github\/workflows\/ci\.yml line 12 passes it `\$\(git rev-parse HEAD\)`/);
+      assert.strictEqual(applyFirstFix(text, RULE, workspace), 'FROM python:3\nRUN pip install flask\nARG APP_BUILD\nCMD ["x"]\n');
+      fixAllChecked(text, RULE, workspace);
+      // a stable-looking name is per-build when it is used so
+      assert.deepStrictEqual(lines('FROM x\nARG APP_VERSION\nRUN make\n', RULE, { perBuildArgs: { APP_VERSION: [{ file: 'compose.yaml', line: 3, value: '$(git describe)' }] } }), [2]);
+    });
+
     it('an unused ARG still reaches every later RUN as an environment variable', () => {
       const text = 'FROM x\nARG BUILD_DATE=unknown\nRUN go build ./...\nLABEL org.opencontainers.image.created=$BUILD_DATE\n';
       assert.strictEqual(applyFirstFix(text, RULE), 'FROM x\nRUN go build ./...\nARG BUILD_DATE=unknown\nLABEL org.opencontainers.image.created=$BUILD_DATE\n');
@@ -81,6 +101,25 @@ describe(RULE, () => {
     it('stable names: PYTHON_VERSION, NODE_VERSION, TARGETARCH, a global ARG only used by FROM', () => {
       assert.deepStrictEqual(lines('FROM x\nARG PYTHON_VERSION=3.12\nARG NODE_VERSION\nARG TARGETARCH\nRUN make\n', RULE), []);
       assert.deepStrictEqual(lines('ARG VERSION=1\nFROM x:$VERSION\nRUN make\n', RULE), []);
+    });
+
+    it('stable version pins and checksums by name, and names the workspace passes stable values', () => {
+      for (const name of ['PYTHON_VERSION', 'NODE_VERSION', 'ALPINE_VERSION', 'APP_VERSION', 'NODE_SHA256', 'TINI_SHA512', 'TARGETPLATFORM', 'DEBIAN_FRONTEND', 'BASE_IMAGE', 'PIP_INDEX_URL']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${name}\nRUN make\n`, RULE), [], name);
+      }
+      assert.deepStrictEqual(lines('FROM x\nARG APP_VERSION\nRUN make\n', RULE, { perBuildArgs: { OTHER: [{ file: 'compose.yaml', line: 3, value: '$(date)' }] } }), []);
+      assert.deepStrictEqual(lines('FROM x\nARG constructor\nRUN make\n', RULE, { perBuildArgs: {} }), []);
+    });
+
+    it('a per-build-looking name whose default pins a concrete value is an upstream pin; a placeholder default is not', () => {
+      for (const decl of ['LLAMA_CPP_COMMIT=8f1d81a', 'VERSION=1.4.2', 'GIT_SHA=0123456789abcdef', 'BUILD_DATE=2024-01-01', 'MODEL_REVISION', 'SNAPSHOT_DATE', 'MAX_JOB_COUNT=4', 'UPSTREAM_TAG']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [], decl);
+      }
+      for (const decl of ['GIT_COMMIT=unknown', 'VERSION=dev', 'BUILD_DATE=""', 'COMMIT_SHA=${CI_COMMIT_SHA}', 'GIT_SHA=latest', 'VERSION=0.0.0', 'VERSION=0.0.0-dev', 'GIT_COMMIT=local-build']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [2], decl);
+      }
+      // the workspace passing it a per-build value wins over a pinned-looking default
+      assert.deepStrictEqual(lines('FROM x\nARG VERSION=1.4.2\nRUN make\n', RULE, { perBuildArgs: { VERSION: [{ file: 'compose.yaml', line: 3, value: '$(git describe)' }] } }), [2]);
     });
 
     it('only cheap RUNs after it', () => {

@@ -70,6 +70,14 @@ describe(RULE, () => {
       assert.strictEqual(applyFirstFix(user, RULE), 'FROM node:20\nUSER node\nRUN --mount=type=cache,target=/home/node/.npm,uid=1000 npm ci\n');
     });
 
+    it('a ${VAR} mount target expanded from ARG; pip\'s --no-cache abbreviation', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nARG C=/root/.cache/pip\nRUN --mount=type=cache,target=${C} pip install --no-cache x\n', RULE), [3]);
+    });
+
+    it('docker-clean disabled in another stage FROM a fresh image does not count', () => {
+      assert.deepStrictEqual(lines(`FROM debian AS a\nRUN ${KEEP}\nFROM debian\nRUN ${APT} apt-get update && apt-get install -y curl\n`, RULE), [4]);
+    });
+
     it('JSON exec form and `# escape=`', () => {
       assert.strictEqual(applyFirstFix(`FROM x\nRUN ${PIP} ["pip", "install", "--no-cache-dir", "x"]\n`, RULE), `FROM x\nRUN ${PIP} ["pip", "install", "x"]\n`);
       assert.strictEqual(applyFirstFix(`# escape=\`\nFROM x\nRUN ${PIP} pip install x \`\n    && pip cache purge\n`, RULE), `# escape=\`\nFROM x\nRUN ${PIP} pip install x\n`);
@@ -96,6 +104,11 @@ describe(RULE, () => {
     it('docker-clean already removed in an earlier RUN; sharing=private', () => {
       const text = `FROM debian\nRUN ${KEEP}\nRUN --mount=type=cache,target=/var/cache/apt,sharing=private --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y curl\n`;
       assert.deepStrictEqual(lines(text, RULE), []);
+    });
+
+    it('a ${VAR} mount target that resolves elsewhere or not at all', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nARG C=/elsewhere\nRUN --mount=type=cache,target=${C} pip install --no-cache x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nARG C\nRUN --mount=type=cache,target=${C} pip install --no-cache x\n', RULE), []);
     });
 
     it('PIP_NO_CACHE_DIR declared but without a value, and --no-cache-dir in an echo', () => {

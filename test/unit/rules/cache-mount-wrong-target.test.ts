@@ -61,6 +61,10 @@ describe(RULE, () => {
       assert.strictEqual(out, 'FROM python:3 AS base\r\nENV PIP_CACHE_DIR=/pc\r\nFROM base\r\nRUN --mount=type=cache,target=/pc ["pip", "install", "x"]\r\nRUN --mount=type=cache,target=/pc <<EOF\r\npip install y\r\nEOF\r\n');
     });
 
+    it('a ${VAR} target is expanded from ARG/ENV before it is judged', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nARG PIPC=/tmp/pip\nRUN --mount=type=cache,target=${PIPC} pip install x\n', RULE), [3]);
+    });
+
     it('`# escape=` files', () => {
       const text = '# escape=`\nFROM x\nENV PIP_CACHE_DIR=/pc\nRUN --mount=type=cache,target=/root/.cache/pip `\n    pip install x\n';
       assert.strictEqual(applyFirstFix(text, RULE), '# escape=`\nFROM x\nENV PIP_CACHE_DIR=/pc\nRUN --mount=type=cache,target=/pc `\n    pip install x\n');
@@ -86,6 +90,27 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM x\nRUN --mount=type=cache,target=/app/.next/cache npm run build\n', RULE), []);
       assert.deepStrictEqual(lines('FROM x\nUSER app\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked sudo apt-get install -y x\n', RULE), []);
       assert.deepStrictEqual(lines('FROM x\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get install -y x\n', RULE), []);
+    });
+
+    it('a ${VAR} target that expands to the right place, or cannot be resolved: no finding that contradicts itself', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nARG PIPC=/root/.cache/pip\nRUN --mount=type=cache,target=${PIPC} pip install x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nARG PIPC\nRUN --mount=type=cache,target=${PIPC} pip install x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nARG D\nENV PIP_CACHE_DIR=$D\nRUN --mount=type=cache,target=/pip pip install x\n', RULE), []);
+      // USER 1000 with no account in this Dockerfile: its home comes from the base image
+      assert.deepStrictEqual(lines('FROM node:20\nUSER 1000\nRUN --mount=type=cache,target=/home/node/.npm,uid=1000 npm ci\n', RULE), []);
+    });
+
+    it('a cache moved by `<tool> config set` earlier in the stage or the RUN', () => {
+      assert.deepStrictEqual(lines('FROM node:20\nRUN yarn config set cache-folder /cache/yarn\nRUN --mount=type=cache,target=/cache/yarn yarn install\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM node:20\nRUN npm config set cache /cache/npm --global && echo ok\nRUN --mount=type=cache,target=/cache/npm npm ci\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/pipc pip config set global.cache-dir /pipc && pip install x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM node:20\nRUN pnpm config set store-dir /s\nRUN --mount=type=cache,target=/s pnpm install\n', RULE), []);
+      // twin: without the config the same mount is misplaced
+      assert.deepStrictEqual(lines('FROM node:20\nRUN --mount=type=cache,target=/cache/yarn yarn install\n', RULE), [2]);
+    });
+
+    it('an offline step: its mount is not judged', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/tmp/pip pip install --no-index --find-links /w x\n', RULE), []);
     });
 
     it('the env var set after the RUN does not count', () => {

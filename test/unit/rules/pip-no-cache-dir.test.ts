@@ -45,6 +45,14 @@ describe(RULE, () => {
       assert.strictEqual(applyFirstFix('FROM python:3\r\nRUN <<EOF\r\npip install --no-cache-dir x\r\nEOF\r\n', RULE), 'FROM python:3\r\nRUN --mount=type=cache,target=/root/.cache/pip <<EOF\r\npip install x\r\nEOF\r\n');
     });
 
+    it("pip's abbreviation --no-cache, before or after the subcommand, from $VENV/bin/pip: removed, not kept beside the mount", () => {
+      assert.strictEqual(applyFirstFix('FROM python:3\nRUN pip install --no-cache x\n', RULE), 'FROM python:3\nRUN --mount=type=cache,target=/root/.cache/pip pip install x\n');
+      assert.strictEqual(applyFirstFix('FROM python:3\nRUN pip --no-cache-dir install x\n', RULE), 'FROM python:3\nRUN --mount=type=cache,target=/root/.cache/pip pip install x\n');
+      const venv = 'FROM python:3\nRUN python -m venv /v && $VENV/bin/pip install --no-cache x\n';
+      assert.strictEqual(applyFirstFix(venv, RULE), 'FROM python:3\nRUN --mount=type=cache,target=/root/.cache/pip python -m venv /v && $VENV/bin/pip install x\n');
+      fixAllChecked(venv, RULE);
+    });
+
     it('a non-root user with a known uid', () => {
       const text = 'FROM python:3\nRUN useradd -u 1000 -m app\nUSER app\nRUN pip install --user --no-cache-dir x\n';
       assert.strictEqual(applyFirstFix(text, RULE), 'FROM python:3\nRUN useradd -u 1000 -m app\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install --user x\n');
@@ -60,6 +68,18 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM alpine\nRUN apk add --no-cache curl\n', RULE), []);
       assert.deepStrictEqual(lines('FROM x\nRUN echo "pip install --no-cache-dir"\n', RULE), []);
       assert.deepStrictEqual(lines('FROM x\nRUN pip install a\n', RULE), []);
+    });
+
+    it('local wheels (--no-index): nothing is downloaded, so no cache advice at all', () => {
+      const text = 'FROM python:3\nRUN pip install --no-index --find-links /wheels --no-cache-dir x\n';
+      assert.deepStrictEqual(lines(text, RULE), []);
+      assert.deepStrictEqual(lines(text, 'missing-cache-mount'), []);
+      assert.deepStrictEqual(lines('FROM python:3\nENV PIP_NO_INDEX=1\nRUN pip install --find-links /wheels --no-cache-dir x\n', RULE), []);
+    });
+
+    it('--no-c is not --no-cache-dir (pip finds it ambiguous)', () => {
+      assert.deepStrictEqual(lines('FROM python:3\nRUN --mount=type=cache,target=/root/.cache/pip pip install --no-compile x\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3\nRUN pip install --no-c x\n', RULE), []);
     });
 
     it('a suppression comment', () => {
