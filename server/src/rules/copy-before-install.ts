@@ -2,8 +2,10 @@ import * as path from 'path';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, normalisePath, resolvePath } from '../analysis/mounts';
-import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
+import { conventionalInput, downloadsNothing, installReads, otherCommandPaths, prefetchesDependencies, type InstallInput } from '../analysis/installInputs';
+import { fetchesPackages, recogniseInvocation, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand } from '../analysis/shell';
+import { copyProvides } from './copyProvides';
 import { commandText, lineNo, snippet } from './describe';
 import { dockerArg, instructionText, lineSpan, rangeOf } from './edits';
 import { docsFor, type Fix, type Rule, type RuleFinding, type WorkspaceFacts } from './types';
@@ -26,11 +28,15 @@ interface InstallStep {
   readonly movable: boolean;
 }
 
-function installStep(fact: InstructionFact): InstallStep | undefined {
-  const invocations = (fact.run?.invocations ?? []).filter(fetchesPackages);
+/** Needs the project's source, unless it only fetches dependencies (`mvn $OPTS dependency:go-offline`, `cargo chef cook`). */
+const needsSource = (inv: PackageInvocation) => inv.needsSource && !prefetchesDependencies(inv);
+
+function installStep(fact: InstructionFact, ws: WorkspaceFacts): InstallStep | undefined {
+  // offline and vendored installs download nothing: a COPY above them costs no download
+  const invocations = (fact.run?.invocations ?? []).filter(i => fetchesPackages(i) && !downloadsNothing(i, fact, ws));
   if (invocations.length === 0) return undefined;
   const movable =
-    invocations.every(i => !i.needsSource) &&
+    invocations.every(i => !needsSource(i)) &&
     fact.run!.script.commands.every(c => {
       if (invocations.some(i => i.command === c) || fact.run!.invocations.some(i => i.command === c)) return true;
       const name = unwrapCommand(c.words)[0]?.value?.replace(/^.*\//, '');
@@ -61,7 +67,7 @@ function exists(ws: WorkspaceFacts, rel: string): boolean | undefined {
 }
 
 /** The narrow `COPY <manifests> <dir>/` lines that let the installs run before the source is copied. */
-function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string): string[] | undefined {
+function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string, carry: ReadonlyMap<PackageInvocation, readonly string[]>): string[] | undefined {
   const copy = broad.copy!;
   const byDir = new Map<string, string[]>();
   for (const step of installs) {
@@ -69,6 +75,8 @@ function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs
       const wanted: Array<{ file: string; optional: boolean }> = [
         ...inv.manifests.map(file => ({ file, optional: false })),
         ...inv.optionalManifests.map(file => ({ file, optional: true })),
+        // configuration the install reads (.npmrc …) travels with the manifests
+        ...(carry.get(inv) ?? []).map(file => ({ file, optional: true })),
       ];
       // without a view of the context, npm's usual `package*.json` picks up whichever lockfile exists
       if (inv.manager === 'npm' && !ws.contextFiles && wanted.some(w => w.file === 'package.json')) {
@@ -120,8 +128,8 @@ function relocatedCopyText(model: DockerfileModel, broad: InstructionFact, cross
   return text.slice(0, s) + (text[s] === '"' ? JSON.stringify(abs) : dockerArg(abs)) + text.slice(e);
 }
 
-function buildFix(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], last: InstructionFact, crossesWorkdir: boolean, ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string): Fix | undefined {
-  const narrow = manifestCopies(model, broad, installs, ws, alreadyCopied, prefix);
+function buildFix(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], last: InstructionFact, crossesWorkdir: boolean, ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string, carry: ReadonlyMap<PackageInvocation, readonly string[]>): Fix | undefined {
+  const narrow = manifestCopies(model, broad, installs, ws, alreadyCopied, prefix, carry);
   if (!narrow) return undefined;
   const span = lineSpan(model, broad);
   const edits: TextEdit[] = [
@@ -133,6 +141,107 @@ function buildFix(model: DockerfileModel, broad: InstructionFact, installs: read
   edits.push({ range: rangeOf(model, end, end), newText: atEof ? model.eol + moved.replace(/\r?\n$/, '') : moved });
   const what = narrow.length ? `copy ${narrow.map(l => l.split(' ').slice(1, -1).filter(a => !a.startsWith('--')).join(' ')).join(', ')} first` : 'install first';
   return { title: `Move \`${snippet(broad, 30)}\` below the install (${what})`, preferred: true, edits };
+}
+
+/** The context folder an install's working directory comes from, as far as the COPYs above it tell. */
+function installDir(list: readonly InstructionFact[], broad: InstructionFact, fact: InstructionFact): string | undefined {
+  const wd = normalisePath(fact.workdir);
+  const via = (copy: CopyFact | undefined): string | undefined => {
+    if (!copy?.destAbs || copy.from !== undefined || copy.heredoc) return undefined;
+    const dest = normalisePath(copy.destAbs);
+    for (const src of copy.sources) {
+      const v = src.value.replace(/^\.\//, '').replace(/\/+$/, '');
+      if (src.kind === 'context' && covers(dest, wd)) return path.posix.relative(dest, wd);
+      if (src.kind === 'directory' && covers(dest, wd)) return path.posix.join(v, path.posix.relative(dest, wd));
+      if ((src.kind === 'manifest' || src.kind === 'file') && !/[*?[]/.test(v)) {
+        // `COPY web/package.json ./` puts web/'s manifest in the working directory
+        const into = copy.destAbs.endsWith('/') || copy.sources.length > 1 ? dest : path.posix.dirname(dest);
+        if (into === wd) return path.posix.dirname(v) === '.' ? '' : path.posix.dirname(v);
+      }
+    }
+    return undefined;
+  };
+  const direct = via(broad.copy);
+  if (direct !== undefined) return direct;
+  for (let k = list.indexOf(fact) - 1; k >= 0; k--) {
+    const d = list[k] === broad ? undefined : via(list[k].copy);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+/** b is a or lies inside a ('' is the whole context). */
+const within = (a: string, b: string) => a === '' || a === b || b.startsWith(a + '/');
+
+function inContext(ws: WorkspaceFacts, rel: string): boolean {
+  if (rel === '' || !ws.contextFiles) return true;
+  if (ws.contextFiles.has(rel) || ws.contextDirs?.has(rel)) return true;
+  for (const f of ws.contextFiles) if (f.startsWith(rel + '/')) return true;
+  return false;
+}
+
+/** True when the COPY puts (part of) the context path `rel` in the image. */
+function copyIncludes(copy: CopyFact, rel: string): boolean {
+  return copy.sources.some(src => {
+    const v = src.value.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (src.kind === 'context') return true;
+    const dir = src.kind === 'glob' ? v.replace(/\/?[^/]*[*?[].*$/, '') : v;
+    return within(dir, rel) || within(rel, dir);
+  });
+}
+
+/** A COPY source that is itself an input of the install: a wheel folder, patches, a vendored tarball. */
+function sourceIsInput(src: CopySource, inv: PackageInvocation, inputs: readonly InstallInput[]): boolean {
+  if (src.kind === 'context') return false;
+  const v = src.value.replace(/^\.\//, '').replace(/\/+$/, '');
+  return conventionalInput(inv.manager, v) || inputs.some(i => !i.stub && i.path !== undefined && i.path !== '' && (within(v, i.path) || within(i.path, v)));
+}
+
+interface Proof {
+  /** Why the move cannot be proven safe; undefined when it can. */
+  readonly why?: string;
+  /** Configuration files to carry in the narrow COPY, per install. */
+  readonly carry: Map<PackageInvocation, string[]>;
+}
+
+/**
+ * Whether moving `broad` below every RUN in `between` keeps each RUN's inputs: no install reads
+ * anything the COPY provides (beyond manifests and small config files the narrow COPY carries), and
+ * no other command there reads, enters or writes into a copied path.
+ */
+function proveMove(list: readonly InstructionFact[], broad: InstructionFact, between: readonly InstructionFact[], ws: WorkspaceFacts): Proof {
+  const copy = broad.copy!;
+  const carry = new Map<PackageInvocation, string[]>();
+  for (const fact of between) {
+    for (const inv of fact.run?.invocations ?? []) {
+      if (!fetchesPackages(inv)) continue;
+      const dir = installDir(list, broad, fact);
+      const reads = installReads(inv, dir, ws);
+      if (reads.unknown) return { why: reads.unknown, carry };
+      for (const input of reads.inputs) {
+        if (input.abs !== undefined) {
+          if (copyProvides(copy, input.abs, ws)) return { why: `\`${commandText(inv, 30)}\` reads ${input.abs} (${input.why}), which this COPY provides`, carry };
+          continue;
+        }
+        const rel = input.path!;
+        if (!inContext(ws, rel) || !copyIncludes(copy, rel)) continue;
+        if (input.carry && dir !== undefined) {
+          const list = carry.get(inv) ?? [];
+          list.push(path.posix.relative(dir, rel));
+          carry.set(inv, list);
+          continue;
+        }
+        return { why: `the install reads ${rel === '' ? 'the whole folder' : rel} (${input.why}), which this COPY provides`, carry };
+      }
+    }
+    for (const p of otherCommandPaths(fact)) {
+      const target = p.parentOnly ? path.posix.dirname(p.abs) : p.abs;
+      // the working directory and its parents exist whatever is copied
+      if (covers(target, fact.workdir)) continue;
+      if (copyProvides(copy, target, ws)) return { why: `\`${p.what}\` on line ${lineNo(fact)} uses ${target}, which this COPY provides`, carry };
+    }
+  }
+  return { carry };
 }
 
 /** What to suggest as a deps-only step; pip in a pyproject-only project cannot install dependencies alone. */
@@ -166,15 +275,21 @@ export const copyBeforeInstall: Rule = {
       // what was installed, and from which copied manifests, above the current instruction (grows as we go)
       const copiedBefore = new Set<string>();
       const installedBefore = new Set<string>(); // managers that ran a deps install
+      let broadSeen = false;
       const record = (prev: InstructionFact) => {
         if (prev.copy && !prev.copy.from && prev.copy.destAbs) {
+          if (isBroad(prev.copy)) broadSeen = true;
           for (const s of prev.copy.sources) {
             if (!isManifest(s)) continue;
             const base = s.value.replace(/\/+$/, '').replace(/^.*\//, '');
             copiedBefore.add(prev.copy.destAbs.endsWith('/') ? normalisePath(prev.copy.destAbs + base) : normalisePath(prev.copy.destAbs));
           }
         }
-        for (const inv of prev.run?.invocations ?? []) if (fetchesPackages(inv) && !inv.needsSource) installedBefore.add(inv.manager);
+        for (const inv of prev.run?.invocations ?? []) {
+          if (!fetchesPackages(inv)) continue;
+          // a deps-only step, or a build run while only manifests were copied (the dummy `main.rs` trick)
+          if (!needsSource(inv) || prefetchesDependencies(inv) || !broadSeen) installedBefore.add(inv.manager);
+        }
       };
       // files the stage's installs read are manifests whatever their names (`pip install -r deps`)
       const manifestNames = new Set(list.flatMap(f => (f.run?.invocations ?? []).flatMap(inv => [...inv.manifests, ...inv.optionalManifests].map(m => m.replace(/^.*\//, '')))));
@@ -185,11 +300,17 @@ export const copyBeforeInstall: Rule = {
         if (!isBroad(broad.copy)) return;
         const alreadyInstalled = (inv: PackageInvocation, fact: InstructionFact) =>
           installedBefore.has(inv.manager) &&
-          (inv.needsSource || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
+          (needsSource(inv) || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
+        // a COPY of nothing but this install's inputs (a wheel folder, patches) belongs above it
+        const onlyInputs = (inv: PackageInvocation, fact: InstructionFact) => {
+          const inputs = installReads(inv, installDir(list, broad, fact), workspace).inputs;
+          return broad.copy!.sources.every(s => isManifest(s) || sourceIsInput(s, inv, inputs));
+        };
 
         // walk down the stage: the installs this COPY busts, and how far it could move
         const busted: InstallStep[] = [];
         const sourceOnly: InstallStep[] = [];
+        const runs: InstructionFact[] = [];
         let last: InstructionFact | undefined;
         let blocked: InstructionFact | undefined;
         let crossesWorkdir = false;
@@ -204,43 +325,60 @@ export const copyBeforeInstall: Rule = {
           }
           if (fact.keyword === 'WORKDIR') { crossesWorkdir = true; continue; }
           if (!fact.run) continue;
-          const step = installStep(fact);
+          if (!blocked) runs.push(fact);
+          const step = installStep(fact, workspace);
           if (!step) {
             if (!blocked) blocked = fact;
             continue;
           }
-          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact));
-          if (relevant.length === 0) continue;
-          if (relevant.every(inv => inv.needsSource)) { sourceOnly.push(step); continue; }
+          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && !onlyInputs(inv, fact));
+          if (relevant.length === 0) {
+            // an install that builds from the copied source cannot run above it
+            if (!blocked && !step.movable) blocked = fact;
+            continue;
+          }
+          if (relevant.every(inv => needsSource(inv))) {
+            sourceOnly.push(step);
+            if (!blocked) blocked = fact;
+            continue;
+          }
           busted.push(step);
           if (!blocked && step.movable) last = fact;
           else if (!blocked) blocked = fact;
         }
         const copyText = `\`${snippet(broad, 40)}\``;
         if (busted.length > 0) {
-          const first = busted[0];
-          const inv = first.invocations.find(x => !x.needsSource) ?? first.invocations[0];
-          const fix = last && busted.every(b => b.fact.index <= last!.index)
-            ? buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix)
-            : undefined;
+          // name the dependency install, not the `apk add` that happens to come first
+          const all = busted.flatMap(b => b.invocations.filter(x => !needsSource(x)).map(inv => ({ inv, fact: b.fact })));
+          const named = all.find(x => !x.inv.os) ?? all[0] ?? { inv: busted[0].invocations[0], fact: busted[0].fact };
+          let why: string | undefined;
+          let fix: Fix | undefined;
+          if (last && busted.every(b => b.fact.index <= last!.index)) {
+            const proof = proveMove(list, broad, runs.filter(r => r.index <= last!.index), workspace);
+            why = proof.why;
+            if (!why) fix = buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix, proof.carry);
+          } else if (blocked) {
+            why = `\`${snippet(blocked, 30)}\` on line ${lineNo(blocked)} may need the copied files`;
+          }
           const manifests = [...new Set(busted.flatMap(b => b.invocations.flatMap(x => x.manifests)))];
           findings.push({
             range: broad.range,
             message:
-              `${copyText} copies ${broad.copy!.sources.some(s => s.kind === 'context') ? 'the whole build context' : 'source files'} before \`${commandText(inv)}\` (line ${lineNo(first.fact)}): ` +
+              `${copyText} copies ${broad.copy!.sources.some(s => s.kind === 'context') ? 'the whole build context' : 'source files'} before \`${commandText(named.inv)}\` (line ${lineNo(named.fact)}): ` +
               `any change to any copied file re-runs the install. ` +
               (manifests.length ? `Copy only ${manifests.join(', ')} first, install, then copy the rest.` : 'Install first, then copy the source.') +
-              (!fix && blocked ? ` (No automatic fix: \`${snippet(blocked, 30)}\` on line ${lineNo(blocked)} may need the copied files.)` : ''),
+              (!fix && why ? ` (No automatic fix: ${why}.)` : ''),
             related: busted.map(b => ({ range: b.fact.range, message: `this install re-runs whenever the files copied on line ${lineNo(broad)} change` })),
             fixes: fix ? [fix] : [],
           });
         } else if (sourceOnly.length > 0) {
           const step = sourceOnly[0];
-          const inv = step.invocations.find(x => x.needsSource)!;
+          const inv = step.invocations.find(x => needsSource(x))!;
+          const oneFile = broad.copy!.sources.length === 1 && broad.copy!.sources[0].kind === 'source-file';
           findings.push({
             range: broad.range,
             message:
-              `${copyText} comes before \`${commandText(inv)}\` (line ${lineNo(step.fact)}), which needs the whole source, so every code change re-installs all dependencies. ` +
+              `${copyText} comes before \`${commandText(inv)}\` (line ${lineNo(step.fact)}), which ${oneFile ? 'builds from the copied file' : 'needs the whole source'}, so every ${oneFile ? 'change to it' : 'code change'} re-installs all dependencies. ` +
               `Add a deps-only step above the COPY: ${depsOnlyHint(inv, workspace)}.`,
             related: [{ range: step.fact.range, message: 'installs the project and all of its dependencies' }],
             fixes: [],
