@@ -68,9 +68,13 @@ const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm
 /** The lockfile lines that can name a local path. */
 const LOCAL_LINE = /file:|link:|portal:|patch:|"resolved":\s*"(?![a-z+]+:\/\/)|\.tgz|\.tar\.gz|"link":\s*true|"path":|\b(path|editable|directory|virtual)\s*=|type\s*=\s*"(directory|file)"|^\s*url\s*=\s*"(?![a-z+]+:\/\/)/;
 
+/** Files a `pip install -r <name>` may name: requirements go by any name (`-r deps`, `-r req/base.in`). */
+const MAYBE_REQUIREMENTS = /(^|\/)[^/.]+$|\.(txt|in)$/;
+
 /** True for the context files `readInstallFiles` reads. */
-export const isInstallFile = (rel: string) => INSTALL_FILE.test(rel) && !rel.split('/').includes('node_modules');
+export const isInstallFile = (rel: string) => (INSTALL_FILE.test(rel) || (MAYBE_REQUIREMENTS.test(rel) && rel.split('/').length <= 3)) && !rel.split('/').includes('node_modules');
 export const isLockfile = (rel: string) => LOCKFILE.test(rel);
+export const isManifestName = (rel: string) => INSTALL_FILE.test(rel);
 /** A lockfile reduced to the lines that may name local paths (lockfiles are large; the rest never matters here). */
 export const reduceLockfile = (text: string) => text.split(/\r?\n/).filter(l => LOCAL_LINE.test(l)).join('\n');
 
@@ -234,7 +238,7 @@ function requirements(c: Collector, rel: string, depth = 0): void {
 function python(c: Collector, inv: PackageInvocation, dir: string): void {
   for (const m of inv.manifests) {
     const rel = joinRel(dir, m);
-    if (rel !== undefined && /\.(txt|in)$/.test(rel)) requirements(c, rel);
+    if (rel !== undefined && inv.manager !== 'poetry' && !/\.(toml|lock)$|(^|\/)Pipfile$/.test(rel)) requirements(c, rel);
   }
   for (const v of optionValues(inv.words, ['--find-links', '-f'])) {
     if (isUrl(v)) continue;

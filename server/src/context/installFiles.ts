@@ -6,10 +6,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isInstallFile, reduceLockfile, isLockfile } from '../analysis/installInputs';
+import { isInstallFile, isLockfile, isManifestName, reduceLockfile } from '../analysis/installInputs';
 
 /** Bigger files are not read: the analysis then treats what they would say as unknown. */
 const MAX_FILE_BYTES = 1_000_000;
+/** Files read only because a requirements file may have any name: small ones only. */
+const MAX_OTHER_BYTES = 256_000;
 /** Lockfiles are read further, but only the lines naming local paths are kept. */
 const MAX_LOCKFILE_BYTES = 8_000_000;
 const MAX_TOTAL_BYTES = 16_000_000;
@@ -38,7 +40,7 @@ export function readInstallFiles(contextDir: string, files: Iterable<string>): R
     if (!isInstallFile(rel)) continue;
     if (++count > MAX_FILES) break;
     const lock = isLockfile(rel);
-    const text = readBounded(path.join(contextDir, ...rel.split('/')), lock ? MAX_LOCKFILE_BYTES : MAX_FILE_BYTES);
+    const text = readBounded(path.join(contextDir, ...rel.split('/')), lock ? MAX_LOCKFILE_BYTES : isManifestName(rel) ? MAX_FILE_BYTES : MAX_OTHER_BYTES);
     if (text === undefined) continue;
     const kept = lock ? reduceLockfile(text) : text;
     if (total + kept.length > MAX_TOTAL_BYTES) break;
