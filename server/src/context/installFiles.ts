@@ -11,7 +11,9 @@ import { isInstallFile, isLockfile, isManifestName, reduceLockfile } from '../an
 /** Bigger files are not read: the analysis then treats what they would say as unknown. */
 const MAX_FILE_BYTES = 1_000_000;
 /** Files read only because a requirements file may have any name: small ones only. */
-const MAX_OTHER_BYTES = 256_000;
+const MAX_OTHER_BYTES = 64_000;
+/** Bytes read per context, whatever is kept. */
+const MAX_READ_BYTES = 32_000_000;
 /** Lockfiles are read further, but only the lines naming local paths are kept. */
 const MAX_LOCKFILE_BYTES = 8_000_000;
 const MAX_TOTAL_BYTES = 16_000_000;
@@ -35,17 +37,39 @@ export function readBounded(abs: string, maxBytes: number): string | undefined {
 export function readInstallFiles(contextDir: string, files: Iterable<string>): Record<string, string> {
   const out: Record<string, string> = {};
   let total = 0;
+  let read = 0;
   let count = 0;
   for (const rel of files) {
     if (!isInstallFile(rel)) continue;
-    if (++count > MAX_FILES) break;
+    if (++count > MAX_FILES || read > MAX_READ_BYTES) break;
     const lock = isLockfile(rel);
-    const text = readBounded(path.join(contextDir, ...rel.split('/')), lock ? MAX_LOCKFILE_BYTES : isManifestName(rel) ? MAX_FILE_BYTES : MAX_OTHER_BYTES);
-    if (text === undefined) continue;
-    const kept = lock ? reduceLockfile(text) : text;
+    const abs = path.join(contextDir, ...rel.split('/'));
+    const kept = cachedReduced(abs, lock ? MAX_LOCKFILE_BYTES : isManifestName(rel) ? MAX_FILE_BYTES : MAX_OTHER_BYTES, lock, n => { read += n; });
+    if (kept === undefined) continue;
     if (total + kept.length > MAX_TOTAL_BYTES) break;
     total += kept.length;
     out[rel] = kept;
   }
   return out;
+}
+
+/** Reduced texts by path, size and mtime: an editor re-gathers facts every few seconds; a big lockfile is reduced once. */
+const reducedCache = new Map<string, { size: number; mtimeMs: number; text: string }>();
+
+function cachedReduced(abs: string, maxBytes: number, lock: boolean, onRead: (bytes: number) => void): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    return undefined;
+  }
+  const hit = reducedCache.get(abs);
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.text;
+  const text = readBounded(abs, maxBytes);
+  if (text === undefined) return undefined;
+  onRead(text.length);
+  const kept = lock ? reduceLockfile(text) : text;
+  reducedCache.set(abs, { size: st.size, mtimeMs: st.mtimeMs, text: kept });
+  if (reducedCache.size > 1000) reducedCache.delete(reducedCache.keys().next().value as string);
+  return kept;
 }
