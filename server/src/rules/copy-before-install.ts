@@ -173,13 +173,6 @@ function installDir(list: readonly InstructionFact[], broad: InstructionFact, fa
 /** b is a or lies inside a ('' is the whole context). */
 const within = (a: string, b: string) => a === '' || a === b || b.startsWith(a + '/');
 
-function inContext(ws: WorkspaceFacts, rel: string): boolean {
-  if (rel === '' || !ws.contextFiles) return true;
-  if (ws.contextFiles.has(rel) || ws.contextDirs?.has(rel)) return true;
-  for (const f of ws.contextFiles) if (f.startsWith(rel + '/')) return true;
-  return false;
-}
-
 /** True when the COPY puts (part of) the context path `rel` in the image. */
 function copyIncludes(copy: CopyFact, rel: string): boolean {
   return copy.sources.some(src => {
@@ -223,8 +216,9 @@ function proveMove(list: readonly InstructionFact[], broad: InstructionFact, bet
           if (copyProvides(copy, input.abs, ws)) return { why: `\`${commandText(inv, 30)}\` reads ${input.abs} (${input.why}), which this COPY provides`, carry };
           continue;
         }
+        // an input the context lacks is not the COPY's either, but the install would fail anyway: no fix then
         const rel = input.path!;
-        if (!inContext(ws, rel) || !copyIncludes(copy, rel)) continue;
+        if (!copyIncludes(copy, rel)) continue;
         if (input.carry && dir !== undefined) {
           const list = carry.get(inv) ?? [];
           list.push(path.posix.relative(dir, rel));
