@@ -367,7 +367,7 @@ export function installReads(inv: PackageInvocation, dir: string | undefined, ws
     if (tool.startsWith('/')) c.addAbs(tool, 'the tool it runs');
     else c.add(dir ?? '', tool, 'the tool it runs');
   }
-  if (!ws.contextFiles) return { inputs: c.inputs, unknown: 'the build context is not on disk to check what the install reads' };
+  if (!ws.contextFiles) return { inputs: c.inputs, unknown: 'the build context could not be read to check what the install reads' };
   const dirs = dir !== undefined ? [dir] : manifestDirs(ws, inv);
   for (const d of dirs) {
     for (const f of CARRY[eco] ?? []) {

@@ -249,7 +249,7 @@ describe('accuracy: copy-before-install keeps every install input above its inst
     });
 
     it('without the build context on disk: the finding, and no fix, saying why', () => {
-      check('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n', {}, { lines: [3], fix: false, why: /build context is not on disk/ });
+      check('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n', {}, { lines: [3], fix: false, why: /build context could not be read/ });
     });
   });
 
