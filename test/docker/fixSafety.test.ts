@@ -16,9 +16,9 @@ import { captureIO } from '../support/cliIO';
 import { writeContext } from '../support/contextOnDisk';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 
-/** A stand-in for `tool`: a script that checks each input exists, then records that it ran. */
-const standIn = (tool: string, inputs: readonly string[]) =>
-  `RUN printf '#!/bin/sh\\nset -e\\n${inputs.map(i => `test -e ${i}`).join('\\n')}\\necho ${tool} ok > /${tool}.ok\\n' > /bin/${tool} && chmod +x /bin/${tool}`;
+/** A stand-in for `tool`: a script that checks each input exists (`tool run …` also needs `runNeeds`), then records that it ran. */
+const standIn = (tool: string, inputs: readonly string[], runNeeds: readonly string[] = []) =>
+  `RUN printf '#!/bin/sh\\nset -e\\n${[...inputs.map(i => `test -e ${i}`), ...runNeeds.map(i => `if [ "$1" = run ]; then test -e ${i}; fi`)].join('\\n')}\\necho ${tool} ok > /${tool}.ok\\n' > /bin/${tool} && chmod +x /bin/${tool}`;
 
 describe('docker: fixes keep every install input above its install', function () {
   let env: DockerEnv;
@@ -130,6 +130,24 @@ describe('docker: fixes keep every install input above its install', function ()
       'index.js': '',
     });
     assert.match(fixed, /COPY package\.json package-lock\.json \.npmrc \.\/\nRUN .*npm ci\nCOPY \. \./, fixed);
+  });
+
+  it('a build in the install RUN (`npm ci && npm run build`) keeps the source above it', async () => {
+    const fixed = await buildFixBuild('npm-run-build', {
+      Dockerfile: [
+        `FROM ${env.baseImage}`,
+        standIn('npm', ['package.json'], ['src/index.js']),
+        'WORKDIR /app',
+        'COPY . .',
+        'RUN npm ci && npm run build',
+        '',
+      ].join('\n'),
+      '.dockerignore': 'Dockerfile\n',
+      'package.json': JSON.stringify({ name: 'a', scripts: { build: 'node src/index.js' } }),
+      'package-lock.json': '{}',
+      'src/index.js': '',
+    });
+    assert.ok(fixed.indexOf('COPY . .') < fixed.indexOf('npm ci'), fixed);
   });
 
   it('an install run in a folder the COPY creates (`cd web && npm ci`) is left alone', async () => {

@@ -515,3 +515,23 @@ export function otherCommandPaths(fact: InstructionFact): Array<{ abs: string; p
   }
   return out;
 }
+
+/** Package-manager and toolchain commands: harmless in an install RUN only in the forms below. */
+const TOOLS = new Set(['npm', 'npx', 'yarn', 'pnpm', 'pip', 'pip3', 'uv', 'poetry', 'pipenv', 'gem', 'bundle', 'bundler', 'composer', 'go', 'cargo', 'rustup',
+  'conda', 'mamba', 'micromamba', 'dotnet', 'mvn', 'gradle', 'corepack']);
+/** Subcommands that configure the tool or fetch the tool itself, and read nothing of the project. */
+const HARMLESS_SUB = new Set(['config', 'cache', 'enable', 'prepare', 'env', 'toolchain', 'component', 'target', 'default', 'self']);
+
+/**
+ * For a command of an install RUN that is not itself a recognised install: false when it is a
+ * package-manager or toolchain command that may read the project (`npm run build`, `yarn build`,
+ * `bundle exec rake`, `composer dump-autoload`), so the copied files cannot move below it.
+ */
+export function toolCommandIsHarmless(words: readonly ShellWord[]): boolean {
+  const tool = (words[0]?.value ?? '').replace(/^.*\//, '');
+  if (!TOOLS.has(tool)) return true;
+  const sub = words.slice(1).find(w => !(w.value ?? w.text).startsWith('-'));
+  // `npm -v`, `node --version`: flags only
+  if (!sub) return words.slice(1).every(w => /^--?(v|version|help)$/.test(w.value ?? ''));
+  return HARMLESS_SUB.has(sub.value ?? '');
+}

@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, normalisePath, resolvePath } from '../analysis/mounts';
-import { conventionalInput, downloadsNothing, installReads, otherCommandPaths, prefetchesDependencies, type InstallInput } from '../analysis/installInputs';
+import { conventionalInput, downloadsNothing, installReads, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
 import { fetchesPackages, recogniseInvocation, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand } from '../analysis/shell';
 import { copyProvides } from './copyProvides';
@@ -39,9 +39,11 @@ function installStep(fact: InstructionFact, ws: WorkspaceFacts): InstallStep | u
     invocations.every(i => !needsSource(i)) &&
     fact.run!.script.commands.every(c => {
       if (invocations.some(i => i.command === c) || fact.run!.invocations.some(i => i.command === c)) return true;
-      const name = unwrapCommand(c.words)[0]?.value?.replace(/^.*\//, '');
-      // python/sh are only harmless as carriers of `-m pip` / `-c '…'`, which were recognised above
-      return name !== undefined && BENIGN.has(name) && !['sh', 'bash', 'python', 'python3'].includes(name);
+      const words = unwrapCommand(c.words);
+      const name = words[0]?.value?.replace(/^.*\//, '');
+      // python/sh are only harmless as carriers of `-m pip` / `-c '…'`, which were recognised above;
+      // `npm run build`, `bundle exec rake …` read the project
+      return name !== undefined && BENIGN.has(name) && !['sh', 'bash', 'python', 'python3'].includes(name) && toolCommandIsHarmless(words);
     });
   return { fact, invocations, movable };
 }

@@ -163,6 +163,20 @@ describe('accuracy: copy-before-install keeps every install input above its inst
       check(NPM.replace('RUN npm ci', 'RUN npm ci --prefix web'), ws, { lines: [3], fix: false, why: /web/ });
     });
 
+    it('catches not a fix: a build, script or exec in the install RUN (`npm run build`, `yarn build`, `bundle exec`, `composer dump-autoload`)', () => {
+      const ws = contextOnDisk({ 'package.json': NODE_APP(), 'package-lock.json': '{}', 'yarn.lock': '', Gemfile: 'gem "rack"\n', 'Gemfile.lock': '', 'composer.json': '{}', 'composer.lock': '', 'src/index.ts': '' });
+      for (const run of ['npm ci && npm run build', 'yarn install --frozen-lockfile && yarn build', 'npm ci && npx tsc', 'bundle install && bundle exec rake assets:precompile', 'composer install && composer dump-autoload -o']) {
+        check(`FROM node:20\nWORKDIR /app\nCOPY . .\nRUN ${run}\n`, ws, { lines: [3], fix: false, why: /may need the copied files/ });
+      }
+    });
+
+    it('catches: configuring the tool in the install RUN (`corepack enable`, `npm config set`) keeps the fix', () => {
+      const ws = contextOnDisk({ 'package.json': NODE_APP(), 'package-lock.json': '{}', 'yarn.lock': '' });
+      for (const run of ['corepack enable && yarn install --immutable', 'npm config set fund false && npm ci', 'npm -v && npm ci']) {
+        check(`FROM node:20\nWORKDIR /app\nCOPY . .\nRUN ${run}\n`, ws, { lines: [3], fix: true });
+      }
+    });
+
     it('names the dependency install, not the `apk add` that comes first', () => {
       const ws = contextOnDisk({ 'package.json': NODE_APP(), 'package-lock.json': '{}' });
       const text = 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN apk add --no-cache git\nRUN npm ci\n';
