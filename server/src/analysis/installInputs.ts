@@ -115,6 +115,10 @@ class Collector {
   has(rel: string): boolean {
     return this.ws.contextFiles?.has(rel) ?? false;
   }
+  /** A folder the listing holds (not the context root). */
+  hasDirStrict(rel: string): boolean {
+    return rel !== '' && this.hasDir(rel);
+  }
   hasDir(rel: string): boolean {
     if (rel === '') return true;
     if (this.ws.contextDirs?.has(rel)) return true;
@@ -161,7 +165,17 @@ function node(c: Collector, inv: PackageInvocation, dir: string): void {
       const scripts = json.scripts as Record<string, unknown> | undefined;
       const ignoreScripts = words.includes('--ignore-scripts') || (inv.manager === 'yarn' && words.includes('--skip-builds'));
       const script = scripts && typeof scripts === 'object' ? LIFECYCLE.find(k => typeof scripts[k] === 'string') : undefined;
-      if (script && !ignoreScripts) c.unknown ??= `package.json's \`${script}\` script may read the copied files`;
+      if (script && !ignoreScripts) {
+        // what the scripts name that the context holds (`node scripts/setup.js`, `prisma generate` with prisma/) is theirs
+        for (const k of LIFECYCLE) {
+          if (typeof scripts![k] !== 'string') continue;
+          for (const token of (scripts![k] as string).split(/[\s;&|()=]+/)) {
+            const rel = /^[\w@.][\w@./-]*$/.test(token) && !/^\.+$/.test(token) ? joinRel(dir, token) : undefined;
+            if (rel && (c.has(rel) || c.hasDirStrict(rel))) c.add(dir, token, `named by the \`${k}\` script`);
+          }
+        }
+        c.unknown ??= `package.json's \`${script}\` script may read the copied files`;
+      }
     }
   }
   const pw = c.text(joinRel(dir, 'pnpm-workspace.yaml')!);
@@ -235,14 +249,18 @@ function requirements(c: Collector, rel: string, depth = 0): void {
   }
 }
 
-function python(c: Collector, inv: PackageInvocation, dir: string): void {
+function python(c: Collector, inv: PackageInvocation, dir: string, locate?: Locate): void {
   for (const m of inv.manifests) {
-    const rel = joinRel(dir, m);
+    const rel = locate?.(m) ?? joinRel(dir, m);
     if (rel !== undefined && inv.manager !== 'poetry' && !/\.(toml|lock)$|(^|\/)Pipfile$/.test(rel)) requirements(c, rel);
   }
   for (const v of optionValues(inv.words, ['--find-links', '-f'])) {
     if (isUrl(v)) continue;
-    if (v.startsWith('/')) c.addAbs(v, 'a local wheel folder');
+    if (v.startsWith('/')) {
+      c.addAbs(v, 'a local wheel folder');
+      const rel = locate?.(v);
+      if (rel !== undefined) c.add('', rel, 'a local wheel folder');
+    }
     else c.add(dir, v, 'a local wheel folder');
   }
   for (const file of ['pyproject.toml', 'Pipfile']) {
@@ -358,7 +376,10 @@ function dotnet(c: Collector, dir: string): void {
  * What `inv` reads besides its manifests, for an install whose manifests sit in the context folder `dir`
  * (undefined: not known, then every folder holding a manifest of its ecosystem is considered).
  */
-export function installReads(inv: PackageInvocation, dir: string | undefined, ws: WorkspaceFacts): InstallReads {
+/** Maps a path as an install names it (relative to its WORKDIR, or absolute) to the context path it was copied from. */
+export type Locate = (written: string) => string | undefined;
+
+export function installReads(inv: PackageInvocation, dir: string | undefined, ws: WorkspaceFacts, locate?: Locate): InstallReads {
   const c = new Collector(ws);
   const eco = ECOSYSTEM[inv.manager];
   // the tool itself copied from the context (`./mvnw`, `./gradlew`)
@@ -377,7 +398,7 @@ export function installReads(inv: PackageInvocation, dir: string | undefined, ws
     for (const [f, why] of FOLDERS[eco] ?? []) if (c.hasDir(joinRel(d, f)!)) c.add(d, f, why, false, eco === 'rust' && f === 'src');
     switch (eco) {
       case 'node': node(c, inv, d); break;
-      case 'python': python(c, inv, d); break;
+      case 'python': python(c, inv, d, locate); break;
       case 'conda': conda(c, inv, d); break;
       case 'ruby': ruby(c, d); break;
       case 'go': go(c, d); break;
@@ -412,8 +433,8 @@ function manifestDirs(ws: WorkspaceFacts, inv: PackageInvocation): string[] {
 
 /** Folder names that, copied on their own above an install, are that install's inputs by convention. */
 const CONVENTIONAL: Partial<Record<Ecosystem, RegExp>> = {
-  node: /^(patches|\.yarn|\.yarn\/(patches|releases|plugins|cache)|vendor|\.npmrc|\.yarnrc(\.yml)?)$/,
-  python: /^(wheels?|wheelhouse|dist|vendor|pip\.conf)$/,
+  node: /^(patches|\.yarn|\.yarn\/(patches|releases|plugins|cache)|vendor|prisma|\.npmrc|\.yarnrc(\.yml)?)$/,
+  python: /^(wheels?|wheelhouse|dist|vendor|pip\.conf|requirements(\.d)?|reqs|deps|constraints)$/,
   conda: /^(\.condarc)$/,
   ruby: /^(vendor\/cache|\.bundle)$/,
   go: /^vendor$/,

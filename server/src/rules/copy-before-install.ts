@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, normalisePath, resolvePath } from '../analysis/mounts';
-import { conventionalInput, downloadsNothing, installReads, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
+import { conventionalInput, downloadsNothing, installReads, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
 import { fetchesPackages, recogniseInvocation, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand } from '../analysis/shell';
 import { copyProvides } from './copyProvides';
@@ -57,6 +57,12 @@ function contextPathFor(copy: CopyFact, absFile: string): string | undefined {
     if (src.kind === 'directory' && covers(dest, absFile)) {
       const dir = src.value.replace(/^\.\//, '').replace(/\/+$/, '');
       return path.posix.join(dir, path.posix.relative(dest, absFile));
+    }
+    // `COPY requirements.txt src/ /app/`: a named file lands under its own name
+    if ((src.kind === 'manifest' || src.kind === 'file' || src.kind === 'source-file') && !/[*?[]/.test(src.value)) {
+      const v = src.value.replace(/^\.\//, '');
+      const many = copy.destAbs.endsWith('/') || copy.sources.length > 1;
+      if (normalisePath(many ? `${dest}/${v.replace(/^.*\//, '')}` : dest) === normalisePath(absFile)) return v;
     }
   }
   return undefined;
@@ -172,6 +178,19 @@ function installDir(list: readonly InstructionFact[], broad: InstructionFact, fa
   return undefined;
 }
 
+/** Where in the context a file the install names (`-r /reqs/prod.txt`) came from, by the COPYs above it. */
+function locator(list: readonly InstructionFact[], broad: InstructionFact, fact: InstructionFact): (written: string) => string | undefined {
+  const copies = [broad, ...list.slice(0, list.indexOf(fact)).reverse()].filter(f => f.copy && f.copy.from === undefined && !f.copy.heredoc);
+  return written => {
+    const abs = resolvePath(fact.workdir, written);
+    for (const c of copies) {
+      const rel = contextPathFor(c.copy!, abs);
+      if (rel !== undefined && !rel.startsWith('..')) return rel;
+    }
+    return undefined;
+  };
+}
+
 /** b is a or lies inside a ('' is the whole context). */
 const within = (a: string, b: string) => a === '' || a === b || b.startsWith(a + '/');
 
@@ -211,7 +230,7 @@ function proveMove(list: readonly InstructionFact[], broad: InstructionFact, bet
     for (const inv of fact.run?.invocations ?? []) {
       if (!fetchesPackages(inv)) continue;
       const dir = installDir(list, broad, fact);
-      const reads = installReads(inv, dir, ws);
+      const reads = installReads(inv, dir, ws, locator(list, broad, fact));
       if (reads.unknown) return { why: reads.unknown, carry };
       for (const input of reads.inputs) {
         if (input.abs !== undefined) {
@@ -289,7 +308,15 @@ export const copyBeforeInstall: Rule = {
       };
       // files the stage's installs read are manifests whatever their names (`pip install -r deps`)
       const manifestNames = new Set(list.flatMap(f => (f.run?.invocations ?? []).flatMap(inv => [...inv.manifests, ...inv.optionalManifests].map(m => m.replace(/^.*\//, '')))));
-      const isManifest = (s: CopySource) => s.kind === 'manifest' || manifestNames.has(s.value.replace(/\/+$/, '').replace(/^.*\//, ''));
+      const isManifestFile = (rel: string) => isManifestName(rel) || manifestNames.has(rel.replace(/^.*\//, ''));
+      // a folder that holds only manifests (`COPY requirements/ …`), as the context listing shows
+      const manifestFolder = (s: CopySource) => {
+        if (s.kind !== 'directory' || !workspace.contextFiles) return false;
+        const dir = s.value.replace(/^\.\//, '').replace(/\/+$/, '');
+        const under = [...workspace.contextFiles].filter(f => f.startsWith(dir + '/'));
+        return under.length > 0 && under.every(isManifestFile);
+      };
+      const isManifest = (s: CopySource) => s.kind === 'manifest' || manifestNames.has(s.value.replace(/\/+$/, '').replace(/^.*\//, '')) || manifestFolder(s);
       const isBroad = (c: CopyFact | undefined) => !!c?.broad && !c.sources.every(isManifest);
       list.forEach((broad, i) => {
         if (i > 0) record(list[i - 1]);
@@ -299,7 +326,7 @@ export const copyBeforeInstall: Rule = {
           (needsSource(inv) || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
         // a COPY of nothing but this install's inputs (a wheel folder, patches) belongs above it
         const onlyInputs = (inv: PackageInvocation, fact: InstructionFact) => {
-          const inputs = installReads(inv, installDir(list, broad, fact), workspace).inputs;
+          const inputs = installReads(inv, installDir(list, broad, fact), workspace, locator(list, broad, fact)).inputs;
           return broad.copy!.sources.every(s => isManifest(s) || sourceIsInput(s, inv, inputs));
         };
 

@@ -196,6 +196,14 @@ describe('accuracy: copy-before-install keeps every install input above its inst
       assertInputsAbove(out, Object.keys(files), { 'pip install': ['requirements.txt'] });
     });
 
+    it('catches: a COPY naming the requirements file next to the source keeps it in the narrow COPY', () => {
+      const files = { 'requirements.txt': 'flask\n', 'src/app.py': '' };
+      const ws = contextOnDisk(files);
+      const text = 'FROM python:3.12\nCOPY requirements.txt src/ /app/\nRUN pip install -r /app/requirements.txt\n';
+      const out = fixAllChecked(text, RULE, ws);
+      assertInputsAbove(out, Object.keys(files), { 'pip install': ['requirements.txt'] });
+    });
+
     it('catches not a fix: `-e ./lib`, a nested `-r base.txt`, a local wheel, `name @ file:`', () => {
       for (const [req, extra] of [['-e ./libs/core\n', { 'libs/core/pyproject.toml': '' }], ['-r base.txt\n', { 'base.txt': 'flask\n' }], ['./wheels/x-1.0-py3-none-any.whl\n', { 'wheels/x-1.0-py3-none-any.whl': '' }], ['x @ file:///app/libs/x\n', { 'libs/x/setup.py': '' }]] as const) {
         const ws = contextOnDisk({ 'requirements.txt': req, ...extra, 'app.py': '' });
@@ -332,6 +340,17 @@ describe('accuracy: copy-before-install keeps every install input above its inst
     it('pip install --no-index --find-links from local wheels, and a wheel folder copied above the install', () => {
       none('FROM python:3.12\nCOPY wheels /wheels\nRUN pip install --no-index --find-links /wheels myapp\n');
       none('FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY wheels/ ./wheels/\nRUN pip install --find-links=./wheels -r requirements.txt\nCOPY . .\n');
+    });
+
+    it('a folder of requirements files, and prisma/ for a postinstall `prisma generate`; twins: source folders are flagged', () => {
+      none('FROM python:3.12\nCOPY ./requirements /requirements\nRUN pip install -r /requirements/production.txt\nCOPY . /app\n');
+      const reqs = contextOnDisk({ 'reqs-py/base.txt': 'flask\n', 'reqs-py/prod.txt': '-r base.txt\n', 'app.py': '' });
+      none('FROM python:3.12\nCOPY reqs-py/ /reqs/\nRUN pip install -r /reqs/prod.txt\nCOPY . /app\n', reqs);
+      const prisma = contextOnDisk({ 'package.json': NODE_APP({ scripts: { postinstall: 'prisma generate' } }), 'package-lock.json': '{}', 'prisma/schema.prisma': '', 'src/index.ts': '' });
+      none('FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY prisma ./prisma\nRUN npm ci\nCOPY . .\n', prisma);
+      assert.deepStrictEqual(lines('FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY src ./src\nRUN npm ci\n', RULE, prisma), [4]);
+      const web = contextOnDisk({ 'web/package.json': NODE_APP(), 'web/package-lock.json': '{}', 'web/index.js': '' });
+      assert.deepStrictEqual(lines('FROM node:20\nWORKDIR /app\nCOPY web/ ./\nRUN npm ci\n', RULE, web), [3]);
     });
 
     it('install inputs copied on their own above the install: patches/, .yarn/', () => {
