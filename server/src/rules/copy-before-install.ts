@@ -326,7 +326,7 @@ export const copyBeforeInstall: Rule = {
           (needsSource(inv) || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
         // a COPY of nothing but this install's inputs (a wheel folder, patches) belongs above it
         const onlyInputs = (inv: PackageInvocation, fact: InstructionFact) => {
-          const inputs = installReads(inv, installDir(list, broad, fact), workspace, locator(list, broad, fact)).inputs;
+          const inputs = installReads(inv, installDir(seq, broad, fact), workspace, locator(seq, broad, fact)).inputs;
           return broad.copy!.sources.every(s => isManifest(s) || sourceIsInput(s, inv, inputs));
         };
 
@@ -337,10 +337,26 @@ export const copyBeforeInstall: Rule = {
         let last: InstructionFact | undefined;
         let blocked: InstructionFact | undefined;
         let crossesWorkdir = false;
-        for (let j = i + 1; j < list.length; j++) {
-          const fact = list[j];
+        // stages built on this one run after it too: their dependency installs are busted as well (no fix across stages)
+        const children = prefix === '' ? model.stages.filter(st => st.parent !== undefined && st.parent === broad.stage?.index) : [];
+        const following = [...list.slice(i + 1), ...children.flatMap(st => [st.from, ...st.instructions])];
+        const seq = [...list.slice(0, i + 1), ...following];
+        let otherStage: InstructionFact | undefined;
+        let skipping = false;
+        for (const fact of following) {
+          if (fact.keyword === 'FROM') {
+            otherStage = fact;
+            skipping = false;
+            if (!blocked) blocked = fact;
+            continue;
+          }
+          if (skipping) continue;
           // installs below the next broad COPY are that COPY's finding; once it is fixed, this one shows
-          if (isBroad(fact.copy)) break;
+          if (isBroad(fact.copy)) {
+            if (!otherStage) break;
+            skipping = true;
+            continue;
+          }
           if (fact.copy) {
             const harmless = !isBroad(fact.copy) && (fact.copy.from !== undefined || fact.copy.sources.every(isManifest));
             if (!harmless && !blocked) blocked = fact;
@@ -354,7 +370,7 @@ export const copyBeforeInstall: Rule = {
             if (!blocked) blocked = fact;
             continue;
           }
-          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && !onlyInputs(inv, fact));
+          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && !onlyInputs(inv, fact) && (!otherStage || (!inv.os && inv.manifests.length > 0)));
           if (relevant.length === 0) {
             // an install that builds from the copied source cannot run above it
             if (!blocked && !step.movable) blocked = fact;
@@ -380,6 +396,8 @@ export const copyBeforeInstall: Rule = {
             const proof = proveMove(list, broad, runs.filter(r => r.index <= last!.index), workspace);
             why = proof.why;
             if (!why) fix = buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix, proof.carry);
+          } else if (blocked?.keyword === 'FROM') {
+            why = `the install is in stage \`${blocked.stage?.name ?? blocked.stage?.index}\` (line ${lineNo(blocked)}), which builds on this one`;
           } else if (blocked) {
             why = `\`${snippet(blocked, 30)}\` on line ${lineNo(blocked)} may need the copied files`;
           }

@@ -359,6 +359,23 @@ describe('accuracy: copy-before-install keeps every install input above its inst
     });
   });
 
+  describe('stages built on the copying stage', () => {
+    it('catches: `COPY . .` in a base stage busts the dependency install of a stage built on it (no fix across stages)', () => {
+      const ws = contextOnDisk({ 'package.json': NODE_APP(), 'package-lock.json': '{}', 'index.js': '' });
+      const text = 'FROM node:20 AS base\nWORKDIR /app\nCOPY . .\nFROM base AS deps\nRUN npm ci\n';
+      check(text, ws, { lines: [3], fix: false, why: /the install is in stage `deps` \(line 4\), which builds on this one/ });
+      assert.match(findings(text, RULE, ws)[0].message, /before `npm ci` \(line 5\)/);
+    });
+
+    it('catches not: a stage that does not build on it, an install after the child stage\'s own COPY, an OS package or a named tool', () => {
+      const ws = contextOnDisk({ 'package.json': NODE_APP(), 'package-lock.json': '{}', 'index.js': '' });
+      assert.deepStrictEqual(lines('FROM node:20 AS base\nWORKDIR /app\nCOPY . .\nFROM node:20 AS deps\nRUN npm ci\n', RULE, ws), []);
+      assert.deepStrictEqual(lines('FROM node:20 AS base\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nFROM base AS test\nRUN npm ci\n', RULE, ws), []);
+      assert.deepStrictEqual(lines('FROM node:20 AS base\nWORKDIR /app\nCOPY . .\nFROM base AS t\nRUN apt-get update && apt-get install -y curl && npm install -g pm2\n', RULE, ws), []);
+      assert.deepStrictEqual(lines('FROM node:20 AS base\nWORKDIR /app\nCOPY . .\nFROM base AS t\nCOPY src ./src\nRUN npm ci\n', RULE, ws), [5]);
+    });
+  });
+
   describe('messages claim only what applies', () => {
     it('a one-file copy above a build does not "need the whole source"', () => {
       const f = findings('FROM golang:1.22\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /app main.go\n', RULE)[0];
