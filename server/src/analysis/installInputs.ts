@@ -466,7 +466,10 @@ export function downloadsNothing(inv: PackageInvocation, fact: InstructionFact, 
       if (v.some(x => x === '-mod=vendor') || /-mod=vendor/.test(env('GOFLAGS') ?? '')) return true;
       if (inv.action !== 'build') return false;
       // go ≥1.14 builds from vendor/ by default when vendor/modules.txt is there
-      return ws.contextFiles?.has('vendor/modules.txt') === true && !v.some(x => /^-mod=(mod|readonly)$/.test(x));
+      if (ws.contextFiles?.has('vendor/modules.txt') === true && !v.some(x => /^-mod=(mod|readonly)$/.test(x))) return true;
+      // a module without requirements has nothing to download
+      const mods = [...(ws.contextFiles ?? [])].filter(f => /(^|\/)go\.mod$/.test(f));
+      return mods.length > 0 && mods.every(f => ws.installFiles?.[f] !== undefined && !/^\s*require\b/m.test(ws.installFiles[f]));
     }
     case 'cargo':
       // `cargo chef prepare` only writes a recipe

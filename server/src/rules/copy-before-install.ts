@@ -1,5 +1,6 @@
 import * as path from 'path';
 import type { TextEdit } from 'vscode-languageserver-types';
+import { cacheTargets } from '../analysis/cacheTargets';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, normalisePath, resolvePath } from '../analysis/mounts';
 import { conventionalInput, downloadsNothing, installReads, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
@@ -191,6 +192,12 @@ function locator(list: readonly InstructionFact[], broad: InstructionFact, fact:
   };
 }
 
+/** True when the RUN mounts a cache over the manager's download cache (`--mount=type=cache,target=/go/pkg/mod`). */
+function downloadsCached(inv: PackageInvocation, fact: InstructionFact): boolean {
+  const mounts = (fact.run?.mounts ?? []).filter(m => m.type === 'cache' && m.target).map(m => resolvePath(fact.workdir, m.target!));
+  return mounts.length > 0 && cacheTargets(inv.manager, inv.action, fact.env, fact.user).some(t => mounts.some(m => covers(m, t.target)));
+}
+
 /** b is a or lies inside a ('' is the whole context). */
 const within = (a: string, b: string) => a === '' || a === b || b.startsWith(a + '/');
 
@@ -377,7 +384,8 @@ export const copyBeforeInstall: Rule = {
             continue;
           }
           if (relevant.every(inv => needsSource(inv))) {
-            sourceOnly.push(step);
+            // a build whose downloads come from a cache mount re-downloads nothing when the source changes
+            if (!relevant.every(inv => downloadsCached(inv, fact))) sourceOnly.push(step);
             if (!blocked) blocked = fact;
             continue;
           }

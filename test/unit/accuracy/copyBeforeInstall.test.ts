@@ -320,6 +320,15 @@ describe('accuracy: copy-before-install keeps every install input above its inst
       none('FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app .\n');
       const f = findings('FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n', RULE);
       assert.strictEqual(f.length, 1);
+      // a module with no requirements downloads nothing; with one, it is flagged
+      none('FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n', contextOnDisk({ 'go.mod': 'module a\n\ngo 1.22\n', 'main.go': '' }));
+      assert.deepStrictEqual(lines('FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n', RULE, contextOnDisk({ 'go.mod': 'module a\nrequire example.com/x v1.0.0\n', 'go.sum': '', 'main.go': '' })), [3]);
+    });
+
+    it('a build whose downloads come from a cache mount; twin: the same build without the mount is flagged', () => {
+      none('FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o /app .\n');
+      none('FROM rust:1\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/usr/local/cargo/registry cargo build --release\n');
+      assert.deepStrictEqual(lines('FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/tmp/x go build -o /app .\n', RULE), [3]);
     });
 
     it('dotnet restore, then publish --no-restore', () => {
