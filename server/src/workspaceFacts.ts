@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ignoreFileCandidates } from './context/ignore';
 import { readInstallFiles } from './context/installFiles';
-import { repositoryRoot, resolveBuildContext, type ContextOrigin } from './context/buildContext';
+import { clearBuildContextCache, repositoryRoot, resolveBuildContext, type ContextOrigin } from './context/buildContext';
 import type { WorkspaceFacts } from './rules/types';
 
 const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'target', 'dist', 'build', '.mypy_cache', '.pytest_cache']);
@@ -97,4 +97,5 @@ function isFile(p: string): boolean {
 
 export function clearWorkspaceFactsCache(): void {
   cache.clear();
+  clearBuildContextCache();
 }

@@ -117,8 +117,26 @@ export function namedSources(text: string): string[] {
  * The build context of a Dockerfile, and how it was found. `buildContext` is the setting, relative to
  * the Dockerfile's folder.
  */
-export function resolveBuildContext(dockerfilePath: string, buildContext?: string): BuildContext {
-  const dockerfile = path.resolve(dockerfilePath);
+export function resolveBuildContext(dockerfilePath: string, buildContext?: string, now = Date.now()): BuildContext {
+  const key = `${path.resolve(dockerfilePath)}\0${buildContext ?? ''}`;
+  const hit = resolved.get(key);
+  if (hit && now - hit.at < TTL_MS) return hit.context;
+  const context = resolveUncached(path.resolve(dockerfilePath), buildContext);
+  resolved.set(key, { at: now, context });
+  if (resolved.size > 100) resolved.delete(resolved.keys().next().value as string);
+  return context;
+}
+
+/** The editor asks on every change; Compose files and the Dockerfile on disk are read again after a few seconds. */
+const TTL_MS = 3000;
+const resolved = new Map<string, { at: number; context: BuildContext }>();
+
+/** Forget resolved contexts (a Compose file or the layout changed). */
+export function clearBuildContextCache(): void {
+  resolved.clear();
+}
+
+function resolveUncached(dockerfile: string, buildContext?: string): BuildContext {
   const own = path.dirname(dockerfile);
   const composed = fromCompose(dockerfile);
   if (composed && isDir(composed)) return { dir: composed, origin: 'compose' };

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../../server/src/cli';
-import { resolveBuildContext } from '../../../server/src/context/buildContext';
+import { clearBuildContextCache, resolveBuildContext } from '../../../server/src/context/buildContext';
 import { lint } from '../../../server/src/engine';
 import { DEFAULT_SETTINGS } from '../../../server/src/settings';
 import { clearWorkspaceFactsCache, contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../../../server/src/workspaceFacts';
@@ -41,6 +41,7 @@ describe('accuracy: the build context a Dockerfile is analysed against', () => {
     assert.deepStrictEqual(resolveBuildContext(dockerfile), { dir: repo, origin: 'compose' });
     assert.deepStrictEqual(resolveBuildContext(dockerfile, 'elsewhere'), { dir: repo, origin: 'compose' });
     fs.writeFileSync(path.join(repo, 'deploy', 'compose.yaml'), 'services:\n  api:\n    build: .\n');
+    clearBuildContextCache();
     assert.deepStrictEqual(resolveBuildContext(dockerfile, '..'), { dir: repo, origin: 'setting' });
   });
 
@@ -56,6 +57,7 @@ describe('accuracy: the build context a Dockerfile is analysed against', () => {
     assert.deepStrictEqual(rules(dockerfile, 'missing-dockerignore'), [], 'the root .dockerignore applies');
     // the twin: the same file copying something that is in docker/ is built from docker/
     writeContext({ 'docker/requirements.txt': 'flask\n' }, repo);
+    clearBuildContextCache();
     assert.deepStrictEqual(resolveBuildContext(dockerfile), { dir: path.join(repo, 'docker'), origin: 'dockerfile-folder' });
   });
 
