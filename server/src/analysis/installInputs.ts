@@ -411,8 +411,10 @@ export function installReads(inv: PackageInvocation, dir: string | undefined, ws
     }
   }
   // a local file handed to the tool (`apt-get install ./x.deb`, `gem install ./x.gem`)
+  const named = new Set([...inv.manifests, ...inv.optionalManifests]);
   for (const w of inv.words.slice(1)) {
     const v = w.value ?? '';
+    if (named.has(v) || named.has(v.replace(/^[^=]*=/, ''))) continue; // `-r ./requirements.txt` is a manifest
     if (/^\.{1,2}\//.test(v)) c.add(dir ?? '', v, 'a local file it installs');
     else if (v.startsWith('/') && /\.(deb|rpm|apk|whl|gem|tgz|tar\.gz|zip|nupkg)$/.test(v)) c.addAbs(v, 'a local file it installs');
   }

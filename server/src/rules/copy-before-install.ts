@@ -4,7 +4,7 @@ import { cacheTargets } from '../analysis/cacheTargets';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, normalisePath, resolvePath } from '../analysis/mounts';
 import { conventionalInput, downloadsNothing, installReads, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
-import { fetchesPackages, recogniseInvocation, type PackageInvocation } from '../analysis/packageManagers';
+import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand } from '../analysis/shell';
 import { copyProvides } from './copyProvides';
 import { commandText, lineNo, snippet } from './describe';

@@ -196,6 +196,11 @@ describe('accuracy: copy-before-install keeps every install input above its inst
       assertInputsAbove(out, Object.keys(files), { 'pip install': ['requirements.txt'] });
     });
 
+    it('catches: `-r ./requirements.txt` written with ./ is a manifest, not an input', () => {
+      const ws = contextOnDisk({ 'requirements.txt': 'flask\n', 'app.py': '' });
+      check('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r ./requirements.txt\n', ws, { lines: [3], fix: true });
+    });
+
     it('catches: a COPY naming the requirements file next to the source keeps it in the narrow COPY', () => {
       const files = { 'requirements.txt': 'flask\n', 'src/app.py': '' };
       const ws = contextOnDisk(files);
