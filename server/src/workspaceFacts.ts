@@ -76,7 +76,8 @@ export function ignoreFileFacts(dockerfilePath: string, contextDir: string): Pic
     if (isFile(candidate)) return { ignoreFile: path.basename(candidate), contextOrigin: origin };
   }
   if (origin === 'guessed') {
-    const root = repositoryRoot(path.resolve(dockerfilePath));
+    // up to the repository root, or the folder above when there is no repository
+    const root = repositoryRoot(path.resolve(dockerfilePath)) ?? path.dirname(contextDir);
     for (let dir = path.dirname(contextDir); root && dir.length >= root.length; dir = path.dirname(dir)) {
       const candidate = path.join(dir, '.dockerignore');
       if (isFile(candidate)) return { ignoreFile: path.relative(contextDir, candidate).split(path.sep).join('/'), contextOrigin: origin };

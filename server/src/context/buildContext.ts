@@ -151,6 +151,12 @@ function resolveUncached(dockerfile: string, buildContext?: string): BuildContex
     }
     return { dir: own, origin: 'dockerfile-folder' };
   }
-  // nothing copied by name: the Dockerfile's folder is only a guess when it sits below a repository root
-  return { dir: own, origin: repo !== undefined && repo !== own ? 'guessed' : 'dockerfile-folder' };
+  // nothing copied by name: the Dockerfile's folder is only a guess when it sits below a repository root,
+  // or holds no project while the folder above does (`docker/Dockerfile` next to `package.json`'s folder)
+  const belowRepo = repo !== undefined && repo !== own;
+  const parent = path.dirname(own);
+  return { dir: own, origin: belowRepo || (parent !== own && !hasProject(own) && hasProject(parent)) ? 'guessed' : 'dockerfile-folder' };
 }
+
+const PROJECT_MARKERS = ['.git', 'package.json', 'go.mod', 'requirements.txt', 'pyproject.toml', 'setup.py', 'Pipfile', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'Cargo.toml', 'Gemfile', 'composer.json', 'src'];
+const hasProject = (dir: string) => PROJECT_MARKERS.some(m => exists(path.join(dir, m)));

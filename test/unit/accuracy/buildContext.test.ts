@@ -76,6 +76,17 @@ describe('accuracy: the build context a Dockerfile is analysed against', () => {
     assert.deepStrictEqual(rules(dockerfile, 'missing-dockerignore'), [], 'the root .dockerignore is the one that applies');
   });
 
+  it('outside a repository too: docker/Dockerfile beside a project folder is a guess; a project folder of its own is not', () => {
+    fs.rmSync(path.join(repo, '.git'), { recursive: true });
+    writeContext({ 'docker/Dockerfile': 'FROM x\nCOPY . .\n', 'package.json': '{}' }, repo);
+    assert.strictEqual(resolveBuildContext(path.join(repo, 'docker', 'Dockerfile')).origin, 'guessed');
+    assert.deepStrictEqual(rules(path.join(repo, 'docker', 'Dockerfile'), 'missing-dockerignore')[0].fixes, []);
+    fs.writeFileSync(path.join(repo, '.dockerignore'), '.git\n');
+    assert.deepStrictEqual(rules(path.join(repo, 'docker', 'Dockerfile'), 'missing-dockerignore'), []);
+    writeContext({ 'svc/Dockerfile': 'FROM x\nCOPY . .\n', 'svc/package.json': '{}' }, repo);
+    assert.strictEqual(resolveBuildContext(path.join(repo, 'svc', 'Dockerfile')).origin, 'dockerfile-folder');
+  });
+
   it('catches: a Dockerfile at the repository root with no .dockerignore gets the fix, created at the root', async () => {
     writeContext({ Dockerfile: 'FROM node:20\nWORKDIR /app\nCOPY . .\n', 'index.js': '' }, repo);
     const dockerfile = path.join(repo, 'Dockerfile');
