@@ -38,7 +38,6 @@ const ECOSYSTEM: Record<Manager, Ecosystem> = {
   npm: 'node', yarn: 'node', pnpm: 'node', pip: 'python', uv: 'python', poetry: 'python', pipenv: 'python', conda: 'conda',
   bundler: 'ruby', gem: 'ruby', go: 'go', cargo: 'rust', maven: 'maven', gradle: 'gradle', composer: 'php', nuget: 'dotnet', apt: 'os', apk: 'os',
 };
-export const ecosystemOf = (m: Manager): Ecosystem => ECOSYSTEM[m];
 
 /** Single configuration files an install reads from its project folder. */
 const CARRY: Partial<Record<Ecosystem, string[]>> = {
