@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ignoreFileCandidates } from './context/ignore';
 import { perBuildArgs, workspaceRootOf } from './context/perBuildArgs';
+import { readInstallFiles } from './context/installFiles';
+import { clearBuildContextCache, repositoryRoot, resolveBuildContext, type ContextOrigin } from './context/buildContext';
 import type { WorkspaceFacts } from './rules/types';
 
 const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'target', 'dist', 'build', '.mypy_cache', '.pytest_cache']);
@@ -15,10 +17,18 @@ const TTL_MS = 5000;
 
 const cache = new Map<string, { at: number; facts: WorkspaceFacts }>();
 
-/** The build context folder of a Dockerfile: `buildContext` (relative to the Dockerfile's folder) or that folder. */
+/** How each Dockerfile's context was found, for ignoreFileFacts (keyed by Dockerfile and context). */
+const origins = new Map<string, ContextOrigin>();
+
+/**
+ * The build context folder of a Dockerfile: the one a Compose file names, else `buildContext`
+ * (relative to the Dockerfile's folder), else the folder its COPYs come from, else its own folder.
+ */
 export function contextDirFor(dockerfilePath: string, buildContext?: string): string {
-  const dir = path.dirname(dockerfilePath);
-  return buildContext ? path.resolve(dir, buildContext) : dir;
+  const { dir, origin } = resolveBuildContext(dockerfilePath, buildContext);
+  origins.set(`${path.resolve(dockerfilePath)}\0${dir}`, origin);
+  if (origins.size > 200) origins.delete(origins.keys().next().value as string);
+  return dir;
 }
 
 /** List the context's files (relative posix paths), up to a bound; undefined facts when it cannot be read. */
@@ -50,7 +60,7 @@ export function gatherWorkspaceFacts(contextDir: string, now = Date.now()): Work
   walk(contextDir, '', 0);
   // a partial listing could claim a manifest is missing when it is not: then say nothing
   const facts: WorkspaceFacts = {
-    ...(complete ? { contextFiles: files, contextDirs: dirs } : {}),
+    ...(complete ? { contextFiles: files, contextDirs: dirs, installFiles: readInstallFiles(contextDir, files) } : {}),
     perBuildArgs: perBuildArgs(workspaceRootOf(contextDir), [contextDir]),
   };
   cache.set(contextDir, { at: now, facts });
@@ -58,18 +68,39 @@ export function gatherWorkspaceFacts(contextDir: string, now = Date.now()): Work
   return facts;
 }
 
-/** Which ignore file applies to a build: `<Dockerfile>.dockerignore` next to it wins over the context's `.dockerignore`. Not cached: cheap, and must see a file just created. */
-export function ignoreFileFacts(dockerfilePath: string, contextDir: string): Pick<WorkspaceFacts, 'ignoreFile'> {
+/**
+ * Which ignore file applies to a build: `<Dockerfile>.dockerignore` next to it wins over the context's
+ * `.dockerignore`. When the context is only guessed to be the Dockerfile's folder, a `.dockerignore` in
+ * a folder above it (up to the repository root) counts: the build most likely runs from there.
+ * Not cached: cheap, and must see a file just created.
+ */
+export function ignoreFileFacts(dockerfilePath: string, contextDir: string): Pick<WorkspaceFacts, 'ignoreFile' | 'contextOrigin'> {
+  const origin = origins.get(`${path.resolve(dockerfilePath)}\0${contextDir}`) ?? resolveBuildContext(dockerfilePath).origin;
   for (const candidate of ignoreFileCandidates(dockerfilePath, contextDir)) {
-    try {
-      if (fs.statSync(candidate).isFile()) return { ignoreFile: path.basename(candidate) };
-    } catch {
-      // absent or unreadable: try the next candidate
+    if (isFile(candidate)) return { ignoreFile: path.basename(candidate), contextOrigin: origin };
+  }
+  if (origin === 'guessed') {
+    // up to the repository root, or the folder above when there is no repository
+    const root = repositoryRoot(path.resolve(dockerfilePath)) ?? path.dirname(contextDir);
+    for (let dir = path.dirname(contextDir); root && dir.length >= root.length; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, '.dockerignore');
+      if (isFile(candidate)) return { ignoreFile: path.relative(contextDir, candidate).split(path.sep).join('/'), contextOrigin: origin };
+      if (dir === path.dirname(dir)) break;
     }
   }
-  return { ignoreFile: null };
+  return { ignoreFile: null, contextOrigin: origin };
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    // absent or unreadable
+    return false;
+  }
 }
 
 export function clearWorkspaceFactsCache(): void {
   cache.clear();
+  clearBuildContextCache();
 }

@@ -9,6 +9,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../server/src/analysis/analyze';
 import { globPattern, patternList } from '../../server/src/analysis/dockerPattern';
 import { applyEdits, fixAll, lint, verifyFix } from '../../server/src/engine';
+import type { WorkspaceFacts } from '../../server/src/rules/types';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
 
 function assertInside(doc: TextDocument, range: { start: { line: number; character: number }; end: { line: number; character: number } }, what: string) {
   for (const p of [range.start, range.end]) {
@@ -30,11 +32,14 @@ function untouchedInstructionTexts(text: string, edits: ReadonlyArray<{ range: {
   }).map(i => i.toString());
 }
 
-/** Lint, every quick fix and fix-all on one input, with all the invariants. Returns the number of fixes checked. */
-export function checkDockerfile(text: string): number {
+/**
+ * Lint, every quick fix and fix-all on one input, with all the invariants. Returns the number of fixes
+ * checked. `workspace`: the build context's facts (fixes that need a context on disk only show with one).
+ */
+export function checkDockerfile(text: string, workspace: WorkspaceFacts = {}): number {
   const doc = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
   const model = analyze(text);
-  const { findings } = lint(text, undefined, {}, model);
+  const { findings } = lint(text, DEFAULT_SETTINGS, workspace, model);
   let fixes = 0;
   for (const f of findings) {
     assertInside(doc, f.range, `${f.rule} range`);
@@ -56,17 +61,17 @@ export function checkDockerfile(text: string): number {
       }
       // the fixed finding is gone: nothing of that rule with its message stays on its line
       // (a neighbour may now be reported instead, e.g. the next of two stacked `COPY . .`)
-      const again = lint(out).findings.filter(x => x.rule === f.rule);
+      const again = lint(out, DEFAULT_SETTINGS, workspace).findings.filter(x => x.rule === f.rule);
       assert.ok(!again.some(x => x.message === f.message && x.range.start.line === f.range.start.line),
         `fix "${fix.title}" left its finding in place:\n${JSON.stringify(text)}`);
     }
   }
-  const all = fixAll(text);
+  const all = fixAll(text, DEFAULT_SETTINGS, workspace);
   assert.doesNotThrow(() => DockerfileParser.parse(all.text));
-  assert.strictEqual(fixAll(all.text).text, all.text, `fix-all is not idempotent on ${JSON.stringify(text)}`);
+  assert.strictEqual(fixAll(all.text, DEFAULT_SETTINGS, workspace).text, all.text, `fix-all is not idempotent on ${JSON.stringify(text)}`);
   // nothing fixable is left behind: every remaining preferred fix is one the safety check refuses
   const finalModel = analyze(all.text);
-  for (const f of lint(all.text, undefined, {}, finalModel).findings) {
+  for (const f of lint(all.text, DEFAULT_SETTINGS, workspace, finalModel).findings) {
     for (const fix of f.fixes ?? []) {
       if (fix.preferred && !fix.createFiles?.length) assert.strictEqual(verifyFix(finalModel, fix), undefined, `fix-all left a fixable ${f.rule} behind in ${JSON.stringify(all.text)}`);
     }

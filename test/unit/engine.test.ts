@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { analyze } from '../../server/src/analysis/analyze';
 import { fixAll, lint, TOO_LARGE, verifyFix } from '../../server/src/engine';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { contextOnDisk } from '../support/contextOnDisk';
 
 describe('engine', () => {
   it('refuses a fix that would change an instruction it does not own', () => {
@@ -29,10 +30,12 @@ describe('engine', () => {
       'RUN npm ci',
       '',
     ].join('\n');
-    const { text: out, applied } = fixAll(text);
+    // copy-before-install only reorders what it can check against a build context on disk
+    const ws = contextOnDisk({ 'requirements.txt': 'flask\n', 'package.json': '{"name":"web"}', 'package-lock.json': '{}' });
+    const { text: out, applied } = fixAll(text, DEFAULT_SETTINGS, ws);
     assert.ok(applied.length >= 5, JSON.stringify(applied));
-    assert.deepStrictEqual(lint(out).findings, []);
-    assert.strictEqual(fixAll(out).text, out);
+    assert.deepStrictEqual(lint(out, DEFAULT_SETTINGS, ws).findings, []);
+    assert.strictEqual(fixAll(out, DEFAULT_SETTINGS, ws).text, out);
   });
 
   it('reports files above maxFileSize with one information diagnostic instead of analysing', () => {
@@ -50,9 +53,10 @@ describe('engine', () => {
   });
 
   describe('regressions found by fuzzing', () => {
+    const ws = contextOnDisk({ r: 'flask\n', 'requirements.txt': 'flask\n' });
     const stable = (text: string) => {
-      const once = fixAll(text).text;
-      assert.strictEqual(fixAll(once).text, once, `fix-all not idempotent on ${JSON.stringify(text)}`);
+      const once = fixAll(text, DEFAULT_SETTINGS, ws).text;
+      assert.strictEqual(fixAll(once, DEFAULT_SETTINGS, ws).text, once, `fix-all not idempotent on ${JSON.stringify(text)}`);
       return once;
     };
 
@@ -74,7 +78,7 @@ describe('engine', () => {
 
     it('two stacked `COPY . .` are both moved in one fix-all', () => {
       const out = stable('FROM python:3\nWORKDIR /app\nCOPY . .\nCOPY . .\nRUN pip install -r requirements.txt\n');
-      assert.deepStrictEqual(lint(out).findings.filter(f => f.rule === 'copy-before-install'), []);
+      assert.deepStrictEqual(lint(out, DEFAULT_SETTINGS, ws).findings.filter(f => f.rule === 'copy-before-install'), []);
     });
 
     it('two identical install RUNs are both fixed', () => {

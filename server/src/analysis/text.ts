@@ -26,3 +26,18 @@ export function cutAtFirst(s: string, chars: string): string {
 export function shortOptionsWith(word: string, letter: string, letters = /^-[a-zA-Z]*$/): boolean {
   return letters.test(word) && word.includes(letter, 1);
 }
+
+/**
+ * The folder part in front of the first path segment holding a wildcard (`*`, `?`, `[`): `src/*.py` →
+ * `src`, `*.py` → `` (`/\/?[^/]*[*?[].*$/` without its cubic retries).
+ */
+export function beforeWildcardSegment(s: string): string {
+  let first = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '*' || c === '?' || c === '[') { first = i; break; }
+  }
+  if (first < 0) return s;
+  const slash = s.lastIndexOf('/', first);
+  return slash < 0 ? '' : s.slice(0, slash);
+}

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
+import { readWorkspaceText } from '../boundedRead';
 import type { PerBuildArgUse } from '../rules/types';
 
 const MAX_BYTES = 256 * 1024;
@@ -13,23 +14,14 @@ const MAX_FILES = 40;
 const MAX_ROOT_LEVELS = 6;
 
 /**
- * The one place this module reads a file: a regular file of at most MAX_BYTES, else undefined.
- * Opened non-blocking and checked on the open descriptor, so a FIFO or a file swapped after a stat
- * cannot stall or overflow the read.
+ * The one place this module reads a file: a regular file of at most MAX_BYTES, else undefined
+ * (the shared bounded reader: no FIFOs or devices, size-capped).
  */
 function readSmallFile(file: string): string | undefined {
-  let fd: number | undefined;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-    const st = fs.fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_BYTES) return undefined;
-    const buf = Buffer.alloc(st.size);
-    const n = fs.readSync(fd, buf, 0, st.size, 0);
-    return buf.toString('utf8', 0, n);
+    return readWorkspaceText(file, { maxBytes: MAX_BYTES });
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

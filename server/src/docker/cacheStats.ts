@@ -271,7 +271,8 @@ export function formatAge(iso: string | undefined, now: Date = new Date()): stri
 
 /** Parse a user's age (`30d`, `12h`, `90m`, `2w`, or a bare number of days) into milliseconds. */
 export function parseAge(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(w|d|h|m)?\s*$/i.exec(text);
+  // trimmed first: `\s*$` after `\s*` retried every run of spaces (quadratic on a padded value)
+  const m = /^(\d+(?:\.\d+)?)\s*(w|d|h|m)?$/i.exec(text.trim());
   if (!m) return undefined;
   const n = Number(m[1]);
   const unit = (m[2] ?? 'd').toLowerCase();

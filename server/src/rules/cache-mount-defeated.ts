@@ -10,6 +10,7 @@ import { alreadyDone, cacheMountsOf, targetsFor } from './mountFixes';
 import { noCacheEnv } from './no-cache-env';
 import { removeCommand, rewriteMount } from './shellEdits';
 import { docsFor, type Fix, type Rule, type RuleContext, type RuleFinding } from './types';
+import { cutAtFirst } from '../analysis/text';
 
 const id = 'cache-mount-defeated';
 
@@ -166,7 +167,8 @@ function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFi
 function rmTarget(fact: InstructionFact, w: ShellWord, caches: readonly MountFact[]): MountFact | undefined {
   let p = w.value ?? w.text.replace(/\$\{?HOME\}?/g, fact.env.get('HOME') ?? fact.user.home).replace(/^["']|["']$/g, '');
   if (p.includes('$')) return undefined;
-  p = p.replace(/^~(?=\/|$)/, fact.user.home).replace(/\/\*+$/, '').replace(/\*.*$/, '');
+  p = p.replace(/^~(?=\/|$)/, fact.user.home);
+  p = cutAtFirst(p.replace(/\/\*+$/, ''), '*');
   if (!p || p === '/') return undefined;
   const abs = resolvePath(fact.workdir, p);
   return caches.find(m => covers(m.target!, abs) || covers(abs, m.target!));

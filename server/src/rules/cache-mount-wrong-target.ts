@@ -6,6 +6,7 @@ import { commandText } from './describe';
 import { cacheMountsOf, needsCacheMount, targetsFor } from './mountFixes';
 import { rewriteMount } from './shellEdits';
 import { docsFor, type Rule, type RuleFinding } from './types';
+import { trimTrailingSlashes } from '../analysis/text';
 
 const id = 'cache-mount-wrong-target';
 
@@ -91,7 +92,7 @@ export const cacheMountWrongTarget: Rule = {
         let set: Record<string, string>;
         if (w.problem === 'target') {
           const xdg = fact.env.get('XDG_CACHE_HOME');
-          const fromEnv = w.expected.fromEnv ?? (xdg && w.expected.target.startsWith(xdg.replace(/\/+$/, '') + '/') ? 'XDG_CACHE_HOME' : undefined);
+          const fromEnv = w.expected.fromEnv ?? (xdg && w.expected.target.startsWith(trimTrailingSlashes(xdg) + '/') ? 'XDG_CACHE_HOME' : undefined);
           const why = fromEnv
             ? `${fromEnv} in scope puts ${w.invocation.manager}'s cache at ${w.expected.target}`
             : !user.root

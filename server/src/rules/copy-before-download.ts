@@ -1,6 +1,9 @@
+import * as path from 'path';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { downloadsOf, pathsRead, type DownloadFact } from '../analysis/downloads';
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
+import { covers, resolvePath } from '../analysis/mounts';
+import { unwrapCommand } from '../analysis/shell';
 import { copyProvides } from './copyProvides';
 import { lineNo, snippet } from './describe';
 import { instructionText, lineSpan, rangeOf } from './edits';
@@ -18,6 +21,34 @@ function reads(model: DockerfileModel, fact: InstructionFact, copies: readonly I
   if (!fact.run) return undefined;
   const paths = pathsRead(model, fact);
   return copies.find(c => paths.some(p => copyProvides(c.copy!, p, ws)));
+}
+
+/**
+ * Why a download cannot run above the COPYs: it writes into a folder they create (`wget -O models/x`
+ * with models/ from the context would find no such folder), or they provide its output and would then
+ * overwrite what it downloaded.
+ */
+function strandedOutput(model: DockerfileModel, fact: InstructionFact, copies: readonly InstructionFact[], ws: WorkspaceFacts): string | undefined {
+  // folders the RUN makes itself
+  const made = new Set((fact.run?.script.commands ?? []).flatMap(c => {
+    const w = unwrapCommand(c.words);
+    return w[0]?.value === 'mkdir' ? w.slice(1).map(x => x.value).filter((v): v is string => !!v && !v.startsWith('-')).map(v => resolvePath(fact.workdir, v)) : [];
+  }));
+  for (const d of downloadsOf(model, fact)) {
+    for (const o of d.outputs) {
+      if (o.includes('$')) continue;
+      const abs = resolvePath(fact.workdir, o.replace(/^~(?=\/|$)/, fact.user.home));
+      if (covers(abs, fact.workdir)) continue;
+      const parent = path.posix.dirname(abs);
+      for (const c of copies) {
+        if (copyProvides(c.copy!, abs, ws)) return `writes ${abs}, which the COPY on line ${lineNo(c)} also provides and would overwrite`;
+        if (!covers(parent, fact.workdir) && ![...made].some(m => covers(m, parent)) && copyProvides(c.copy!, parent, ws)) {
+          return `writes into ${parent}, which the COPY on line ${lineNo(c)} creates`;
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Names of the variables an instruction's text refers to. */
@@ -43,7 +74,12 @@ function plan(model: DockerfileModel, list: readonly InstructionFact[], ci: numb
   let blocker: Plan['blocker'];
   for (let j = ci + 1; j <= lastDownload; j++) {
     const f = list[j];
-    if (downloads.has(f)) { moved.push(f); continue; }
+    if (downloads.has(f)) {
+      const why = strandedOutput(model, f, copies, ws);
+      if (why) { blocker = { fact: f, why }; break; }
+      moved.push(f);
+      continue;
+    }
     if (f.run) {
       const from = reads(model, f, copies, ws);
       if (from) { blocker = { fact: f, why: `needs the files copied on line ${lineNo(from)} and may install what the download uses` }; break; }

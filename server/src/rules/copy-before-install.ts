@@ -1,12 +1,16 @@
 import * as path from 'path';
 import type { TextEdit } from 'vscode-languageserver-types';
+import { cacheTargets } from '../analysis/cacheTargets';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, normalisePath, resolvePath } from '../analysis/mounts';
+import { conventionalInput, downloadsNothing, installReads, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
 import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand } from '../analysis/shell';
+import { copyProvides } from './copyProvides';
 import { commandText, lineNo, snippet } from './describe';
 import { dockerArg, instructionText, lineSpan, rangeOf } from './edits';
 import { docsFor, type Fix, type Rule, type RuleFinding, type WorkspaceFacts } from './types';
+import { trimTrailingSlashes, lastSegment, beforeWildcardSegment } from '../analysis/text';
 
 const id = 'copy-before-install';
 
@@ -26,16 +30,22 @@ interface InstallStep {
   readonly movable: boolean;
 }
 
-function installStep(fact: InstructionFact): InstallStep | undefined {
-  const invocations = (fact.run?.invocations ?? []).filter(fetchesPackages);
+/** Needs the project's source, unless it only fetches dependencies (`mvn $OPTS dependency:go-offline`, `cargo chef cook`). */
+const needsSource = (inv: PackageInvocation) => inv.needsSource && !prefetchesDependencies(inv);
+
+function installStep(fact: InstructionFact, ws: WorkspaceFacts): InstallStep | undefined {
+  // offline and vendored installs download nothing: a COPY above them costs no download
+  const invocations = (fact.run?.invocations ?? []).filter(i => fetchesPackages(i) && !downloadsNothing(i, fact, ws));
   if (invocations.length === 0) return undefined;
   const movable =
-    invocations.every(i => !i.needsSource) &&
+    invocations.every(i => !needsSource(i)) &&
     fact.run!.script.commands.every(c => {
       if (invocations.some(i => i.command === c) || fact.run!.invocations.some(i => i.command === c)) return true;
-      const name = unwrapCommand(c.words)[0]?.value?.replace(/^.*\//, '');
-      // python/sh are only harmless as carriers of `-m pip` / `-c '…'`, which were recognised above
-      return name !== undefined && BENIGN.has(name) && !['sh', 'bash', 'python', 'python3'].includes(name);
+      const words = unwrapCommand(c.words);
+      const name = words[0]?.value?.replace(/^.*\//, '');
+      // python/sh are only harmless as carriers of `-m pip` / `-c '…'`, which were recognised above;
+      // `npm run build`, `bundle exec rake …` read the project
+      return name !== undefined && BENIGN.has(name) && !['sh', 'bash', 'python', 'python3'].includes(name) && toolCommandIsHarmless(words);
     });
   return { fact, invocations, movable };
 }
@@ -47,8 +57,14 @@ function contextPathFor(copy: CopyFact, absFile: string): string | undefined {
   for (const src of copy.sources) {
     if (src.kind === 'context' && covers(dest, absFile)) return path.posix.relative(dest, absFile);
     if (src.kind === 'directory' && covers(dest, absFile)) {
-      const dir = src.value.replace(/^\.\//, '').replace(/\/+$/, '');
+      const dir = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
       return path.posix.join(dir, path.posix.relative(dest, absFile));
+    }
+    // `COPY requirements.txt src/ /app/`: a named file lands under its own name
+    if ((src.kind === 'manifest' || src.kind === 'file' || src.kind === 'source-file') && !/[*?[]/.test(src.value)) {
+      const v = src.value.replace(/^\.\//, '');
+      const many = copy.destAbs.endsWith('/') || copy.sources.length > 1;
+      if (normalisePath(many ? `${dest}/${v.replace(/^.*\//, '')}` : dest) === normalisePath(absFile)) return v;
     }
   }
   return undefined;
@@ -61,7 +77,7 @@ function exists(ws: WorkspaceFacts, rel: string): boolean | undefined {
 }
 
 /** The narrow `COPY <manifests> <dir>/` lines that let the installs run before the source is copied. */
-function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string): string[] | undefined {
+function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string, carry: ReadonlyMap<PackageInvocation, readonly string[]>): string[] | undefined {
   const copy = broad.copy!;
   const byDir = new Map<string, string[]>();
   for (const step of installs) {
@@ -69,6 +85,8 @@ function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs
       const wanted: Array<{ file: string; optional: boolean }> = [
         ...inv.manifests.map(file => ({ file, optional: false })),
         ...inv.optionalManifests.map(file => ({ file, optional: true })),
+        // configuration the install reads (.npmrc …) travels with the manifests
+        ...(carry.get(inv) ?? []).map(file => ({ file, optional: true })),
       ];
       // without a view of the context, npm's usual `package*.json` picks up whichever lockfile exists
       if (inv.manager === 'npm' && !ws.contextFiles && wanted.some(w => w.file === 'package.json')) {
@@ -120,8 +138,8 @@ function relocatedCopyText(model: DockerfileModel, broad: InstructionFact, cross
   return text.slice(0, s) + (text[s] === '"' ? JSON.stringify(abs) : dockerArg(abs)) + text.slice(e);
 }
 
-function buildFix(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], last: InstructionFact, crossesWorkdir: boolean, ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string): Fix | undefined {
-  const narrow = manifestCopies(model, broad, installs, ws, alreadyCopied, prefix);
+function buildFix(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], last: InstructionFact, crossesWorkdir: boolean, ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string, carry: ReadonlyMap<PackageInvocation, readonly string[]>): Fix | undefined {
+  const narrow = manifestCopies(model, broad, installs, ws, alreadyCopied, prefix, carry);
   if (!narrow) return undefined;
   const span = lineSpan(model, broad);
   const edits: TextEdit[] = [
@@ -133,6 +151,120 @@ function buildFix(model: DockerfileModel, broad: InstructionFact, installs: read
   edits.push({ range: rangeOf(model, end, end), newText: atEof ? model.eol + moved.replace(/\r?\n$/, '') : moved });
   const what = narrow.length ? `copy ${narrow.map(l => l.split(' ').slice(1, -1).filter(a => !a.startsWith('--')).join(' ')).join(', ')} first` : 'install first';
   return { title: `Move \`${snippet(broad, 30)}\` below the install (${what})`, preferred: true, edits };
+}
+
+/** The context folder an install's working directory comes from, as far as the COPYs above it tell. */
+function installDir(list: readonly InstructionFact[], broad: InstructionFact, fact: InstructionFact): string | undefined {
+  const wd = normalisePath(fact.workdir);
+  const via = (copy: CopyFact | undefined): string | undefined => {
+    if (!copy?.destAbs || copy.from !== undefined || copy.heredoc) return undefined;
+    const dest = normalisePath(copy.destAbs);
+    for (const src of copy.sources) {
+      const v = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
+      if (src.kind === 'context' && covers(dest, wd)) return path.posix.relative(dest, wd);
+      if (src.kind === 'directory' && covers(dest, wd)) return path.posix.join(v, path.posix.relative(dest, wd));
+      if ((src.kind === 'manifest' || src.kind === 'file') && !/[*?[]/.test(v)) {
+        // `COPY web/package.json ./` puts web/'s manifest in the working directory
+        const into = copy.destAbs.endsWith('/') || copy.sources.length > 1 ? dest : path.posix.dirname(dest);
+        if (into === wd) return path.posix.dirname(v) === '.' ? '' : path.posix.dirname(v);
+      }
+    }
+    return undefined;
+  };
+  const direct = via(broad.copy);
+  if (direct !== undefined) return direct;
+  for (let k = list.indexOf(fact) - 1; k >= 0; k--) {
+    const d = list[k] === broad ? undefined : via(list[k].copy);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+/** Where in the context a file the install names (`-r /reqs/prod.txt`) came from, by the COPYs above it. */
+function locator(list: readonly InstructionFact[], broad: InstructionFact, fact: InstructionFact): (written: string) => string | undefined {
+  const copies = [broad, ...list.slice(0, list.indexOf(fact)).reverse()].filter(f => f.copy && f.copy.from === undefined && !f.copy.heredoc);
+  return written => {
+    const abs = resolvePath(fact.workdir, written);
+    for (const c of copies) {
+      const rel = contextPathFor(c.copy!, abs);
+      if (rel !== undefined && !rel.startsWith('..')) return rel;
+    }
+    return undefined;
+  };
+}
+
+/** True when the RUN mounts a cache over the manager's download cache (`--mount=type=cache,target=/go/pkg/mod`). */
+function downloadsCached(inv: PackageInvocation, fact: InstructionFact): boolean {
+  const mounts = (fact.run?.mounts ?? []).filter(m => m.type === 'cache' && m.target).map(m => resolvePath(fact.workdir, m.target!));
+  return mounts.length > 0 && cacheTargets(inv.manager, inv.action, fact.env, fact.user).some(t => mounts.some(m => covers(m, t.target)));
+}
+
+/** b is a or lies inside a ('' is the whole context). */
+const within = (a: string, b: string) => a === '' || a === b || b.startsWith(a + '/');
+
+/** True when the COPY puts (part of) the context path `rel` in the image. */
+function copyIncludes(copy: CopyFact, rel: string): boolean {
+  return copy.sources.some(src => {
+    const v = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
+    if (src.kind === 'context') return true;
+    const dir = src.kind === 'glob' ? beforeWildcardSegment(v) : v;
+    return within(dir, rel) || within(rel, dir);
+  });
+}
+
+/** A COPY source that is itself an input of the install: a wheel folder, patches, a vendored tarball. */
+function sourceIsInput(src: CopySource, inv: PackageInvocation, inputs: readonly InstallInput[]): boolean {
+  if (src.kind === 'context') return false;
+  const v = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
+  return conventionalInput(inv.manager, v) || inputs.some(i => !i.stub && i.path !== undefined && i.path !== '' && (within(v, i.path) || within(i.path, v)));
+}
+
+interface Proof {
+  /** Why the move cannot be proven safe; undefined when it can. */
+  readonly why?: string;
+  /** Configuration files to carry in the narrow COPY, per install. */
+  readonly carry: Map<PackageInvocation, string[]>;
+}
+
+/**
+ * Whether moving `broad` below every RUN in `between` keeps each RUN's inputs: no install reads
+ * anything the COPY provides (beyond manifests and small config files the narrow COPY carries), and
+ * no other command there reads, enters or writes into a copied path.
+ */
+function proveMove(list: readonly InstructionFact[], broad: InstructionFact, between: readonly InstructionFact[], ws: WorkspaceFacts): Proof {
+  const copy = broad.copy!;
+  const carry = new Map<PackageInvocation, string[]>();
+  for (const fact of between) {
+    for (const inv of fact.run?.invocations ?? []) {
+      if (!fetchesPackages(inv)) continue;
+      const dir = installDir(list, broad, fact);
+      const reads = installReads(inv, dir, ws, locator(list, broad, fact));
+      if (reads.unknown) return { why: reads.unknown, carry };
+      for (const input of reads.inputs) {
+        if (input.abs !== undefined) {
+          if (copyProvides(copy, input.abs, ws)) return { why: `\`${commandText(inv, 30)}\` reads ${input.abs} (${input.why}), which this COPY provides`, carry };
+          continue;
+        }
+        // an input the context lacks is not the COPY's either, but the install would fail anyway: no fix then
+        const rel = input.path!;
+        if (!copyIncludes(copy, rel)) continue;
+        if (input.carry && dir !== undefined) {
+          const list = carry.get(inv) ?? [];
+          list.push(path.posix.relative(dir, rel));
+          carry.set(inv, list);
+          continue;
+        }
+        return { why: `the install reads ${rel === '' ? 'the whole folder' : rel} (${input.why}), which this COPY provides`, carry };
+      }
+    }
+    for (const p of otherCommandPaths(fact)) {
+      const target = p.parentOnly ? path.posix.dirname(p.abs) : p.abs;
+      // the working directory and its parents exist whatever is copied
+      if (covers(target, fact.workdir)) continue;
+      if (copyProvides(copy, target, ws)) return { why: `\`${p.what}\` on line ${lineNo(fact)} uses ${target}, which this COPY provides`, carry };
+    }
+  }
+  return { carry };
 }
 
 /** What to suggest as a deps-only step; pip in a pyproject-only project cannot install dependencies alone. */
@@ -166,37 +298,73 @@ export const copyBeforeInstall: Rule = {
       // what was installed, and from which copied manifests, above the current instruction (grows as we go)
       const copiedBefore = new Set<string>();
       const installedBefore = new Set<string>(); // managers that ran a deps install
+      let broadSeen = false;
       const record = (prev: InstructionFact) => {
         if (prev.copy && !prev.copy.from && prev.copy.destAbs) {
+          if (isBroad(prev.copy)) broadSeen = true;
           for (const s of prev.copy.sources) {
             if (!isManifest(s)) continue;
-            const base = s.value.replace(/\/+$/, '').replace(/^.*\//, '');
+            const base = lastSegment(trimTrailingSlashes(s.value));
             copiedBefore.add(prev.copy.destAbs.endsWith('/') ? normalisePath(prev.copy.destAbs + base) : normalisePath(prev.copy.destAbs));
           }
         }
-        for (const inv of prev.run?.invocations ?? []) if (fetchesPackages(inv) && !inv.needsSource) installedBefore.add(inv.manager);
+        for (const inv of prev.run?.invocations ?? []) {
+          if (!fetchesPackages(inv)) continue;
+          // a deps-only step, or a build run while only manifests were copied (the dummy `main.rs` trick)
+          if (!needsSource(inv) || prefetchesDependencies(inv) || !broadSeen) installedBefore.add(inv.manager);
+        }
       };
       // files the stage's installs read are manifests whatever their names (`pip install -r deps`)
       const manifestNames = new Set(list.flatMap(f => (f.run?.invocations ?? []).flatMap(inv => [...inv.manifests, ...inv.optionalManifests].map(m => m.replace(/^.*\//, '')))));
-      const isManifest = (s: CopySource) => s.kind === 'manifest' || manifestNames.has(s.value.replace(/\/+$/, '').replace(/^.*\//, ''));
+      const isManifestFile = (rel: string) => isManifestName(rel) || manifestNames.has(rel.replace(/^.*\//, ''));
+      // a folder that holds only manifests (`COPY requirements/ …`), as the context listing shows
+      const manifestFolder = (s: CopySource) => {
+        if (s.kind !== 'directory' || !workspace.contextFiles) return false;
+        const dir = trimTrailingSlashes(s.value.replace(/^\.\//, ''));
+        const under = [...workspace.contextFiles].filter(f => f.startsWith(dir + '/'));
+        return under.length > 0 && under.every(isManifestFile);
+      };
+      const isManifest = (s: CopySource) => s.kind === 'manifest' || manifestNames.has(lastSegment(trimTrailingSlashes(s.value))) || manifestFolder(s);
       const isBroad = (c: CopyFact | undefined) => !!c?.broad && !c.sources.every(isManifest);
       list.forEach((broad, i) => {
         if (i > 0) record(list[i - 1]);
         if (!isBroad(broad.copy)) return;
         const alreadyInstalled = (inv: PackageInvocation, fact: InstructionFact) =>
           installedBefore.has(inv.manager) &&
-          (inv.needsSource || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
+          (needsSource(inv) || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
+        // a COPY of nothing but this install's inputs (a wheel folder, patches) belongs above it
+        const onlyInputs = (inv: PackageInvocation, fact: InstructionFact) => {
+          const inputs = installReads(inv, installDir(seq, broad, fact), workspace, locator(seq, broad, fact)).inputs;
+          return broad.copy!.sources.every(s => isManifest(s) || sourceIsInput(s, inv, inputs));
+        };
 
         // walk down the stage: the installs this COPY busts, and how far it could move
         const busted: InstallStep[] = [];
         const sourceOnly: InstallStep[] = [];
+        const runs: InstructionFact[] = [];
         let last: InstructionFact | undefined;
         let blocked: InstructionFact | undefined;
         let crossesWorkdir = false;
-        for (let j = i + 1; j < list.length; j++) {
-          const fact = list[j];
+        // stages built on this one run after it too: their dependency installs are busted as well (no fix across stages)
+        const children = prefix === '' ? model.stages.filter(st => st.parent !== undefined && st.parent === broad.stage?.index) : [];
+        const following = [...list.slice(i + 1), ...children.flatMap(st => [st.from, ...st.instructions])];
+        const seq = [...list.slice(0, i + 1), ...following];
+        let otherStage: InstructionFact | undefined;
+        let skipping = false;
+        for (const fact of following) {
+          if (fact.keyword === 'FROM') {
+            otherStage = fact;
+            skipping = false;
+            if (!blocked) blocked = fact;
+            continue;
+          }
+          if (skipping) continue;
           // installs below the next broad COPY are that COPY's finding; once it is fixed, this one shows
-          if (isBroad(fact.copy)) break;
+          if (isBroad(fact.copy)) {
+            if (!otherStage) break;
+            skipping = true;
+            continue;
+          }
           if (fact.copy) {
             const harmless = !isBroad(fact.copy) && (fact.copy.from !== undefined || fact.copy.sources.every(isManifest));
             if (!harmless && !blocked) blocked = fact;
@@ -204,43 +372,63 @@ export const copyBeforeInstall: Rule = {
           }
           if (fact.keyword === 'WORKDIR') { crossesWorkdir = true; continue; }
           if (!fact.run) continue;
-          const step = installStep(fact);
+          if (!blocked) runs.push(fact);
+          const step = installStep(fact, workspace);
           if (!step) {
             if (!blocked) blocked = fact;
             continue;
           }
-          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact));
-          if (relevant.length === 0) continue;
-          if (relevant.every(inv => inv.needsSource)) { sourceOnly.push(step); continue; }
+          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && !onlyInputs(inv, fact) && (!otherStage || (!inv.os && inv.manifests.length > 0)));
+          if (relevant.length === 0) {
+            // an install that builds from the copied source cannot run above it
+            if (!blocked && !step.movable) blocked = fact;
+            continue;
+          }
+          if (relevant.every(inv => needsSource(inv))) {
+            // a build whose downloads come from a cache mount re-downloads nothing when the source changes
+            if (!relevant.every(inv => downloadsCached(inv, fact))) sourceOnly.push(step);
+            if (!blocked) blocked = fact;
+            continue;
+          }
           busted.push(step);
           if (!blocked && step.movable) last = fact;
           else if (!blocked) blocked = fact;
         }
         const copyText = `\`${snippet(broad, 40)}\``;
         if (busted.length > 0) {
-          const first = busted[0];
-          const inv = first.invocations.find(x => !x.needsSource) ?? first.invocations[0];
-          const fix = last && busted.every(b => b.fact.index <= last!.index)
-            ? buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix)
-            : undefined;
+          // name the dependency install, not the `apk add` that happens to come first
+          const all = busted.flatMap(b => b.invocations.filter(x => !needsSource(x)).map(inv => ({ inv, fact: b.fact })));
+          const named = all.find(x => !x.inv.os) ?? all[0] ?? { inv: busted[0].invocations[0], fact: busted[0].fact };
+          let why: string | undefined;
+          let fix: Fix | undefined;
+          if (last && busted.every(b => b.fact.index <= last!.index)) {
+            const proof = proveMove(list, broad, runs.filter(r => r.index <= last!.index), workspace);
+            why = proof.why;
+            if (!why) fix = buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix, proof.carry);
+          } else if (blocked?.keyword === 'FROM') {
+            why = `the install is in stage \`${blocked.stage?.name ?? blocked.stage?.index}\` (line ${lineNo(blocked)}), which builds on this one`;
+          } else if (blocked) {
+            why = `\`${snippet(blocked, 30)}\` on line ${lineNo(blocked)} may need the copied files`;
+          }
           const manifests = [...new Set(busted.flatMap(b => b.invocations.flatMap(x => x.manifests)))];
           findings.push({
             range: broad.range,
             message:
-              `${copyText} copies ${broad.copy!.sources.some(s => s.kind === 'context') ? 'the whole build context' : 'source files'} before \`${commandText(inv)}\` (line ${lineNo(first.fact)}): ` +
+              `${copyText} copies ${broad.copy!.sources.some(s => s.kind === 'context') ? 'the whole build context' : 'source files'} before \`${commandText(named.inv)}\` (line ${lineNo(named.fact)}): ` +
               `any change to any copied file re-runs the install. ` +
               (manifests.length ? `Copy only ${manifests.join(', ')} first, install, then copy the rest.` : 'Install first, then copy the source.') +
-              (!fix && blocked ? ` (No automatic fix: \`${snippet(blocked, 30)}\` on line ${lineNo(blocked)} may need the copied files.)` : ''),
+              (!fix && why ? ` (No automatic fix: ${why}.)` : ''),
             related: busted.map(b => ({ range: b.fact.range, message: `this install re-runs whenever the files copied on line ${lineNo(broad)} change` })),
             fixes: fix ? [fix] : [],
           });
         } else if (sourceOnly.length > 0) {
           const step = sourceOnly[0];
-          const inv = step.invocations.find(x => x.needsSource)!;
+          const inv = step.invocations.find(x => needsSource(x))!;
+          const oneFile = broad.copy!.sources.length === 1 && broad.copy!.sources[0].kind === 'source-file';
           findings.push({
             range: broad.range,
             message:
-              `${copyText} comes before \`${commandText(inv)}\` (line ${lineNo(step.fact)}), which needs the whole source, so every code change re-installs all dependencies. ` +
+              `${copyText} comes before \`${commandText(inv)}\` (line ${lineNo(step.fact)}), which ${oneFile ? 'builds from the copied file' : 'needs the whole source'}, so every ${oneFile ? 'change to it' : 'code change'} re-installs all dependencies. ` +
               `Add a deps-only step above the COPY: ${depsOnlyHint(inv, workspace)}.`,
             related: [{ range: step.fact.range, message: 'installs the project and all of its dependencies' }],
             fixes: [],

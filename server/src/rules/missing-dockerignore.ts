@@ -4,6 +4,7 @@ import type { Manager } from '../analysis/packageManagers';
 import { unwrapCommand } from '../analysis/shell';
 import { lineNo, snippet } from './describe';
 import { docsFor, type Rule, type WorkspaceFacts } from './types';
+import { trimTrailingSlashes, beforeWildcardSegment } from '../analysis/text';
 
 const id = 'missing-dockerignore';
 
@@ -50,9 +51,9 @@ function neededPaths(model: DockerfileModel, ws: WorkspaceFacts): string[] {
     if (!f.copy || f.copy.from !== undefined || f.copy.heredoc) continue;
     for (const s of f.copy.sources) {
       if (s.kind === 'context') continue;
-      const rel = s.value.replace(/^\.\//, '').replace(/\/+$/, '');
+      const rel = trimTrailingSlashes(s.value.replace(/^\.\//, ''));
       if (/[*?[]/.test(rel)) {
-        const dir = rel.replace(/\/?[^/]*[*?[].*$/, '');
+        const dir = beforeWildcardSegment(rel);
         if (dir) out.push(dir);
         continue;
       }
@@ -108,14 +109,18 @@ export const missingDockerignore: Rule = {
     const copies = model.instructions.filter(f => !f.onbuild && contextCopy(f));
     if (copies.length === 0) return [];
     const first = copies[0];
+    // a Dockerfile below the repository root that copies nothing by name may well be built from the root:
+    // a .dockerignore created next to it would then apply to nothing
+    const guessed = workspace.contextOrigin === 'guessed';
     return [{
       range: first.range,
       message:
         `\`${snippet(first, 40)}\` sends the whole build context, and it has no .dockerignore: .git/, node_modules/, __pycache__/, ` +
         `virtualenvs and editor files are copied too, so every commit or local change invalidates this layer and everything after it. ` +
-        'Add a .dockerignore at the root of the build context (or `<Dockerfile name>.dockerignore` next to the Dockerfile).',
+        'Add a .dockerignore at the root of the build context (or `<Dockerfile name>.dockerignore` next to the Dockerfile).' +
+        (guessed ? ' (No automatic fix: the build context may be a folder above the Dockerfile; set `cacheAdvisor.buildContext` or a Compose `build.context`.)' : ''),
       related: copies.slice(1).map(c => ({ range: c.range, message: `also copies the whole context (line ${lineNo(c)})` })),
-      fixes: [{
+      fixes: guessed ? [] : [{
         title: 'Create .dockerignore with defaults for this project',
         preferred: true,
         edits: [],

@@ -67,6 +67,18 @@ export interface WorkspaceFacts {
    * (`$(git rev-parse HEAD)`, `${GITHUB_SHA}`, `$(date …)`), by name; undefined when not known.
    */
   readonly perBuildArgs?: Readonly<Record<string, readonly PerBuildArgUse[]>>;
+  /**
+   * Texts of the context's files that say what an install reads besides its manifests (package.json,
+   * pnpm-workspace.yaml, requirements files, go.mod, Cargo.toml …; lockfiles reduced to their lines
+   * naming local paths), keyed by context-relative path. A listed file missing here could not be read.
+   */
+  readonly installFiles?: Readonly<Record<string, string>>;
+  /**
+   * How the build context was found: named by a Compose file or the `buildContext` setting, inferred
+   * from the paths the Dockerfile copies, or only assumed to be the Dockerfile's folder (a guess when the
+   * folder sits inside a repository and the Dockerfile copies nothing by name that would confirm it).
+   */
+  readonly contextOrigin?: 'compose' | 'setting' | 'inferred' | 'dockerfile-folder' | 'guessed';
 }
 
 /** Where a build argument gets a value that changes on every build. */

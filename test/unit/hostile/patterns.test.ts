@@ -102,6 +102,15 @@ describe('hostile input: patterns and comments', function () {
       timed('lint', () => lint(`FROM local/busybox\nCOPY src${'/'.repeat(80_000)} /app/\nRUN curl -fsSL https://example.com/x -o /app/x\n`));
     });
 
+    it('slash runs in COPY sources above installs and in cache paths (the rules trimmed them with /\\/+$/)', () => {
+      const slashes = '/'.repeat(40_000);
+      // copy-before-install, missing-dockerignore: a directory source and a glob source with 40,000 slashes
+      const found = rules(`FROM local/busybox\nWORKDIR /app\nCOPY src${slashes}x ./\nCOPY lib${slashes}*.py ./\nCOPY . .\nRUN pip install -r requirements.txt\n`);
+      assert.ok(found.includes('copy-before-install'), found.join());
+      // cache-mount-wrong-target reads XDG_CACHE_HOME; cache-mount-defeated cuts `rm` paths at their first `*`
+      rules(`FROM local/busybox\nENV XDG_CACHE_HOME=/c${slashes}x\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask && rm -rf /root/.cache/pip/${'*'.repeat(40_000)}\n`);
+    });
+
     it('20,000 unclosed `${A+` in an ENV value (took 8 s) still expand like Docker', () => {
       const model = timed('analyze', () => analyze(`FROM local/busybox\nENV A=1\nENV X=${'a${A+'.repeat(20_000)}\nENV Y=\${A:+set}-$A-\${NOPE:-dflt}\nRUN true\n`));
       assert.strictEqual(model.instructions[4].env.get('Y'), 'set-1-dflt');

@@ -110,6 +110,28 @@ describe(RULE, () => {
     });
   });
 
+  describe('no fix when the download needs what the COPY makes', () => {
+    const ws = contextWith('app.py', 'models/README');
+    it('a download into a folder the COPY creates: reported, no fix (moved up, wget would find no models/)', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN wget -O models/m.bin https://example.com/m.bin\n';
+      const f = findings(text, RULE, ws);
+      assert.strictEqual(f.length, 1);
+      assert.deepStrictEqual(f[0].fixes, []);
+      assert.match(f[0].message, /No automatic fix: .* writes into \/app\/models, which the COPY on line 3 creates/);
+    });
+
+    it('twin: the same download into /opt, or into a folder the RUN makes itself, moves up', () => {
+      assert.strictEqual(findings('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN wget -O /opt/m.bin https://example.com/m.bin\n', RULE, ws)[0].fixes?.length, 1);
+      assert.strictEqual(findings('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN mkdir -p cache && curl -o cache/m.bin https://example.com/m.bin\n', RULE, ws)[0].fixes?.length, 1);
+    });
+
+    it('a download the COPY would overwrite once moved above it: no fix', () => {
+      const f = findings('FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN wget -P models https://example.com/m.bin\n', RULE, ws);
+      assert.deepStrictEqual(f[0].fixes, []);
+      assert.match(f[0].message, /would overwrite/);
+    });
+  });
+
   describe('catches not', () => {
     it('the RUN runs a script that came from the COPY (python download.py)', () => {
       assert.deepStrictEqual(lines('FROM python:3\nWORKDIR /app\nCOPY . .\nRUN python download.py && huggingface-cli download org/m\n', RULE), []);

@@ -1,7 +1,12 @@
 import * as assert from 'assert';
-import { applyFirstFix, contextWith, df, findings, fixAllChecked, lines } from '../../support/lint';
+import { contextOnDisk } from '../../support/contextOnDisk';
+import { applyFirstFix, df, findings, fixAllChecked, lines } from '../../support/lint';
 
 const RULE = 'copy-before-install';
+/** Contexts on disk, read the way the server reads them (listing and install files). */
+const PY = contextOnDisk({ 'requirements.txt': 'flask==3.0\n', 'app.py': 'print(1)\n', 'service/requirements.txt': 'requests\n', 'service/main.py': '' });
+const NODE = contextOnDisk({ 'package.json': '{"name":"a","dependencies":{"left-pad":"1.3.0"}}', 'package-lock.json': '{"lockfileVersion":3}', 'index.js': '' });
+const contextWith = (...files: string[]) => contextOnDisk(Object.fromEntries(files.map(f => [f, f.endsWith('.json') ? '{}' : ''])));
 
 describe(RULE, () => {
   describe('catches', () => {
@@ -17,7 +22,7 @@ describe(RULE, () => {
       const f = findings(text, RULE)[0];
       assert.match(f.message, /requirements\.txt/);
       assert.strictEqual(f.related?.[0].range.start.line, 3, 'related info points at the install');
-      assert.strictEqual(applyFirstFix(text, RULE), df`
+      assert.strictEqual(applyFirstFix(text, RULE, PY), df`
         FROM python:3.12
         WORKDIR /app
         COPY requirements.txt ./
@@ -25,7 +30,7 @@ describe(RULE, () => {
         COPY . .
         CMD ["python", "app.py"]
       `);
-      fixAllChecked(text, RULE);
+      fixAllChecked(text, RULE, PY);
     });
 
     it('a source directory above npm ci, keeping --chown, with the lockfile from the context', () => {
@@ -45,9 +50,9 @@ describe(RULE, () => {
       `);
     });
 
-    it('npm without a view of the context copies package*.json', () => {
+    it('npm with the context on disk copies package.json and the lockfile that exists', () => {
       const text = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\n';
-      assert.strictEqual(applyFirstFix(text, RULE), 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\n');
+      assert.strictEqual(applyFirstFix(text, RULE, NODE), 'FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm install\nCOPY . .\n');
     });
 
     it('a glob over code (*.py) and ADD of the context', () => {
@@ -67,10 +72,10 @@ describe(RULE, () => {
         EOF
       `;
       assert.deepStrictEqual(lines(heredoc, RULE), [3]);
-      fixAllChecked(heredoc, RULE);
+      fixAllChecked(heredoc, RULE, PY);
       const exec = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN ["pip", "install", "-r", "requirements.txt"]\n';
       assert.deepStrictEqual(lines(exec, RULE), [3]);
-      assert.strictEqual(applyFirstFix(exec, RULE), 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nRUN ["pip", "install", "-r", "requirements.txt"]\nCOPY . .\n');
+      assert.strictEqual(applyFirstFix(exec, RULE, PY), 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nRUN ["pip", "install", "-r", "requirements.txt"]\nCOPY . .\n');
     });
 
     it('moves below several install RUNs, and across a WORKDIR by making the destination absolute', () => {
@@ -83,7 +88,7 @@ describe(RULE, () => {
         RUN pip install -r requirements.txt
         CMD ["python", "main.py"]
       `;
-      assert.strictEqual(applyFirstFix(text, RULE), df`
+      assert.strictEqual(applyFirstFix(text, RULE, PY), df`
         FROM python:3.12
         WORKDIR /app
         COPY service/requirements.txt /app/service/
@@ -97,19 +102,19 @@ describe(RULE, () => {
 
     it('keeps CRLF line endings and comments attached to the COPY', () => {
       const text = 'FROM python:3.12\r\nWORKDIR /app\r\n# the code\r\nCOPY . .\r\nRUN pip install -r requirements.txt\r\n';
-      assert.strictEqual(applyFirstFix(text, RULE),
+      assert.strictEqual(applyFirstFix(text, RULE, PY),
         'FROM python:3.12\r\nWORKDIR /app\r\nCOPY requirements.txt ./\r\nRUN pip install -r requirements.txt\r\n# the code\r\nCOPY . .\r\n');
     });
 
     it('works with `# escape=`` and line continuations', () => {
       const text = '# escape=`\nFROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install `\n    -r requirements.txt\n';
       assert.deepStrictEqual(lines(text, RULE), [4]);
-      assert.strictEqual(applyFirstFix(text, RULE), '# escape=`\nFROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install `\n    -r requirements.txt\nCOPY . .\n');
+      assert.strictEqual(applyFirstFix(text, RULE, PY), '# escape=`\nFROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install `\n    -r requirements.txt\nCOPY . .\n');
     });
 
     it('the copy comes last in the file without a final newline', () => {
       const text = 'FROM python:3.12\nCOPY . /app\nRUN pip install -r /app/requirements.txt';
-      assert.strictEqual(applyFirstFix(text, RULE), 'FROM python:3.12\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\nCOPY . /app');
+      assert.strictEqual(applyFirstFix(text, RULE, PY), 'FROM python:3.12\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\nCOPY . /app');
     });
 
     it('pip install . without a deps-only step: flagged with advice, no fix', () => {
@@ -133,13 +138,13 @@ describe(RULE, () => {
     it('ONBUILD: a broad ONBUILD COPY above an ONBUILD install is fixed within the triggers', () => {
       const text = 'FROM python:3.12\nWORKDIR /app\nONBUILD COPY . .\nONBUILD RUN pip install -r requirements.txt\n';
       assert.deepStrictEqual(lines(text, RULE), [3]);
-      assert.strictEqual(applyFirstFix(text, RULE), 'FROM python:3.12\nWORKDIR /app\nONBUILD COPY requirements.txt ./\nONBUILD RUN pip install -r requirements.txt\nONBUILD COPY . .\n');
+      assert.strictEqual(applyFirstFix(text, RULE, PY), 'FROM python:3.12\nWORKDIR /app\nONBUILD COPY requirements.txt ./\nONBUILD RUN pip install -r requirements.txt\nONBUILD COPY . .\n');
       assert.deepStrictEqual(lines('FROM python:3.12\nONBUILD COPY . .\nRUN pip install flask\n', RULE), [], 'an ONBUILD COPY runs in child images, not before this RUN');
     });
 
     it('a bind-mounted manifest needs no narrow COPY', () => {
       const text = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN --mount=type=bind,source=requirements.txt,target=/app/requirements.txt pip install -r requirements.txt\n';
-      assert.strictEqual(applyFirstFix(text, RULE), 'FROM python:3.12\nWORKDIR /app\nRUN --mount=type=bind,source=requirements.txt,target=/app/requirements.txt pip install -r requirements.txt\nCOPY . .\n');
+      assert.strictEqual(applyFirstFix(text, RULE, PY), 'FROM python:3.12\nWORKDIR /app\nRUN --mount=type=bind,source=requirements.txt,target=/app/requirements.txt pip install -r requirements.txt\nCOPY . .\n');
     });
 
     it('pip install . in a pyproject-only project suggests a deps-only step pip can do', () => {

@@ -105,11 +105,11 @@ describe(RULE, () => {
       const dockerfile = path.join(dir, 'docker', 'Dockerfile.dev');
       fs.mkdirSync(path.dirname(dockerfile));
       fs.writeFileSync(dockerfile, 'FROM x\nCOPY . .\n');
-      assert.deepStrictEqual(ignoreFileFacts(dockerfile, dir), { ignoreFile: null });
+      assert.strictEqual(ignoreFileFacts(dockerfile, dir).ignoreFile, null);
       fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n');
-      assert.deepStrictEqual(ignoreFileFacts(dockerfile, dir), { ignoreFile: '.dockerignore' });
+      assert.strictEqual(ignoreFileFacts(dockerfile, dir).ignoreFile, '.dockerignore');
       fs.writeFileSync(dockerfile + '.dockerignore', '.git\n');
-      assert.deepStrictEqual(ignoreFileFacts(dockerfile, dir), { ignoreFile: 'Dockerfile.dev.dockerignore' });
+      assert.strictEqual(ignoreFileFacts(dockerfile, dir).ignoreFile, 'Dockerfile.dev.dockerignore');
     });
   });
 });
