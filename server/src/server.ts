@@ -30,12 +30,6 @@ import { LARGE_DOCUMENT_CHARS, LintPool, SupersededError } from './lintPool';
 import { serializeFacts } from './lintWorker';
 import type { CodeAction, CodeLens, Hover, WorkspaceEdit } from 'vscode-languageserver';
 
-if (process.argv.includes('--version')) {
-  // eslint-disable-next-line no-console
-  console.log('dockerfile-cache-advisor-ls');
-  process.exit(0);
-}
-
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const settings = new DocumentSettings(connection);
