@@ -9,9 +9,9 @@ import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePort } from './freePort';
 
 /** Where the registry keeps its packages between runs (one storage per machine). */
 export function registryHome(): string {
@@ -27,17 +27,6 @@ export interface NpmRegistry {
   requests(): Array<{ status: number; request: string }>;
   /** Stops it (by PID) and removes its config and log. */
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function ping(url: string): Promise<boolean> {
