@@ -42,6 +42,19 @@ export async function findEngine(): Promise<string | { skip: string }> {
   return cli;
 }
 
+/** Sets the project's own version in package.json and its lockfile (npm writes it in both). */
+function stampVersion(dir: string, version: string): void {
+  const pkg = path.join(dir, 'package.json');
+  const lock = path.join(dir, 'package-lock.json');
+  const p = JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string };
+  const l = JSON.parse(fs.readFileSync(lock, 'utf8')) as { version: string; packages: Record<string, { version?: string }> };
+  p.version = version;
+  l.version = version;
+  l.packages[''].version = version;
+  fs.writeFileSync(pkg, JSON.stringify(p, null, 2) + '\n');
+  fs.writeFileSync(lock, JSON.stringify(l, null, 2) + '\n');
+}
+
 export interface RebuildOptions { log: (s: string) => void; tmpDir: string; root: string; quick: boolean }
 
 interface FormRuns { dir: string; dockerfile: string; cold?: BuildResult; warm?: BuildResult; code: BuildResult[]; arg: BuildResult[]; dep?: BuildResult }
@@ -66,6 +79,9 @@ export async function rebuildMetrics(cli: string, o: RebuildOptions): Promise<{ 
   };
   fs.cpSync(sample, forms.before.dir, { recursive: true });
   o.log(fixedCopy(sample, forms.after.dir).map(l => `    ${l}`).join('\n'));
+  // BuildKit keys a COPY by content: without a version of this run's own, the dependency change
+  // would find the layers an earlier run built from the same package.json already in the cache.
+  for (const dir of [forms.before.dir, forms.after.dir, depChange]) stampVersion(dir, `1.0.0-bench.${nonce}`);
   for (const f of Object.values(forms)) f.dockerfile = fs.readFileSync(path.join(f.dir, 'Dockerfile'), 'utf8');
   if (forms.after.dockerfile === forms.before.dockerfile) throw new Error('fix-all changed nothing in the sample');
 
