@@ -135,9 +135,12 @@ export async function rebuildMetrics(cli: string, o: RebuildOptions): Promise<{ 
   const arg = saved(secs(a.arg), secs(b.arg));
   const dep = saved(a.dep!.seconds, b.dep!.seconds);
   const steps = (r: BuildResult) => `${r.executed} of ${r.total - 1} steps ran`;
+  // the steps that took time, as `apt-get update 2.6 s`: where a dependency change still spends it
+  const ran = (r: BuildResult) => r.steps.filter(x => !x.cached && x.seconds >= 0.5)
+    .map(x => `${x.instruction.replace(/^RUN\s+(--\S+\s+)*/, '').replace(/^(rm|echo) .*?&& (?=apt-get update)/, '').slice(0, 24)}… ${fmt(x.seconds)}`).join(', ');
   const metrics: Metric[] = [
     { name: 'rebuild-code-change-saved-pct', value: code, unit: '%', peer: 'before form (s)', peerValue: secs(b.code), ratio: secs(a.code) / secs(b.code), target: '≥ 90%', met: code >= 90, simulated: false, note: `one source file edited: ${fmt(secs(a.code))} after the fixes (${steps(a.code[0])}) vs ${fmt(secs(b.code))} before (${steps(b.code[0])}), median of ${runs}; ${managers}` },
-    { name: 'rebuild-dependency-change-saved-pct', value: dep, unit: '%', peer: 'before form (s)', peerValue: b.dep!.seconds, ratio: a.dep!.seconds / b.dep!.seconds, target: '≥ 50%', met: dep >= 50, simulated: false, note: `${ADDED_DEPENDENCY} added to package.json and package-lock.json: ${fmt(a.dep!.seconds)} after (npm's cache mount keeps the other tarballs, apt-get stays cached) vs ${fmt(b.dep!.seconds)} before; ${managers}` },
+    { name: 'rebuild-dependency-change-saved-pct', value: dep, unit: '%', peer: 'before form (s)', peerValue: b.dep!.seconds, ratio: a.dep!.seconds / b.dep!.seconds, target: '≥ 50%', met: dep >= 50, simulated: false, note: `${ADDED_DEPENDENCY} added to package.json and package-lock.json: ${fmt(a.dep!.seconds)} after (${ran(a.dep!)}) vs ${fmt(b.dep!.seconds)} before (${ran(b.dep!)}); ${managers}` },
     { name: 'rebuild-arg-change-saved-pct', value: arg, unit: '%', peer: 'before form (s)', peerValue: secs(b.arg), ratio: secs(a.arg) / secs(b.arg), target: '≥ 90%', met: arg >= 90, simulated: false, note: `only --build-arg GIT_COMMIT changed: ${fmt(secs(a.arg))} after (${steps(a.arg[0])}) vs ${fmt(secs(b.arg))} before (${steps(b.arg[0])}), median of ${runs}; ${managers}` },
     { name: 'build-cold-s', value: a.cold!.seconds, unit: 's', peer: 'before form (s)', peerValue: b.cold!.seconds, ratio: a.cold!.seconds / b.cold!.seconds, target: 'info', met: true, simulated: false, note: '--no-cache, package caches emptied first' },
     { name: 'build-warm-s', value: a.warm!.seconds, unit: 's', peer: 'before form (s)', peerValue: b.warm!.seconds, ratio: a.warm!.seconds / b.warm!.seconds, target: 'info', met: true, simulated: false, note: 'nothing changed: every step cached' },

@@ -17,7 +17,7 @@ import { buildImage, ensureNodeBaseImage, fixedCopy, lockfilePackages, NODE_BASE
 const SAMPLES: Record<string, { readonly excluded: string } | { readonly build: 'node' }> = {
   'node-app': { build: 'node' },
   // Honestly buildable only with Docker Hub (the python image) and PyPI (pip), neither reachable here;
-  // a fake pip would prove nothing about the fixes. Its Dockerfile stays covered by the lint specs.
+  // a fake pip would prove nothing about the fixes. Its Dockerfile is still linted (test/cli).
   'python-app': { excluded: 'FROM python:3.12-slim needs Docker Hub and pip needs PyPI, neither reachable from this machine' },
 };
 
