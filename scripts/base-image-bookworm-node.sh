@@ -36,7 +36,7 @@ trap 'rm -rf "$work"' EXIT
 echo "bootstrapping Debian bookworm (minbase + $PACKAGES) from $MIRROR…"
 mmdebstrap --quiet --variant=minbase --include="$PACKAGES" bookworm "$work/rootfs.tar" "deb $MIRROR bookworm main"
 
-if [ -n "$current" ] || "$DOCKER" image inspect "$TAG" >/dev/null 2>&1; then
+if "$DOCKER" image inspect "$TAG" >/dev/null 2>&1; then
   # Someone else's image under our tag: untag it (its layers stay for whoever owns them).
   "$DOCKER" image rm "$TAG" >/dev/null
 fi
