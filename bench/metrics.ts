@@ -14,6 +14,8 @@ export interface Metric {
   readonly met: boolean;
   /** How it was measured (printed under the table, kept in results.json). */
   readonly note?: string;
+  /** For real-build metrics: false when real package managers did the work (kept in results.json). */
+  readonly simulated?: boolean;
 }
 
 export const round = (x: number, digits = 2): number => Number.isFinite(x) ? Number(x.toFixed(digits)) : x;
@@ -47,7 +49,7 @@ export function table(metrics: readonly Metric[]): string {
 
 export function writeResults(file: string, metrics: readonly Metric[], extra: Record<string, unknown>): void {
   const out = {
-    metrics: metrics.map(m => ({ name: m.name, value: round(m.value, 3), unit: m.unit, peer: m.peer, peerValue: m.peerValue === null ? null : round(m.peerValue, 3), ratio: m.ratio === null ? null : round(m.ratio, 3), target: m.target, met: m.met, ...(m.note ? { note: m.note } : {}) })),
+    metrics: metrics.map(m => ({ name: m.name, value: round(m.value, 3), unit: m.unit, peer: m.peer, peerValue: m.peerValue === null ? null : round(m.peerValue, 3), ratio: m.ratio === null ? null : round(m.ratio, 3), target: m.target, met: m.met, ...(m.simulated === undefined ? {} : { simulated: m.simulated }), ...(m.note ? { note: m.note } : {}) })),
     ...extra,
   };
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');

@@ -121,7 +121,7 @@ async function main(): Promise<void> {
         if (typeof engine !== 'string') {
           notes.push(`no container engine (${engine.skip}): the real-build metrics (rebuild-*) were skipped; use --no-docker to skip them knowingly`);
         } else {
-          log('real builds: samples/python-app-bench before and after fix-all (BuildKit, --network=none; install SIMULATED)…');
+          log('real builds: samples/node-app before and after fix-all (BuildKit; apt-get from Debian\'s mirror, npm from a registry on 127.0.0.1)…');
           const r = await rebuildMetrics(engine, { log, tmpDir, root, quick: opts.quick });
           metrics.push(...r.metrics);
           detail.rebuild = r.detail;

@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePort } from '../../support/freePort';
 import { unpackVsix } from './vsix';
 
 export interface E2eTools {
@@ -49,17 +49,6 @@ export const USER_SETTINGS = {
   'window.menuBarVisibility': 'compact',
   'security.workspace.trust.enabled': false,
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function healthy(port: number): Promise<boolean> {
   return new Promise(resolve => {

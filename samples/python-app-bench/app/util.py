@@ -1,2 +1,0 @@
-def greeting(name: str) -> str:
-    return f"hello, {name}"
