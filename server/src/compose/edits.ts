@@ -42,6 +42,8 @@ function removePairLines(model: ComposeModel, pair: Pair): TextEdit | undefined 
  * `environment:` key goes (an empty value is not valid Compose). Undefined when that would empty `build:`.
  */
 export function removeEntry(model: ComposeModel, service: ComposeService, entry: ComposeEntry): TextEdit | undefined {
+  // text reached through an anchor belongs to every service using it
+  if (service.shared) return undefined;
   const c = entry.container;
   if (c.items.length === 1) {
     if (service.buildMap && entry.owner !== undefined && service.buildMap.items.includes(entry.owner) && service.buildMap.items.length === 1) return undefined;
@@ -80,7 +82,7 @@ function childIndent(model: ComposeModel, map: YAMLMap): string {
  */
 export function addBuildList(model: ComposeModel, service: ComposeService, key: string, values: readonly string[]): TextEdit | undefined {
   const build = service.build;
-  if (!build) return undefined;
+  if (!build || service.shared) return undefined;
   const eol = model.eol;
   const t = model.text;
   // list items indented one step further, the step being the file's own

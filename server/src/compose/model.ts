@@ -5,7 +5,7 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseSuppressions } from '../analysis/suppressions';
 
 /** One `KEY: value` or `- KEY=value` entry of `args` / `environment`. */
@@ -37,6 +37,12 @@ export interface ComposeService {
   readonly cacheTo?: Pair;
   readonly args: readonly ComposeEntry[];
   readonly environment: readonly ComposeEntry[];
+  /**
+   * Set when the service, its `build:` or its `args`/`environment` come through a YAML alias or a
+   * `<<:` merge key: that text is shared with whatever else uses the anchor, so a fix there would change
+   * other services too. Findings still count; fixes are withheld (the reason says so).
+   */
+  readonly shared?: string;
 }
 
 export interface ComposeModel {
@@ -54,12 +60,49 @@ export interface ComposeModel {
 
 const keyName = (p: Pair) => (isScalar(p.key) ? String(p.key.value) : '');
 const pairNamed = (m: YAMLMap | undefined, name: string) => m?.items.find(p => keyName(p) === name);
+
+/** How far anchors are followed: Compose files nest `<<:` a level or two; more is a bomb, not a file. */
+const MAX_ALIAS_DEPTH = 8;
+
+/** A node with an alias resolved (one step per level, bounded), or undefined. */
+function deref(doc: Document, n: unknown, depth = 0): unknown {
+  let cur = n;
+  for (let i = 0; isAlias(cur) && i + depth < MAX_ALIAS_DEPTH; i++) cur = cur.resolve(doc);
+  return isAlias(cur) ? undefined : cur;
+}
+
+/**
+ * `name` in a mapping, following YAML merge keys (`<<: *base`, `<<: [*a, *b]`) the way Compose does:
+ * the mapping's own key wins, then the merged maps in order. `via` says whether an anchor was crossed.
+ */
+function lookup(doc: Document, m: YAMLMap | undefined, name: string, depth = 0): { pair: Pair; via: boolean } | undefined {
+  if (!m || depth > MAX_ALIAS_DEPTH) return undefined;
+  const own = pairNamed(m, name);
+  if (own) return { pair: own, via: false };
+  for (const p of m.items) {
+    if (keyName(p) !== '<<') continue;
+    const v = deref(doc, p.value, depth);
+    const sources = isSeq(v) ? v.items.map(x => deref(doc, x, depth)) : [v];
+    for (const src of sources) {
+      if (!isMap(src)) continue;
+      const hit = lookup(doc, src, name, depth + 1);
+      if (hit) return { pair: hit.pair, via: true };
+    }
+  }
+  return undefined;
+}
+
+/** The value of a pair with an alias resolved: `args: *common-args`. */
+function pairValue(doc: Document, p: Pair | undefined): { value: unknown; via: boolean } {
+  if (!p) return { value: undefined, via: false };
+  return { value: deref(doc, p.value), via: isAlias(p.value) };
+}
 export const nodeStart = (n: Node | null | undefined) => n?.range?.[0] ?? 0;
 export const nodeEnd = (n: Node | null | undefined) => n?.range?.[1] ?? 0;
 
-function entries(owner: Pair | undefined, doc: TextDocument): ComposeEntry[] {
+function entries(owner: Pair | undefined, doc: TextDocument, yaml: Document): ComposeEntry[] {
   if (!owner) return [];
-  const c = owner.value;
+  const c = deref(yaml, owner.value);
   const range = (s: number, e: number) => ({ start: doc.positionAt(s), end: doc.positionAt(e) });
   if (isMap(c)) {
     return c.items.map((p, index) => {
@@ -82,6 +125,19 @@ function entries(owner: Pair | undefined, doc: TextDocument): ComposeEntry[] {
   return [];
 }
 
+/** `args` and `environment`, and what makes any of the service's parts shared with other YAML. */
+function sharedParts(yaml: Document, node: YAMLMap, buildMap: YAMLMap | undefined, via: string[], document: TextDocument) {
+  const argsHit = lookup(yaml, buildMap, 'args');
+  const envHit = lookup(yaml, node, 'environment');
+  if (argsHit?.via || (argsHit && isAlias(argsHit.pair.value))) via.push('its build args come from an anchor');
+  if (envHit?.via || (envHit && isAlias(envHit.pair.value))) via.push('its environment comes from an anchor');
+  return {
+    args: entries(argsHit?.pair, document, yaml),
+    environment: entries(envHit?.pair, document, yaml),
+    ...(via.length ? { shared: via[0] } : {}),
+  };
+}
+
 /** Parse a Compose file. Never throws: YAML errors are listed and the services found are kept. */
 export function parseCompose(text: string): ComposeModel {
   const document = TextDocument.create('file:///compose.yaml', 'yaml', 0, text);
@@ -92,11 +148,18 @@ export function parseCompose(text: string): ComposeModel {
   const servicesNode = pairNamed(root, 'services')?.value;
   if (isMap(servicesNode)) {
     for (const p of servicesNode.items) {
-      if (!isMap(p.value)) continue;
-      const node = p.value;
-      const build = pairNamed(node, 'build');
-      const buildMap = isMap(build?.value) ? build!.value : undefined;
-      const imagePair = pairNamed(node, 'image');
+      if (keyName(p) === '<<') continue;
+      const node = deref(yaml, p.value);
+      if (!isMap(node)) continue;
+      const via: string[] = [];
+      if (isAlias(p.value)) via.push('the service is an alias of an anchor');
+      const buildHit = lookup(yaml, node, 'build');
+      if (buildHit?.via) via.push('its `build:` comes from a `<<:` merge key');
+      const build = buildHit?.pair;
+      const buildValue = pairValue(yaml, build);
+      if (buildValue.via) via.push('its `build:` is an alias');
+      const buildMap = isMap(buildValue.value) ? buildValue.value : undefined;
+      const imagePair = lookup(yaml, node, 'image')?.pair;
       const image = isScalar(imagePair?.value) && imagePair!.value.value !== null
         ? { value: String(imagePair!.value.value), range: { start: document.positionAt(nodeStart(imagePair!.value as Node)), end: document.positionAt(nodeEnd(imagePair!.value as Node)) } }
         : undefined;
@@ -107,10 +170,9 @@ export function parseCompose(text: string): ComposeModel {
         build: build && isPair(build) ? build : undefined,
         buildMap,
         image,
-        cacheFrom: pairNamed(buildMap, 'cache_from'),
-        cacheTo: pairNamed(buildMap, 'cache_to'),
-        args: entries(pairNamed(buildMap, 'args'), document),
-        environment: entries(pairNamed(node, 'environment'), document),
+        cacheFrom: lookup(yaml, buildMap, 'cache_from')?.pair,
+        cacheTo: lookup(yaml, buildMap, 'cache_to')?.pair,
+        ...sharedParts(yaml, node, buildMap, via, document),
       });
     }
   }

@@ -39,7 +39,8 @@ export const composeInlineCache: ComposeRule = {
           message:
             `BUILDKIT_INLINE_CACHE=1 embeds the cache metadata in the image itself: \`docker builder prune\` does not clear it, so a build that ` +
             `should start fresh keeps reusing old layers ("my changes don't show up"), and only the final stage is recorded. ` +
-            `Prefer a registry cache: \`cache_to: ["type=registry,ref=${ref ?? '<registry>/<image>:buildcache'},mode=max"]\` with the same ref in \`cache_from\` (all stages, kept apart from the image).`,
+            `Prefer a registry cache: \`cache_to: ["type=registry,ref=${ref ?? '<registry>/<image>:buildcache'},mode=max"]\` with the same ref in \`cache_from\` (all stages, kept apart from the image).` +
+            (s.shared ? ` (No automatic fix: ${s.shared}, which other services share.)` : ''),
           fixes: usable ? [{ title: `Use a registry cache (${ref}) instead of the inline cache`, preferred: false, edits }] : [],
         });
       }
