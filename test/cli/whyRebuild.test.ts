@@ -24,9 +24,16 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
     assert.deepStrictEqual(json, {
       file: 'src/app.py',
       complete: true,
-      dockerfiles: [{ dockerfile: 'Dockerfile', inContext: true, firstInvalidatedLine: 7, rerunLines: [7, 8, 16, 18], totalSteps: 10 }],
+      dockerfiles: [{
+        dockerfile: 'Dockerfile', inContext: true, firstInvalidatedLine: 7, rerunLines: [7, 8, 16, 18],
+        conditionalLines: [
+          { line: 16, reason: 'only if the files it takes from stage build come out different' },
+          { line: 18, reason: 'only if line 16 re-runs' },
+        ],
+        totalSteps: 10,
+      }],
     });
-    assert.deepStrictEqual(Object.keys(json.dockerfiles[0]), ['dockerfile', 'inContext', 'firstInvalidatedLine', 'rerunLines', 'totalSteps']);
+    assert.deepStrictEqual(Object.keys(json.dockerfiles[0]), ['dockerfile', 'inContext', 'firstInvalidatedLine', 'rerunLines', 'conditionalLines', 'totalSteps']);
     assert.deepStrictEqual(Object.keys(json), ['file', 'complete', 'dockerfiles']);
   });
 
@@ -37,7 +44,7 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
     assert.strictEqual(lines[0], 'Dockerfile: changing requirements.txt re-runs 6 of 10 steps, from line 3 (2 of them only if the files taken from stage build change)');
     assert.match(lines[1], /^ {5}3 {2}COPY requirements\.txt \. {2}\[stage deps\] {2}← copies it \(requirements\.txt\)$/);
     assert.deepStrictEqual(lines.slice(1).map(l => Number(l.trim().split(/\s+/)[0])), [3, 4, 7, 8, 16, 18]);
-    assert.match(lines[5], /COPY --from=build \/app \/app {2}\[stage final\] {2}\(only if the files it depends on from another stage change\)$/);
+    assert.match(lines[5], /COPY --from=build \/app \/app {2}\[stage final\] {2}\(only if the files it takes from stage build come out different\)$/);
   });
 
   it('--target builds another stage', () => {
@@ -57,17 +64,17 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
 
   it('an ignored file: inContext false and "not in any build context"', () => {
     const j = run('per-dockerfile', ['a.txt', '--format', 'json']);
-    assert.deepStrictEqual(JSON.parse(j.stdout).dockerfiles, [{ dockerfile: 'Dockerfile', inContext: false, firstInvalidatedLine: null, rerunLines: [], totalSteps: 3 }]);
+    assert.deepStrictEqual(JSON.parse(j.stdout).dockerfiles, [{ dockerfile: 'Dockerfile', inContext: false, firstInvalidatedLine: null, rerunLines: [], conditionalLines: [], totalSteps: 3 }]);
     const t = run('per-dockerfile', ['a.txt']);
     assert.strictEqual(t.code, 0);
     assert.match(t.stdout, /Dockerfile: a\.txt is not in the build context \(excluded by \.dockerignore\)/);
     assert.match(t.stdout, /^a\.txt: not in any build context$/m);
   });
 
-  it('--dockerfile with --build-context uses that Dockerfile\'s own ignore file', () => {
-    const r = run('per-dockerfile', ['a.txt', '--dockerfile', 'docker/api.Dockerfile', '--build-context', '..', '--format', 'json']);
-    assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0], { dockerfile: 'docker/api.Dockerfile', inContext: true, firstInvalidatedLine: 2, rerunLines: [2, 3], totalSteps: 3 });
-    const b = run('per-dockerfile', ['b.txt', '--dockerfile', 'docker/api.Dockerfile', '--build-context', '..']);
+  it('--dockerfile with --context uses that Dockerfile\'s own ignore file', () => {
+    const r = run('per-dockerfile', ['a.txt', '--dockerfile', 'docker/api.Dockerfile', '--context', '.', '--format', 'json']);
+    assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0], { dockerfile: 'docker/api.Dockerfile', inContext: true, firstInvalidatedLine: 2, rerunLines: [2, 3], conditionalLines: [], totalSteps: 3 });
+    const b = run('per-dockerfile', ['b.txt', '--dockerfile', 'docker/api.Dockerfile', '--build-context', '.']);
     assert.match(b.stdout, /excluded by docker\/api\.Dockerfile\.dockerignore/);
   });
 

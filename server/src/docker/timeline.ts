@@ -56,6 +56,10 @@ export interface BuildTimeline {
   /** How it was built, e.g. `DOCKER_BUILDKIT=1 /usr/bin/docker build`. */
   readonly engine?: string;
   readonly tag?: string;
+  /** The stage built (`--target`), when one was named. */
+  readonly target?: string;
+  /** The `--build-arg` values of the build: "what rebuilds" answers for the build as it was run. */
+  readonly buildArgs?: Readonly<Record<string, string>>;
 }
 
 /** The CLI's `--format json` shape (the issue's contract: exactly these keys). */
