@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
 import type { CliIO } from '../../server/src/cli/io';
@@ -76,6 +78,65 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
     assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0], { dockerfile: 'docker/api.Dockerfile', inContext: true, firstInvalidatedLine: 2, rerunLines: [2, 3], conditionalLines: [], totalSteps: 3 });
     const b = run('per-dockerfile', ['b.txt', '--dockerfile', 'docker/api.Dockerfile', '--build-context', '.']);
     assert.match(b.stdout, /excluded by docker\/api\.Dockerfile\.dockerignore/);
+  });
+
+  describe('build args, the ignore file, the Dockerfile, new folders', () => {
+    let dir: string;
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-why-cli-'));
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine\nARG SRC=src\nCOPY ${SRC}/ /app/\nCOPY . /all/\n');
+      fs.writeFileSync(path.join(dir, '.dockerignore'), '.dockerignore\nDockerfile\n**/*.log\n');
+      for (const d of ['src', 'src-prod']) { fs.mkdirSync(path.join(dir, d)); fs.writeFileSync(path.join(dir, d, 'a.txt'), d); }
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const json = (argv: string[]) => {
+      const io = capture();
+      assert.strictEqual(runWhyRebuild([...argv, '--format', 'json'], io, dir), 0, io.stderr);
+      return JSON.parse(io.stdout).dockerfiles[0];
+    };
+
+    it('catches: --build-arg picks the folder COPY ${SRC}/ copies; catches-not: the default folder then re-runs only COPY .', () => {
+      assert.deepStrictEqual(json(['src-prod/a.txt', '--build-arg', 'SRC=src-prod']).rerunLines, [3, 4]);
+      assert.deepStrictEqual(json(['src/a.txt', '--build-arg', 'SRC=src-prod']).rerunLines, [4]);
+      assert.deepStrictEqual(json(['src/a.txt']).rerunLines, [3, 4]);
+    });
+
+    it('the ignore file that excludes itself: every re-run conditional, with its reason', () => {
+      const d = json(['.dockerignore']);
+      assert.deepStrictEqual(d.rerunLines, [3, 4]);
+      assert.strictEqual(d.inContext, false);
+      assert.deepStrictEqual(d.conditionalLines.map((c: { line: number }) => c.line), [3, 4]);
+      assert.match(d.conditionalLines[0].reason, /^only if the edit changes which of the files it copies reach the builder$/);
+      const io = capture();
+      runWhyRebuild(['.dockerignore'], io, dir);
+      assert.match(io.stdout, /^Dockerfile: editing \.dockerignore re-runs up to 2 of 3 steps, from line 3: /);
+      assert.doesNotMatch(io.stdout, /not in any build context/);
+    });
+
+    it('the Dockerfile excluded from its own context: no COPY re-runs, and it is named as the build definition', () => {
+      const io = capture();
+      runWhyRebuild(['Dockerfile'], io, dir);
+      assert.match(io.stdout, /^Dockerfile: Dockerfile is this build's Dockerfile, excluded from its context by \.dockerignore: no step copies it, but editing an instruction re-runs that step and the steps after it$/m);
+      assert.doesNotMatch(io.stdout, /not in any build context/);
+    });
+
+    it('catches: an ignored file in a folder that does not exist yet; catches-not: one in a folder that does', () => {
+      const io = capture();
+      runWhyRebuild(['logs/today.log'], io, dir);
+      assert.match(io.stdout, /creating it creates the folder logs\/, which the builder receives even when empty: re-runs 1 of 3 steps, from line 4/);
+      assert.match(io.stdout, /^ {5}4 {2}COPY \. \/all\/ {2}← copies its new folder logs\/ \(\.\)$/m);
+      assert.deepStrictEqual(json(['src/today.log']).rerunLines, []);
+    });
+
+    it('--context is an ordinary path from the current folder; giving it twice is a usage error', () => {
+      const sub = path.join(dir, 'sub');
+      fs.mkdirSync(sub, { recursive: true });
+      const io = capture();
+      assert.strictEqual(runWhyRebuild(['../src/a.txt', '--dockerfile', '../Dockerfile', '--context', '..', '--format', 'json'], io, sub), 0, io.stderr);
+      assert.deepStrictEqual(JSON.parse(io.stdout).dockerfiles[0].rerunLines, [3, 4]);
+      assert.throws(() => runWhyRebuild(['src/a.txt', '--context', '.', '--build-context', '.'], capture(), dir), /give the build context once/);
+      assert.throws(() => runWhyRebuild(['src/a.txt', '--context', 'nowhere'], capture(), dir), /--context nowhere: no such folder/);
+    });
   });
 
   it('a file outside every context', () => {
