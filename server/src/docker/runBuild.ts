@@ -116,7 +116,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     const down = daemonProblem(transcript, engine, env);
     if (down) throw down;
   }
-  const steps = mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman' });
+  const steps = mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman', target: options.request.target });
   const trailer = (plain ?? podman)!.trailer;
   let error: string | undefined;
   if (canceled) error = 'cancelled';
