@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
 import type { CliIO } from '../../server/src/cli/io';
@@ -24,9 +26,16 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
     assert.deepStrictEqual(json, {
       file: 'src/app.py',
       complete: true,
-      dockerfiles: [{ dockerfile: 'Dockerfile', inContext: true, firstInvalidatedLine: 7, rerunLines: [7, 8, 16, 18], totalSteps: 10 }],
+      dockerfiles: [{
+        dockerfile: 'Dockerfile', inContext: true, firstInvalidatedLine: 7, rerunLines: [7, 8, 16, 18],
+        conditionalLines: [
+          { line: 16, reason: 'only if the files it takes from stage build come out different' },
+          { line: 18, reason: 'only if line 16 re-runs' },
+        ],
+        totalSteps: 10,
+      }],
     });
-    assert.deepStrictEqual(Object.keys(json.dockerfiles[0]), ['dockerfile', 'inContext', 'firstInvalidatedLine', 'rerunLines', 'totalSteps']);
+    assert.deepStrictEqual(Object.keys(json.dockerfiles[0]), ['dockerfile', 'inContext', 'firstInvalidatedLine', 'rerunLines', 'conditionalLines', 'totalSteps']);
     assert.deepStrictEqual(Object.keys(json), ['file', 'complete', 'dockerfiles']);
   });
 
@@ -37,7 +46,7 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
     assert.strictEqual(lines[0], 'Dockerfile: changing requirements.txt re-runs 6 of 10 steps, from line 3 (2 of them only if the files taken from stage build change)');
     assert.match(lines[1], /^ {5}3 {2}COPY requirements\.txt \. {2}\[stage deps\] {2}← copies it \(requirements\.txt\)$/);
     assert.deepStrictEqual(lines.slice(1).map(l => Number(l.trim().split(/\s+/)[0])), [3, 4, 7, 8, 16, 18]);
-    assert.match(lines[5], /COPY --from=build \/app \/app {2}\[stage final\] {2}\(only if the files it depends on from another stage change\)$/);
+    assert.match(lines[5], /COPY --from=build \/app \/app {2}\[stage final\] {2}\(only if the files it takes from stage build come out different\)$/);
   });
 
   it('--target builds another stage', () => {
@@ -57,18 +66,77 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
 
   it('an ignored file: inContext false and "not in any build context"', () => {
     const j = run('per-dockerfile', ['a.txt', '--format', 'json']);
-    assert.deepStrictEqual(JSON.parse(j.stdout).dockerfiles, [{ dockerfile: 'Dockerfile', inContext: false, firstInvalidatedLine: null, rerunLines: [], totalSteps: 3 }]);
+    assert.deepStrictEqual(JSON.parse(j.stdout).dockerfiles, [{ dockerfile: 'Dockerfile', inContext: false, firstInvalidatedLine: null, rerunLines: [], conditionalLines: [], totalSteps: 3 }]);
     const t = run('per-dockerfile', ['a.txt']);
     assert.strictEqual(t.code, 0);
     assert.match(t.stdout, /Dockerfile: a\.txt is not in the build context \(excluded by \.dockerignore\)/);
     assert.match(t.stdout, /^a\.txt: not in any build context$/m);
   });
 
-  it('--dockerfile with --build-context uses that Dockerfile\'s own ignore file', () => {
-    const r = run('per-dockerfile', ['a.txt', '--dockerfile', 'docker/api.Dockerfile', '--build-context', '..', '--format', 'json']);
-    assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0], { dockerfile: 'docker/api.Dockerfile', inContext: true, firstInvalidatedLine: 2, rerunLines: [2, 3], totalSteps: 3 });
-    const b = run('per-dockerfile', ['b.txt', '--dockerfile', 'docker/api.Dockerfile', '--build-context', '..']);
+  it('--dockerfile with --context uses that Dockerfile\'s own ignore file', () => {
+    const r = run('per-dockerfile', ['a.txt', '--dockerfile', 'docker/api.Dockerfile', '--context', '.', '--format', 'json']);
+    assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0], { dockerfile: 'docker/api.Dockerfile', inContext: true, firstInvalidatedLine: 2, rerunLines: [2, 3], conditionalLines: [], totalSteps: 3 });
+    const b = run('per-dockerfile', ['b.txt', '--dockerfile', 'docker/api.Dockerfile', '--build-context', '.']);
     assert.match(b.stdout, /excluded by docker\/api\.Dockerfile\.dockerignore/);
+  });
+
+  describe('build args, the ignore file, the Dockerfile, new folders', () => {
+    let dir: string;
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-why-cli-'));
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine\nARG SRC=src\nCOPY ${SRC}/ /app/\nCOPY . /all/\n');
+      fs.writeFileSync(path.join(dir, '.dockerignore'), '.dockerignore\nDockerfile\n**/*.log\n');
+      for (const d of ['src', 'src-prod']) { fs.mkdirSync(path.join(dir, d)); fs.writeFileSync(path.join(dir, d, 'a.txt'), d); }
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const json = (argv: string[]) => {
+      const io = capture();
+      assert.strictEqual(runWhyRebuild([...argv, '--format', 'json'], io, dir), 0, io.stderr);
+      return JSON.parse(io.stdout).dockerfiles[0];
+    };
+
+    it('catches: --build-arg picks the folder COPY ${SRC}/ copies; catches-not: the default folder then re-runs only COPY .', () => {
+      assert.deepStrictEqual(json(['src-prod/a.txt', '--build-arg', 'SRC=src-prod']).rerunLines, [3, 4]);
+      assert.deepStrictEqual(json(['src/a.txt', '--build-arg', 'SRC=src-prod']).rerunLines, [4]);
+      assert.deepStrictEqual(json(['src/a.txt']).rerunLines, [3, 4]);
+    });
+
+    it('the ignore file that excludes itself: every re-run conditional, with its reason', () => {
+      const d = json(['.dockerignore']);
+      assert.deepStrictEqual(d.rerunLines, [3, 4]);
+      assert.strictEqual(d.inContext, false);
+      assert.deepStrictEqual(d.conditionalLines.map((c: { line: number }) => c.line), [3, 4]);
+      assert.match(d.conditionalLines[0].reason, /^only if the edit changes which of the files it copies reach the builder$/);
+      const io = capture();
+      runWhyRebuild(['.dockerignore'], io, dir);
+      assert.match(io.stdout, /^Dockerfile: editing \.dockerignore re-runs up to 2 of 3 steps, from line 3: /);
+      assert.doesNotMatch(io.stdout, /not in any build context/);
+    });
+
+    it('the Dockerfile excluded from its own context: no COPY re-runs, and it is named as the build definition', () => {
+      const io = capture();
+      runWhyRebuild(['Dockerfile'], io, dir);
+      assert.match(io.stdout, /^Dockerfile: Dockerfile is this build's Dockerfile, excluded from its context by \.dockerignore: no step copies it, but editing an instruction re-runs that step and the steps after it$/m);
+      assert.doesNotMatch(io.stdout, /not in any build context/);
+    });
+
+    it('catches: an ignored file in a folder that does not exist yet; catches-not: one in a folder that does', () => {
+      const io = capture();
+      runWhyRebuild(['logs/today.log'], io, dir);
+      assert.match(io.stdout, /creating it creates the folder logs\/, which the builder receives even when empty: re-runs 1 of 3 steps, from line 4/);
+      assert.match(io.stdout, /^ {5}4 {2}COPY \. \/all\/ {2}← copies its new folder logs\/ \(\.\)$/m);
+      assert.deepStrictEqual(json(['src/today.log']).rerunLines, []);
+    });
+
+    it('--context is an ordinary path from the current folder; giving it twice is a usage error', () => {
+      const sub = path.join(dir, 'sub');
+      fs.mkdirSync(sub, { recursive: true });
+      const io = capture();
+      assert.strictEqual(runWhyRebuild(['../src/a.txt', '--dockerfile', '../Dockerfile', '--context', '..', '--format', 'json'], io, sub), 0, io.stderr);
+      assert.deepStrictEqual(JSON.parse(io.stdout).dockerfiles[0].rerunLines, [3, 4]);
+      assert.throws(() => runWhyRebuild(['src/a.txt', '--context', '.', '--build-context', '.'], capture(), dir), /give the build context once/);
+      assert.throws(() => runWhyRebuild(['src/a.txt', '--context', 'nowhere'], capture(), dir), /--context nowhere: no such folder/);
+    });
   });
 
   it('a file outside every context', () => {

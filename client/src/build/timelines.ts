@@ -116,7 +116,9 @@ export class BuildTimelines implements vscode.Disposable {
     md.appendMarkdown('\n\n');
     md.appendCodeblock(s.name, 'dockerfile');
     if (s.stage) md.appendMarkdown(`Stage \`${s.stage}\`${s.index ? `, step ${s.index}/${s.total}` : ''}\n\n`);
-    if (s.cached) md.appendMarkdown('BuildKit reused the cached layer: nothing this step depends on changed.\n\n');
+    if (s.sharedWith !== undefined) md.appendMarkdown(`BuildKit built this step once for this line and line ${s.sharedWith}: the stages are identical up to here, so they share its result.\n\n`);
+    else if (s.cached) md.appendMarkdown('BuildKit reused the cached layer: nothing this step depends on changed.\n\n');
+    if (s.canceled) md.appendMarkdown('The build stopped before this step finished (another step failed, or the build was cancelled).\n\n');
     if (s.errorMessage) md.appendMarkdown(`**Error:** ${escapeMd(s.errorMessage)}\n\n`);
     if (s.logs?.length) {
       md.appendMarkdown('Output (last lines):\n');

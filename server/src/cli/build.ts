@@ -25,7 +25,11 @@ Options:
   --docker-path <path>       the docker (or podman) executable (default: the first docker on PATH with BuildKit)
   --engine docker|podman     default: docker
   --format text|json         default: text; json prints {"steps":[{"line","instruction","cached","seconds","error"}],
-                             "cachedSteps","totalSteps","seconds"}
+                             "cachedSteps","totalSteps","seconds"}; a step's "error" is false or the engine's
+                             message; a step the failure cut short has "cancelled": true; a step BuildKit
+                             ran once for two identical stages appears on each line, the other one with
+                             "sharedWith": <line it ran for>; a failed build has "error" (the engine's
+                             message) first, and no steps when it failed before any step
   --quiet, -q                do not echo the engine's output
   -- <args>                  passed to the engine before the context, e.g. -- --network=none --no-cache
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { answerFor, contextDirOf, findDockerfiles, type DockerfileAnswer } from '../context/locate';
 import { UnknownTargetError } from '../context/invalidation';
+import { parseBuildArgs } from '../context/sources';
 import { contextRelative, summarise, toJson, type RebuildJson } from '../context/whyRebuild';
 import { UsageError, type CliIO } from './io';
 
@@ -18,12 +19,18 @@ Which build steps re-run when <file> changes, for every Dockerfile whose build c
 Options:
   --dockerfile <path>      ask about this Dockerfile (repeatable); default: every Dockerfile under
                            the current folder whose build context contains the file
-  --build-context <dir>    build context, relative to each Dockerfile's folder (default: that folder)
+  --context <dir>          the build context, a path relative to the current folder as in
+                           \`build --context\` and \`docker build <dir>\` (default: each Dockerfile's
+                           folder); --build-context is the same option under its older name
   --target <stage>         the stage you build (default: the last stage, as docker build does)
+  --build-arg <NAME=value> a build argument of the build (repeatable): decides sources such as
+                           COPY \${SRC}/ ./; NAME alone takes the value of the environment variable
   --format text|json       output format (default: text)
 
-JSON: {"file", "complete", "dockerfiles": [{"dockerfile", "inContext", "firstInvalidatedLine", "rerunLines", "totalSteps"}]}
-with 1-based instruction lines; "complete" is false when the search for Dockerfiles stopped at its
+JSON: {"file", "complete", "dockerfiles": [{"dockerfile", "inContext", "firstInvalidatedLine", "rerunLines",
+"conditionalLines": [{"line", "reason"}], "totalSteps"}]} with 1-based instruction lines; rerunLines is
+every step that may re-run, conditionalLines the subset that re-runs only under the condition in
+"reason" (the others re-run for certain); "complete" is false when the search for Dockerfiles stopped at its
 bound of ${SEARCH_LIMIT.toLocaleString('en-US')} folder entries (name the Dockerfile with --dockerfile instead).
 Exit status: 0 answered, 1 answered but the Dockerfile search stopped early, 2 usage error or
 unreadable Dockerfile.
@@ -47,8 +54,10 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd(), se
     allowPositionals: true,
     options: {
       dockerfile: { type: 'string', multiple: true, default: [] },
+      context: { type: 'string' },
       'build-context': { type: 'string' },
       target: { type: 'string' },
+      'build-arg': { type: 'string', multiple: true, default: [] },
       format: { type: 'string', default: 'text' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -67,14 +76,21 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd(), se
   }
   if (st?.isDirectory()) throw new UsageError(`${positionals[0]} is a directory; name a file inside it`);
 
-  const buildContext = values['build-context'];
+  if (values.context !== undefined && values['build-context'] !== undefined) throw new UsageError('give the build context once: --context (or its older name --build-context)');
+  const contextOpt = values.context ?? values['build-context'];
+  const buildContext = contextOpt !== undefined ? path.resolve(cwd, contextOpt) : undefined;
+  if (buildContext !== undefined && !fs.statSync(buildContext, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--context ${contextOpt}: no such folder`);
+  for (const a of values['build-arg'] as string[]) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(a)) throw new UsageError(`--build-arg '${a}' must be NAME=value`);
+  }
+  const buildArgs = parseBuildArgs(values['build-arg'] as string[], process.env);
   const given = (values.dockerfile as string[]).map(d => path.resolve(cwd, d));
   let status = 0;
   for (const d of given) {
     if (!fs.existsSync(d)) throw new UsageError(`--dockerfile ${d}: no such file`);
   }
   const search = given.length ? { files: given, complete: true } : findDockerfiles([cwd], searchLimit);
-  const candidates = given.length ? given : search.files.filter(d => contextRelative(contextDirOf(d, buildContext), file) !== undefined);
+  const candidates = given.length ? given : search.files.filter(d => contextRelative(buildContext ?? contextDirOf(d), file) !== undefined);
   // a partial search can miss the very Dockerfile that copies the file: never a confident "no"
   const incomplete = `the search for Dockerfiles stopped after ${searchLimit.toLocaleString('en-US')} folder entries, so Dockerfiles may be missing from this answer; name them with --dockerfile`;
   if (!search.complete) {
@@ -85,7 +101,7 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd(), se
   const answers: DockerfileAnswer[] = [];
   for (const dockerfile of candidates) {
     try {
-      answers.push(answerFor({ dockerfile, file, buildContext, target: values.target }));
+      answers.push(answerFor({ dockerfile, file, buildContext, target: values.target, buildArgs }));
     } catch (e) {
       const why = e instanceof UnknownTargetError ? e.message : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
       io.err(`dockerfile-cache-advisor: ${shown(dockerfile, cwd)}: ${why}`);
@@ -100,7 +116,7 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd(), se
     return status;
   }
 
-  if (!answers.some(a => a.answer.inContext)) {
+  if (!answers.some(a => a.answer.inContext || a.answer.rerun.length > 0 || a.answer.reason === 'build-definition')) {
     for (const a of answers) io.out(`${shown(a.dockerfile, cwd)}: ${summarise(fileLabel, a.answer, a.ignore.describe(cwd))}`);
     if (!search.complete) io.out(`${fileLabel}: not in the build context of any Dockerfile found, but the search was incomplete (${incomplete})`);
     else io.out(`${fileLabel}: not in any build context${answers.length === 0 && !given.length ? ' (no Dockerfile under this folder has it in its context)' : ''}`);
@@ -115,8 +131,8 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd(), se
       const stage = a.answer.graph.model.stages[step.stage];
       const reads = firstReads.get(step);
       const why = reads
-        ? `  ← ${reads[0].via === 'bind mount' ? 'mounts' : 'copies'} it (${reads.map(r => r.display).join(', ')})`
-        : a.answer.conditional.has(step) ? '  (only if the files it depends on from another stage change)' : '';
+        ? `  ← ${reads[0].via === 'bind mount' ? 'mounts' : 'copies'} ${a.answer.reason === 'new-folder' ? `its new folder ${a.answer.newFolders?.[0]}/` : 'it'} (${reads.map(r => r.display).join(', ')})`
+        : a.answer.conditional.has(step) ? `  (${a.answer.conditional.get(step)})` : '';
       io.out(`  ${String(step.line).padStart(4)}  ${firstLine(a, step.line)}${multiStage ? `  [stage ${stage.name ?? stage.index}]` : ''}${why}`);
     }
   }

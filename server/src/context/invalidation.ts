@@ -10,7 +10,7 @@
  * - only the stages the target needs are built (the last stage unless `--target` says otherwise).
  */
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import { stepInputs, type StepInputs } from './sources';
+import { stepInputs, type BuildArgs, type StepInputs } from './sources';
 
 const STEP_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR']);
 
@@ -56,8 +56,9 @@ export function resolveTarget(model: DockerfileModel, target: string | undefined
 /**
  * Build the graph. `target`: a stage name or index to build (default: the last stage, like
  * `docker build`); `'all'` counts every stage, the view of a reader who wants "and dependent stages".
+ * `args`: the build's `--build-arg` values, which decide the sources of `COPY ${SRC}/ …`.
  */
-export function buildGraph(model: DockerfileModel, target?: string | 'all'): BuildGraph {
+export function buildGraph(model: DockerfileModel, target?: string | 'all', args?: BuildArgs): BuildGraph {
   const stageSteps: Step[][] = [];
   const stageDeps: Set<number>[] = [];
   for (const stage of model.stages) {
@@ -67,7 +68,7 @@ export function buildGraph(model: DockerfileModel, target?: string | 'all'): Bui
     else steps.push({ instruction: stage.from, stage: stage.index, line: stage.from.range.start.line + 1, keyword: 'FROM', inputs: { reads: [], excludes: [], fromStages: [], fromImages: [stage.image], link: false } });
     for (const inst of stage.instructions) {
       if (inst.onbuild || !STEP_KEYWORDS.has(inst.keyword)) continue;
-      const inputs = stepInputs(model, inst);
+      const inputs = stepInputs(model, inst, args);
       inputs.fromStages.forEach(s => s !== stage.index && deps.add(s));
       steps.push({ instruction: inst, stage: stage.index, line: inst.range.start.line + 1, keyword: inst.keyword, inputs });
     }
@@ -113,8 +114,10 @@ const CERTAIN = 2;
 /**
  * Propagate cache misses. `misses(step)` is true for a step whose own inputs changed (a COPY of a
  * changed file); everything that follows from it through the layer chain and the stage graph re-runs.
+ * `mayMiss(step)` is true for a step whose inputs change only with some edits (it and what follows
+ * are conditional).
  */
-export function invalidate(graph: BuildGraph, misses: (step: Step) => boolean): Invalidation {
+export function invalidate(graph: BuildGraph, misses: (step: Step) => boolean, mayMiss?: (step: Step) => boolean): Invalidation {
   const stageLevel = new Array<number>(graph.stageSteps.length).fill(NONE);
   const level = new Map<Step, number>();
   // stages may name later stages by index in --from: iterate to a fixpoint
@@ -127,7 +130,7 @@ export function invalidate(graph: BuildGraph, misses: (step: Step) => boolean): 
       let chain = parent !== undefined ? stageLevel[parent] : NONE;
       for (const step of graph.stageSteps[s]) {
         if (step.keyword === 'FROM') continue;
-        const own = misses(step) ? CERTAIN : NONE;
+        const own = misses(step) ? CERTAIN : mayMiss?.(step) ? MAYBE : NONE;
         // files from another stage are compared by content: a re-run there may still leave them identical
         const fromOther = step.inputs.fromStages.some(f => f !== s && stageLevel[f] !== NONE) ? MAYBE : NONE;
         const lvl = Math.max(own, fromOther, step.inputs.link ? NONE : chain);

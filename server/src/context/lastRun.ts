@@ -11,6 +11,8 @@ import { stepFor } from '../timeline';
 export interface LastRunSource {
   /** Seconds the step at this 1-based line ran in the last build (0 when it was cached); undefined when unknown. */
   stepSeconds(dockerfileUri: string, line: number, model: DockerfileModel): number | undefined;
+  /** How the Dockerfile was last built: its `--build-arg` values and target, when known. */
+  lastBuild?(dockerfileUri: string): { readonly buildArgs?: Readonly<Record<string, string>>; readonly target?: string } | undefined;
 }
 
 /** A LastRunSource over the server's timeline store. */
@@ -22,6 +24,13 @@ export function timelineLastRun(store: { get(uri: string): BuildTimeline | undef
       const step = stepFor(model, line - 1, t);
       if (!step || step.error) return undefined;
       return step.cached ? 0 : step.seconds;
+    },
+    lastBuild(uri) {
+      const t = store.get(uri);
+      if (!t) return undefined;
+      // the timeline came over the wire: take only well-formed values
+      const args = Object.entries(t.buildArgs ?? {}).filter(([k, v]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && typeof v === 'string');
+      return { buildArgs: Object.fromEntries(args), target: typeof t.target === 'string' ? t.target : undefined };
     },
   };
 }

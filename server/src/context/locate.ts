@@ -7,6 +7,7 @@ import * as path from 'path';
 import { analyze } from '../analysis/analyze';
 import { readWorkspaceText } from '../boundedRead';
 import { readIgnoreSpec, type IgnoreSpec } from './ignore';
+import type { BuildArgs } from './sources';
 import { whyRebuild, type RebuildAnswer } from './whyRebuild';
 
 /** Names treated as Dockerfiles (same as the CLI's lint). */
@@ -51,12 +52,28 @@ export interface DockerfileAnswer {
   readonly answer: RebuildAnswer;
 }
 
-/** Answer for one Dockerfile; `text` overrides the file on disk (an unsaved editor). */
-export function answerFor(opts: { dockerfile: string; file: string; text?: string; buildContext?: string; target?: string }): DockerfileAnswer {
+/** Whether a context-relative path is on disk (a symlink counts, dangling or not). */
+export const existsIn = (contextDir: string) => (rel: string): boolean => {
+  try {
+    fs.lstatSync(path.join(contextDir, rel));
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Answer for one Dockerfile; `text` overrides the file on disk (an unsaved editor). `buildContext` is
+ * an ordinary path (relative to the current folder, like `docker build`'s context argument).
+ */
+export function answerFor(opts: { dockerfile: string; file: string; text?: string; buildContext?: string; target?: string; buildArgs?: BuildArgs }): DockerfileAnswer {
   const dockerfile = path.resolve(opts.dockerfile);
   const text = opts.text ?? readWorkspaceText(dockerfile);
-  const contextDir = contextDirOf(dockerfile, opts.buildContext);
+  const contextDir = opts.buildContext !== undefined ? path.resolve(opts.buildContext) : contextDirOf(dockerfile);
   const ignore = readIgnoreSpec(dockerfile, contextDir);
-  const answer = whyRebuild({ model: analyze(text), contextDir, file: path.resolve(opts.file), ignore, target: opts.target });
+  const answer = whyRebuild({
+    model: analyze(text), contextDir, file: path.resolve(opts.file), ignore, dockerfile, target: opts.target,
+    buildArgs: opts.buildArgs, exists: existsIn(contextDir),
+  });
   return { dockerfile, contextDir, ignore, answer };
 }

@@ -9,7 +9,7 @@ import { readWorkspaceText } from '../boundedRead';
 import { URI } from '../uri';
 import { readIgnoreSpec } from './ignore';
 import { measuredSeconds, type LastRunSource } from './lastRun';
-import { contextDirOf, findDockerfiles } from './locate';
+import { contextDirOf, existsIn, findDockerfiles } from './locate';
 import { contextRelative, summarise, toJson, whyRebuild, type RebuildJson, type RebuildReason } from './whyRebuild';
 
 export const WHY_REBUILD_REQUEST = 'cacheAdvisor/whyRebuild';
@@ -22,15 +22,19 @@ export interface WhyRebuildParams {
 }
 
 /** One Dockerfile's answer: the CLI's JSON plus what the editor needs to highlight and explain. */
-export interface DockerfileRebuild extends RebuildJson {
+export interface DockerfileRebuild extends Omit<RebuildJson, 'conditionalLines'> {
   readonly uri: string;
   readonly reason: RebuildReason;
   /** "changing src/app.py re-runs 4 of 11 steps, from line 7" */
   readonly summary: string;
   /** Ranges of the re-run instructions (0-based LSP ranges, file order); the first is the first cache miss. */
   readonly ranges: Range[];
-  /** Lines (1-based) among rerunLines that re-run only if files taken from a changed stage come out different. */
+  /** Lines (1-based) among rerunLines that re-run only under a condition (the editor's highlight). */
   readonly conditionalLines: number[];
+  /** The same lines with the reason each may stay cached: the CLI's `conditionalLines`. */
+  readonly conditions: RebuildJson['conditionalLines'];
+  /** The `--build-arg` values the answer used (the last build's), when there were any. */
+  readonly buildArgs?: Record<string, string>;
   /** Last measured seconds of the re-run steps, when a build timeline knows them. */
   readonly measuredSeconds?: number;
 }
@@ -88,14 +92,22 @@ export async function answerWhyRebuild(params: WhyRebuildParams, deps: WhyRebuil
     const ignore = readIgnoreSpec(dockerfile, contextDir);
     let answer;
     const model = analyze(text);
+    // answer for the build as it was last run: its --build-arg values and, unless asked otherwise, its target
+    const last = deps.lastRun?.lastBuild?.(uri);
+    const buildArgs = last?.buildArgs && Object.keys(last.buildArgs).length ? last.buildArgs : undefined;
     try {
-      answer = whyRebuild({ model, contextDir, file, ignore, target: params.target });
+      answer = whyRebuild({
+        model, contextDir, file, ignore, dockerfile, target: params.target ?? last?.target,
+        buildArgs: buildArgs && new Map(Object.entries(buildArgs)), exists: existsIn(contextDir),
+      });
     } catch {
       continue; // e.g. the target names no stage of this Dockerfile
     }
-    const json = toJson(label(dockerfile), answer);
+    const { conditionalLines: conditions, ...json } = toJson(label(dockerfile), answer);
     dockerfiles.push({
       ...json,
+      conditions,
+      ...(buildArgs ? { buildArgs } : {}),
       uri,
       reason: answer.reason,
       summary: summarise(label(file), answer, ignore.describe(root)),

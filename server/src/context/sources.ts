@@ -64,10 +64,70 @@ const boolFlag = (inst: InstructionFact, name: string) => {
   return !!f && (f.getValue() === null || !/^(false|0)$/i.test(f.getValue()!));
 };
 
-/** Variables in scope with the values a plain `docker build` uses: declared-but-unset ARGs are empty. */
-function buildEnv(inst: InstructionFact): Map<string, string> {
+/** `--build-arg NAME=value` pairs of a build, by name. */
+export type BuildArgs = ReadonlyMap<string, string>;
+
+/**
+ * The values of `--build-arg` options as docker reads them: `NAME=value`, or `NAME` alone for the
+ * value of that environment variable (left out when it is unset, as docker does).
+ */
+export function parseBuildArgs(list: readonly string[] | Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = {}): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!Array.isArray(list)) {
+    for (const [k, v] of Object.entries(list)) out.set(k, v);
+    return out;
+  }
+  for (const a of list as readonly string[]) {
+    const i = a.indexOf('=');
+    if (i > 0) out.set(a.slice(0, i), a.slice(i + 1));
+    else if (i < 0 && env[a] !== undefined) out.set(a, env[a]!);
+  }
+  return out;
+}
+
+interface ArgProperty { getName(): string; getValue(): string | null }
+const propertiesOf = (inst: InstructionFact): ArgProperty[] =>
+  (inst.node as unknown as { getProperties?: () => ArgProperty[] }).getProperties?.() ?? [];
+
+/**
+ * Variables in scope with the values the build uses: declared-but-unset ARGs are empty. Build args
+ * replace the value of an ARG declared in the stage (or a global one it redeclares) but never an ENV;
+ * the scope is replayed over the stage's chain so ARGs and ENVs derived from them follow.
+ */
+function buildEnv(model: DockerfileModel, inst: InstructionFact, args?: BuildArgs): Map<string, string> {
   const env = new Map<string, string>();
-  for (const [k, v] of inst.env) env.set(k, v ?? '');
+  if (!args || args.size === 0 || !inst.stage) {
+    for (const [k, v] of inst.env) env.set(k, v ?? '');
+    return env;
+  }
+  const globals = new Map<string, string>();
+  for (const i of model.instructions) {
+    if (i.stage) break;
+    if (i.keyword !== 'ARG') continue;
+    for (const p of propertiesOf(i)) globals.set(p.getName(), args.get(p.getName()) ?? expandVars(p.getValue() ?? '', globals, model.escapeChar) ?? '');
+  }
+  const chain: number[] = [];
+  for (let s: number | undefined = inst.stage.index; s !== undefined && !chain.includes(s); s = model.stages[s].parent) chain.unshift(s);
+  const fromEnv = new Set<string>();
+  for (const s of chain) {
+    for (const i of model.stages[s].instructions) {
+      if (i === inst) return env;
+      if (i.keyword === 'ARG') {
+        for (const p of propertiesOf(i)) {
+          const name = p.getName();
+          if (fromEnv.has(name)) continue; // ENV wins over ARG
+          const v = p.getValue();
+          env.set(name, args.get(name) ?? (v !== null ? expandVars(v, env, model.escapeChar) ?? '' : globals.get(name) ?? ''));
+        }
+      } else if (i.keyword === 'ENV') {
+        const before = new Map(env);
+        for (const p of propertiesOf(i)) {
+          fromEnv.add(p.getName());
+          env.set(p.getName(), expandVars(p.getValue() ?? '', before, model.escapeChar) ?? '');
+        }
+      }
+    }
+  }
   return env;
 }
 
@@ -95,7 +155,7 @@ function rawSources(model: DockerfileModel, inst: InstructionFact): Array<{ valu
 }
 
 /** The cache-relevant inputs of an instruction. */
-export function stepInputs(model: DockerfileModel, inst: InstructionFact): StepInputs {
+export function stepInputs(model: DockerfileModel, inst: InstructionFact, args?: BuildArgs): StepInputs {
   const reads: ContextRead[] = [];
   const fromStages: number[] = [];
   const fromImages: string[] = [];
@@ -105,13 +165,13 @@ export function stepInputs(model: DockerfileModel, inst: InstructionFact): StepI
   if (inst.copy && !inst.onbuild) {
     const c = inst.copy;
     link = boolFlag(inst, 'link');
-    excludes = flagValues(inst, 'exclude').map(e => expandVars(e, buildEnv(inst), escape) ?? e);
+    const env = buildEnv(model, inst, args);
+    excludes = flagValues(inst, 'exclude').map(e => expandVars(e, env, escape) ?? e);
     if (c.from !== undefined) {
       if (c.fromStage !== undefined && c.fromStage < model.stages.length) fromStages.push(c.fromStage);
       else fromImages.push(c.from);
     } else if (!c.heredoc) {
       const parents = boolFlag(inst, 'parents');
-      const env = buildEnv(inst);
       for (const raw of rawSources(model, inst)) {
         const value = expandVars(raw.value, env, escape) ?? raw.value;
         if (REMOTE.test(value)) continue; // ADD <url>: a download, not the context
@@ -122,17 +182,17 @@ export function stepInputs(model: DockerfileModel, inst: InstructionFact): StepI
     }
   }
   if (inst.run && !inst.onbuild) {
+    const env = buildEnv(model, inst, args);
     for (const m of inst.run.mounts) {
       if (m.type !== 'bind' && m.type !== 'cache') continue;
       if (m.from !== undefined) {
-        const env = buildEnv(inst);
         const from = expandVars(m.from, env, escape) ?? m.from;
         const idx = model.stages.findIndex(s => s.name?.toLowerCase() === from.toLowerCase());
         const stage = idx >= 0 ? idx : /^\d+$/.test(from) && Number(from) < model.stages.length ? Number(from) : -1;
         if (stage >= 0) fromStages.push(stage);
         else fromImages.push(from);
       } else if (m.type === 'bind') {
-        const src = expandVars(m.source ?? '.', buildEnv(inst), escape) ?? m.source ?? '.';
+        const src = expandVars(m.source ?? '.', env, escape) ?? m.source ?? '.';
         const pattern = normaliseSource(src);
         reads.push({ display: src, pattern, prefix: pattern, parents: false, range: m.range, via: 'bind mount' });
       }

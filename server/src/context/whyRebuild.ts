@@ -6,7 +6,7 @@ import * as path from 'path';
 import type { DockerfileModel } from '../analysis/model';
 import type { IgnoreSpec } from './ignore';
 import { buildGraph, invalidate, type BuildGraph, type Step } from './invalidation';
-import { readsOf, type ContextRead } from './sources';
+import { readsOf, type BuildArgs, type ContextRead } from './sources';
 
 /** Why a file does or does not re-run steps. */
 export type RebuildReason =
@@ -17,7 +17,13 @@ export type RebuildReason =
   /** in the context, but no step of the built stages copies or mounts it */
   | 'not-copied'
   /** copied or mounted by at least one step */
-  | 'copied';
+  | 'copied'
+  /** excluded by the ignore file, but creating it creates a folder the builder receives */
+  | 'new-folder'
+  /** the ignore file of this build: an edit changes which files the builder receives */
+  | 'ignore-file'
+  /** the Dockerfile itself, not sent to the builder (or sent but copied by no step) */
+  | 'build-definition';
 
 export interface RebuildAnswer {
   readonly inContext: boolean;
@@ -31,8 +37,10 @@ export interface RebuildAnswer {
   readonly first?: Step;
   /** Every step that may re-run (an upper bound), file order. */
   readonly rerun: readonly Step[];
-  /** Of those, the steps that re-run only if files taken from a changed stage come out different. */
-  readonly conditional: ReadonlySet<Step>;
+  /** Of those, the steps that re-run only under a condition, each with it ("only if …"). */
+  readonly conditional: ReadonlyMap<Step, string>;
+  /** New folders (context-relative) the builder would receive when the file is created. */
+  readonly newFolders?: readonly string[];
   readonly totalSteps: number;
   readonly graph: BuildGraph;
 }
@@ -44,33 +52,96 @@ export function contextRelative(contextDir: string, file: string): string | unde
   return rel.split(path.sep).join('/');
 }
 
-/** Answer for one Dockerfile. `target`: stage to build (default the last one), or 'all'. */
+/**
+ * Folders a new file at `rel` brings into the context: BuildKit sends every folder that is not itself
+ * excluded, even an empty one or one whose files are all excluded, and a new folder is a new entry of
+ * whatever copies its parent. Missing ancestors of `rel`, from the top, up to the first excluded one.
+ */
+function newFoldersOf(rel: string, ignore: IgnoreSpec, exists: (rel: string) => boolean): string[] {
+  const segs = rel.split('/');
+  const out: string[] = [];
+  for (let i = 1; i < segs.length; i++) {
+    const dir = segs.slice(0, i).join('/');
+    if (out.length === 0 && exists(dir)) continue;
+    if (ignore.ignores(dir)) break;
+    out.push(dir);
+  }
+  return out;
+}
+
+/**
+ * Answer for one Dockerfile. `target`: stage to build (default the last one), or 'all'. `buildArgs`:
+ * the build's `--build-arg` values. `dockerfile`: the Dockerfile's path, so that asking about the
+ * Dockerfile itself (or its ignore file) is answered as such. `exists`: whether a context-relative path
+ * is on disk (new folders are part of the change); by default nothing is assumed new.
+ */
 export function whyRebuild(input: {
   model: DockerfileModel;
   contextDir: string;
   file: string;
   ignore: IgnoreSpec;
   target?: string;
+  buildArgs?: BuildArgs;
+  dockerfile?: string;
+  exists?: (rel: string) => boolean;
   graph?: BuildGraph;
 }): RebuildAnswer {
-  const graph = input.graph ?? buildGraph(input.model, input.target);
+  const graph = input.graph ?? buildGraph(input.model, input.target, input.buildArgs);
   const rel = contextRelative(input.contextDir, input.file);
-  const none = { readers: [], unbuiltReaders: [], rerun: [], conditional: new Set<Step>(), totalSteps: graph.totalSteps, graph };
-  if (rel === undefined) return { inContext: false, reason: 'outside-context', ...none };
-  if (input.ignore.ignores(rel)) return { inContext: false, reason: 'ignored', rel, ...none };
+  const file = path.resolve(input.file);
+  const none = { readers: [], unbuiltReaders: [], rerun: [], conditional: new Map<Step, string>(), totalSteps: graph.totalSteps, graph };
+  const isIgnoreFile = input.ignore.file !== undefined && path.resolve(input.ignore.file) === file;
+  const isDockerfile = input.dockerfile !== undefined && path.resolve(input.dockerfile) === file;
+  if (rel === undefined && !isIgnoreFile) return { inContext: false, reason: isDockerfile ? 'build-definition' : 'outside-context', ...none };
+  const sent = rel !== undefined && !input.ignore.ignores(rel);
+
   const readers: Array<{ step: Step; reads: ContextRead[] }> = [];
   const unbuiltReaders: Step[] = [];
-  for (const steps of graph.stageSteps) {
-    for (const step of steps) {
-      const reads = readsOf(step.inputs, rel);
-      if (reads.length === 0) continue;
-      if (graph.built.has(step.stage)) readers.push({ step, reads });
-      else unbuiltReaders.push(step);
+  const readersOf = (p: string) => {
+    for (const steps of graph.stageSteps) {
+      for (const step of steps) {
+        const reads = readsOf(step.inputs, p);
+        if (reads.length === 0 || readers.some(r => r.step === step)) continue;
+        if (graph.built.has(step.stage)) readers.push({ step, reads });
+        else unbuiltReaders.push(step);
+      }
     }
+  };
+  let newFolders: string[] = [];
+  if (sent) readersOf(rel);
+  else if (rel !== undefined && input.exists) {
+    newFolders = newFoldersOf(rel, input.ignore, input.exists);
+    newFolders.forEach(readersOf);
   }
   const hit = new Set(readers.map(r => r.step));
-  const { rerun, first, conditional } = invalidate(graph, s => hit.has(s));
-  return { inContext: true, reason: readers.length ? 'copied' : 'not-copied', rel, readers, unbuiltReaders, first, rerun, conditional, totalSteps: graph.totalSteps, graph };
+  // an edit of the ignore file may send more files or fewer to any step that copies from the context
+  const mayMiss = isIgnoreFile ? (s: Step) => s.inputs.reads.length > 0 && !hit.has(s) : undefined;
+  const inv = invalidate(graph, s => hit.has(s), mayMiss);
+  const reason: RebuildReason = isIgnoreFile ? 'ignore-file'
+    : readers.length && sent ? 'copied'
+      : readers.length ? 'new-folder'
+        : isDockerfile ? 'build-definition'
+          : sent ? 'not-copied' : 'ignored';
+  return {
+    inContext: sent, reason, rel, readers, unbuiltReaders, first: inv.first, rerun: inv.rerun,
+    conditional: conditionReasons(graph, inv.rerun, inv.conditional, mayMiss), newFolders, totalSteps: graph.totalSteps, graph,
+  };
+}
+
+/** Why each conditional step may stay cached, in one "only if …" clause. */
+function conditionReasons(graph: BuildGraph, rerun: readonly Step[], conditional: ReadonlySet<Step>, mayMiss?: (s: Step) => boolean): Map<Step, string> {
+  const out = new Map<Step, string>();
+  const stageName = (i: number) => graph.model.stages[i]?.name ?? String(i);
+  for (const step of rerun) {
+    if (!conditional.has(step)) continue;
+    const changedFrom = step.inputs.fromStages.filter(f => f !== step.stage && rerun.some(r => r.stage === f));
+    const earlier = rerun.filter(r => r.stage === step.stage && r.line < step.line && conditional.has(r)).pop();
+    if (mayMiss?.(step)) out.set(step, 'only if the edit changes which of the files it copies reach the builder');
+    else if (changedFrom.length) out.set(step, `only if the files it takes from stage ${changedFrom.map(stageName).join(', ')} come out different`);
+    else if (earlier) out.set(step, `only if line ${earlier.line} re-runs`);
+    else out.set(step, `only if stage ${stageName(graph.model.stages[step.stage].parent ?? step.stage)} changes`);
+  }
+  return out;
 }
 
 /** The stable JSON shape of the CLI and the LSP request (1-based instruction lines, across stages). */
@@ -79,6 +150,8 @@ export interface RebuildJson {
   inContext: boolean;
   firstInvalidatedLine: number | null;
   rerunLines: number[];
+  /** The rerunLines that re-run only under a condition, each with the reason it may stay cached. */
+  conditionalLines: Array<{ line: number; reason: string }>;
   totalSteps: number;
 }
 
@@ -88,6 +161,7 @@ export function toJson(dockerfile: string, a: RebuildAnswer): RebuildJson {
     inContext: a.inContext,
     firstInvalidatedLine: a.first?.line ?? null,
     rerunLines: a.rerun.map(s => s.line),
+    conditionalLines: a.rerun.filter(s => a.conditional.has(s)).map(s => ({ line: s.line, reason: a.conditional.get(s)! })),
     totalSteps: a.totalSteps,
   };
 }
@@ -107,6 +181,22 @@ export function summarise(fileLabel: string, a: RebuildAnswer, ignoreLabel?: str
       const maybe = conditionalNote(a);
       return `changing ${fileLabel} re-runs ${a.rerun.length} of ${a.totalSteps} steps, from line ${a.first?.line}${maybe ? ` (${maybe})` : ''}`;
     }
+    case 'new-folder': {
+      const folder = a.newFolders?.[0] ?? '';
+      const maybe = conditionalNote(a);
+      return `${fileLabel} is excluded by ${ignoreLabel ?? '.dockerignore'}, but creating it creates the folder ${folder}/, which the builder receives even when empty: ` +
+        `re-runs ${a.rerun.length} of ${a.totalSteps} steps, from line ${a.first?.line}${maybe ? ` (${maybe})` : ''}`;
+    }
+    case 'ignore-file': {
+      if (a.rerun.length === 0) return `${fileLabel} decides what the builder receives, but no step copies from the build context: editing it re-runs nothing`;
+      const certain = a.rerun.length - a.conditional.size;
+      const sent = a.inContext ? '' : ' (it excludes itself, so an edit that leaves the sent files alone re-runs nothing)';
+      return `editing ${fileLabel} re-runs up to ${a.rerun.length} of ${a.totalSteps} steps, from line ${a.first?.line}` +
+        `${certain ? ` (${certain} certainly: it is copied itself)` : ''}: those that copy from the context re-run when the edit changes which files are sent${sent}`;
+    }
+    case 'build-definition':
+      return `${fileLabel} is this build's Dockerfile${a.rel !== undefined && !a.inContext ? `, excluded from its context by ${ignoreLabel ?? '.dockerignore'}` : ''}: ` +
+        'no step copies it, but editing an instruction re-runs that step and the steps after it';
   }
 }
 
@@ -114,7 +204,7 @@ export function summarise(fileLabel: string, a: RebuildAnswer, ignoreLabel?: str
 export function conditionalNote(a: RebuildAnswer): string {
   if (a.conditional.size === 0) return '';
   const stages = new Set<string>();
-  for (const step of a.conditional) {
+  for (const step of a.conditional.keys()) {
     for (const f of step.inputs.fromStages) if (a.graph.model.stages[f]) stages.add(a.graph.model.stages[f].name ?? String(f));
   }
   const names = [...stages];

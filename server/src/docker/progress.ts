@@ -14,6 +14,7 @@
  */
 import { analyze } from '../analysis/analyze';
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
+import { buildGraph } from '../context/invalidation';
 import { normaliseInstruction, type StepRecord } from './timeline';
 
 const MAX_LOG_LINES = 40;
@@ -35,16 +36,22 @@ export interface Vertex {
   /** Bytes were transferred (an image pull): a FROM that did this was not served from the cache. */
   transferred: boolean;
   logs: string[];
+  /** Seconds since the step started of its last log line (BuildKit's own clock). */
+  lastLogAt?: number;
 }
 
 /** Incremental parser for BuildKit plain progress; feed it chunks as they arrive. */
 export class PlainProgressParser {
   private readonly byNumber = new Map<number, Vertex>();
+  private readonly startedAt = new Map<Vertex, number>();
   private readonly order: Vertex[] = [];
   private partial = '';
   private inErrorBlock = false;
   /** Lines printed outside any vertex (the final error, warnings). */
   readonly trailer: string[] = [];
+
+  /** `now` is injectable for tests of timing. */
+  constructor(private readonly now: () => number = () => Date.now()) {}
 
   push(chunk: string): void {
     const text = this.partial + chunk;
@@ -83,6 +90,7 @@ export class PlainProgressParser {
       v = newVertex(n, rest);
       this.byNumber.set(n, v);
       this.order.push(v);
+      this.startedAt.set(v, this.now());
       return;
     }
     if (rest === v.name) return; // the name again, when output switched back to this vertex
@@ -96,17 +104,29 @@ export class PlainProgressParser {
     } else if ((s = /^ERROR(?:: (.*))?$/.exec(rest))) {
       v.state = 'error';
       v.errorMessage = s[1]?.trim() || 'failed';
+      v.seconds = this.ranFor(v);
     } else if (rest === 'CANCELED' || rest === 'CANCELLED') {
       v.state = 'canceled';
+      v.seconds = this.ranFor(v);
     } else if (/^sha256:[0-9a-f]{64}$/.test(rest)) {
       // the vertex digest (BuildKit 0.8): nothing to record
     } else if (/\d(?:\.\d+)?\s*[kMGT]?i?B \/ \d|^extracting |^downloading /.test(rest)) {
       v.transferred = true;
     } else {
-      const log = /^\d+\.\d+ (.*)$/.exec(rest);
-      v.logs.push(log ? log[1] : rest);
+      const log = /^(\d+\.\d+) (.*)$/.exec(rest);
+      if (log) v.lastLogAt = Number(log[1]);
+      v.logs.push(log ? log[2] : rest);
       if (v.logs.length > MAX_LOG_LINES) v.logs.shift();
     }
+  }
+
+  /**
+   * How long a step ran that ended without `DONE <seconds>` (BuildKit prints no time with ERROR or
+   * CANCELED): the later of its last log line's own timestamp and the time since it first appeared.
+   */
+  private ranFor(v: Vertex): number {
+    const wall = (this.now() - (this.startedAt.get(v) ?? this.now())) / 1000;
+    return Math.max(v.lastLogAt ?? 0, wall);
   }
 }
 
@@ -246,6 +266,8 @@ export interface MapOptions {
    * filesystem.
    */
   readonly countsAllInstructions?: boolean;
+  /** The stage built (`--target`): steps BuildKit merged are reported only for the stages it built. */
+  readonly target?: string;
 }
 
 function stepInstructions(model: DockerfileModel, stageIndex: number, all: boolean): InstructionFact[] {
@@ -310,6 +332,64 @@ function sameText(model: DockerfileModel, inst: InstructionFact, v: Vertex): boo
 }
 
 /**
+ * Steps BuildKit ran once for several lines: stages that start from the same base with the same
+ * instructions build the same graph, and BuildKit merges equal vertices, printing one of the lines.
+ * Each other line gets a record that points at the one printed (`sharedWith`). Equal means: the same
+ * base (image or stage) and the same instruction texts up to the step, ARG and ENV lines included.
+ */
+function sharedSteps(model: DockerfileModel, matched: ReadonlyMap<StepRecord, InstructionFact>, used: ReadonlySet<InstructionFact>, target?: string): StepRecord[] {
+  let built: ReadonlySet<number>;
+  try {
+    built = buildGraph(model, target).built;
+  } catch {
+    return []; // a target this Dockerfile does not have: the engine failed before any step
+  }
+  const keyOf = new Map<InstructionFact, string>();
+  const stageKey: string[] = [];
+  for (const stage of model.stages) {
+    let key = stage.parent !== undefined ? `stage\0${stageKey[stage.parent] ?? stage.parent}` : `image\0${normaliseImage(stage.image)}`;
+    keyOf.set(stage.from, key);
+    for (const i of stage.instructions) {
+      if (i.onbuild) continue;
+      key += `\0${instructionText(model, i)}`;
+      keyOf.set(i, key);
+    }
+    stageKey[stage.index] = key;
+  }
+  const printed = new Map<string, StepRecord>();
+  for (const [r, inst] of matched) if (keyOf.has(inst) && !printed.has(keyOf.get(inst)!)) printed.set(keyOf.get(inst)!, r);
+  const out: StepRecord[] = [];
+  for (const si of [...built].sort((a, b) => a - b)) {
+    const stage = model.stages[si];
+    if (stage.parent !== undefined && !built.has(stage.parent)) continue;
+    stepInstructions(model, si, false).forEach((inst, i) => {
+      if (used.has(inst) || (inst === stage.from && stage.parent !== undefined)) return;
+      const r = printed.get(keyOf.get(inst)!);
+      if (!r || r.line === undefined) return;
+      out.push({
+        vertex: r.vertex,
+        name: r.name,
+        stage: stage.name ?? `stage-${si}`,
+        index: i + 1,
+        total: stepInstructions(model, si, false).length,
+        line: inst.range.start.line + 1,
+        endLine: inst.range.end.line + 1,
+        source: instructionText(model, inst),
+        // the line did not run on its own: its result is the printed line's
+        cached: !r.error && !r.canceled && !r.incomplete,
+        seconds: 0,
+        error: r.error,
+        ...(r.errorMessage ? { errorMessage: r.errorMessage } : {}),
+        ...(r.canceled ? { canceled: true } : {}),
+        ...(r.incomplete ? { incomplete: true } : {}),
+        sharedWith: r.line,
+      });
+    });
+  }
+  return out;
+}
+
+/**
  * Match vertices to Dockerfile instructions. BuildKit shares a vertex between builds that contain the
  * same step, and its name (with its `[stage i/n]`) comes from whichever build created it first: so
  * the step's text decides, and the stage and index only choose among equal texts or stand in when
@@ -320,6 +400,7 @@ export function mapToDockerfile(vertices: readonly Vertex[], dockerfileText: str
   const all = options.countsAllInstructions ?? false;
   const used = new Set<InstructionFact>();
   const records: StepRecord[] = [];
+  const matched = new Map<StepRecord, InstructionFact>();
   for (const v of vertices) {
     if (v.internal) continue;
     let inst: InstructionFact | undefined;
@@ -338,8 +419,11 @@ export function mapToDockerfile(vertices: readonly Vertex[], dockerfileText: str
       }
       if (inst) used.add(inst);
     }
-    records.push(toRecord(v, inst, model));
+    const record = toRecord(v, inst, model);
+    records.push(record);
+    if (inst) matched.set(record, inst);
   }
+  if (model && !all) records.push(...sharedSteps(model, matched, used, options.target));
   // in Dockerfile order (the engine prints parallel stages interleaved); unmatched steps last
   return records.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || a.vertex - b.vertex);
 }

@@ -10,6 +10,7 @@ import { buildCommand, BuildArgsError, type BuildCommand, type BuildRequest } fr
 import { daemonProblem, describeEngine, detectEngine, type BuildEngine, type DetectOptions } from './buildEngine';
 import { mapToDockerfile, PlainProgressParser, PodmanProgressParser } from './progress';
 import { makeTimeline, type BuildTimeline } from './timeline';
+import { parseBuildArgs } from '../context/sources';
 
 export interface RunBuildOptions {
   readonly request: BuildRequest;
@@ -108,13 +109,14 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
   podman?.end(exitCode !== 0 && !canceled);
 
   const success = exitCode === 0 && !canceled;
+  const buildArgs = parseBuildArgs(options.request.buildArgs ?? [], { ...env, ...command.env });
   const vertices = plain ? plain.steps : podman!.steps;
   // only when no step started: a step's own output may well mention refused connections
   if (!success && !canceled && vertices.length === 0) {
     const down = daemonProblem(transcript, engine, env);
     if (down) throw down;
   }
-  const steps = mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman' });
+  const steps = mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman', target: options.request.target });
   const trailer = (plain ?? podman)!.trailer;
   let error: string | undefined;
   if (canceled) error = 'cancelled';
@@ -133,6 +135,8 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     finishedAt: new Date().toISOString(),
     engine: describeEngine(engine),
     ...(options.request.tag ? { tag: options.request.tag } : {}),
+    ...(options.request.target ? { target: options.request.target } : {}),
+    ...(buildArgs.size ? { buildArgs: Object.fromEntries(buildArgs) } : {}),
   });
   return { timeline, exitCode, canceled, engine, command };
 }

@@ -37,6 +37,11 @@ export interface StepRecord {
   readonly incomplete?: boolean;
   /** The last lines the step printed (bounded), for hovers and failure reports. */
   readonly logs?: readonly string[];
+  /**
+   * BuildKit ran this step once for several lines (equal stages merge): the line whose vertex it
+   * printed. This record is that result seen from another line.
+   */
+  readonly sharedWith?: number;
 }
 
 /** One build of one Dockerfile. */
@@ -56,11 +61,21 @@ export interface BuildTimeline {
   /** How it was built, e.g. `DOCKER_BUILDKIT=1 /usr/bin/docker build`. */
   readonly engine?: string;
   readonly tag?: string;
+  /** The stage built (`--target`), when one was named. */
+  readonly target?: string;
+  /** The `--build-arg` values of the build: "what rebuilds" answers for the build as it was run. */
+  readonly buildArgs?: Readonly<Record<string, string>>;
 }
 
 /** The CLI's `--format json` shape (the issue's contract: exactly these keys). */
 export interface TimelineJson {
-  steps: Array<{ line: number | null; instruction: string; cached: boolean; seconds: number; error: boolean }>;
+  /** Why the build failed (the engine's message), when it did; a build that failed before any step has no steps. */
+  error?: string;
+  /**
+   * `error`: false, or the engine's message for the step that failed; `cancelled`: the failure (or
+   * a stop) cut the step short; `sharedWith`: the line BuildKit ran this step for (merged stages).
+   */
+  steps: Array<{ line: number | null; instruction: string; cached: boolean; seconds: number; error: false | string; cancelled?: true; sharedWith?: number }>;
   cachedSteps: number;
   totalSteps: number;
   seconds: number;
@@ -104,6 +119,7 @@ export function summaryText(t: Pick<BuildTimeline, 'steps' | 'cachedSteps' | 'to
 
 /** What a step did, in one or two words: `cached`, `ran 42.1s`, `failed after 0.1s`, `cancelled`. */
 export function stepOutcome(s: StepRecord): string {
+  if (s.sharedWith !== undefined && s.cached) return `cached (shared with line ${s.sharedWith})`;
   if (s.error) return s.seconds > 0 ? `failed after ${formatDuration(s.seconds)}` : 'failed';
   if (s.canceled) return 'cancelled';
   if (s.incomplete) return 'did not finish';
@@ -114,7 +130,16 @@ export function stepOutcome(s: StepRecord): string {
 /** The JSON contract of `dockerfile-cache-advisor build --format json`. */
 export function timelineJson(t: BuildTimeline): TimelineJson {
   return {
-    steps: t.steps.map(s => ({ line: s.line ?? null, instruction: s.name, cached: s.cached, seconds: roundSeconds(s.seconds), error: s.error })),
+    ...(!t.success ? { error: t.error ?? 'the build failed' } : {}),
+    steps: t.steps.map(s => ({
+      line: s.line ?? null,
+      instruction: s.name,
+      cached: s.cached,
+      seconds: roundSeconds(s.seconds),
+      error: s.error ? s.errorMessage ?? 'failed' : false,
+      ...(s.canceled || s.incomplete ? { cancelled: true as const } : {}),
+      ...(s.sharedWith !== undefined ? { sharedWith: s.sharedWith } : {}),
+    })),
     cachedSteps: t.cachedSteps,
     totalSteps: t.totalSteps,
     seconds: roundSeconds(t.seconds),

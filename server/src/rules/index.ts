@@ -9,6 +9,7 @@ import { cacheMountWrongTarget } from './cache-mount-wrong-target';
 import { cacheMountDefeated } from './cache-mount-defeated';
 import { aptUpdateAlone } from './apt-update-alone';
 import { missingDockerignore } from './missing-dockerignore';
+import { heredocNeedsSyntax } from './heredoc-needs-syntax';
 import { composeMissingCacheFrom } from './compose-missing-cache-from';
 import { composeInlineCache } from './compose-inline-cache';
 import { composeNoCacheEnv } from './compose-no-cache-env';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   cacheMountDefeated,
   aptUpdateAlone,
   missingDockerignore,
+  heredocNeedsSyntax,
 ];
 
 /** Rules over Compose files (docker-compose.yml, compose.yaml, *.compose.yaml). */

@@ -42,7 +42,7 @@ describe('context: .dockerignore', () => {
 
   describe('per-Dockerfile ignore files', () => {
     it('<Dockerfile>.dockerignore replaces the context\'s .dockerignore (they never combine)', () => {
-      const api = { dockerfile: 'docker/api.Dockerfile', buildContext: '..' };
+      const api = { dockerfile: 'docker/api.Dockerfile', buildContext: '.' };
       assert.strictEqual(ask('per-dockerfile', 'a.txt', api).inContext, true, 'a.txt is only in the root .dockerignore');
       assert.strictEqual(ask('per-dockerfile', 'b.txt', api).inContext, false);
       assert.deepStrictEqual(ask('per-dockerfile', 'c.txt', api).rerun, [2, 3]);

@@ -93,6 +93,30 @@ describe('context: COPY/ADD source matching (real file trees)', () => {
       assert.strictEqual(ask('args', 'shared/lib.txt').first, 11);
     });
 
+    describe('with the build\'s --build-arg values', () => {
+      const asBuilt = { buildArgs: { APP_DIR: 'services/web', SHARED: 'config', UNSET: 'services/', FLAVOUR: 'shared' } };
+
+      it('catches: a build arg replaces the ARG default, the global default a stage redeclares, and an ARG with no value', () => {
+        assert.strictEqual(ask('args', 'services/web/main.go', asBuilt).first, 8);
+        assert.strictEqual(ask('args', 'config/other.yaml', asBuilt).first, 11);
+        assert.strictEqual(ask('args', 'services/top.txt', asBuilt).first, 10);
+      });
+
+      it('catches-not: the defaults\' folders, and a global ARG the stage does not redeclare stays empty', () => {
+        assert.deepStrictEqual(ask('args', 'services/api/main.go', asBuilt).rerun, [12, 13], 'only the whole-context COPY ${FLAVOUR}/');
+        assert.deepStrictEqual(ask('args', 'top.txt', asBuilt).rerun, [12, 13]);
+      });
+
+      it('ENV wins over a build arg of the same name; ARGs derived from a build arg follow it; a FROM <stage> child inherits', () => {
+        const text = 'FROM alpine AS base\nARG V=1\nARG SRC=src-$V\nENV OUT=a\nARG OUT\nFROM base\nCOPY ${SRC}/ ${OUT}/ /x/\n';
+        const model = analyze(text);
+        const copy = model.instructions.find(i => i.keyword === 'COPY')!;
+        const args = new Map([['V', '2'], ['OUT', 'b']]);
+        assert.deepStrictEqual(stepInputs(model, copy, args).reads.map(r => r.pattern), ['src-2', 'a']);
+        assert.deepStrictEqual(stepInputs(model, copy).reads.map(r => r.pattern), ['src-1', 'a']);
+      });
+    });
+
     it('a global ARG not redeclared is empty in the stage: `${FLAVOUR}/` is `/`, the whole context', () => {
       assert.deepStrictEqual(ask('args', 'prod/x.txt').rerun, [12, 13]);
       assert.deepStrictEqual(ask('args', 'services/web/main.go').rerun, [12, 13], 'not copied by ${APP_DIR}/ (services/api)');
