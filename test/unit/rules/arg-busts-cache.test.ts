@@ -47,6 +47,27 @@ describe(RULE, () => {
       }
     });
 
+    it('COMMIT anywhere in the name, and metadata with an empty JSON default', () => {
+      for (const decl of ['QW_COMMIT_TAGS', 'APP_COMMIT_DATE', 'LLAMA_COMMIT', 'BUILD_METADATA={}', 'RELEASE_METADATA=""']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [2], decl);
+      }
+    });
+
+    it('a *_VERSION ARG whose default only stands in for the version CI stamps (snapshot, dev, unknown, empty)', () => {
+      for (const decl of ['APP_VERSION=snapshot', 'APP_VERSION=""', 'APP_VERSION=dev', 'MY_VERSION=unknown', 'APP_VERSION=0.0.0-dev', 'APP_VERSION=local']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [2], decl);
+      }
+      // re-declared bare in the stage: the global default decides
+      assert.deepStrictEqual(lines('ARG APP_VERSION=snapshot\nFROM x\nARG APP_VERSION\nRUN make\n', RULE), [3]);
+    });
+
+    it('a CI token: flagged, and the message says a secret mount is the better home', () => {
+      const text = 'FROM x\nARG GITHUB_TOKEN\nRUN make\nRUN fetch-private $GITHUB_TOKEN\n';
+      assert.deepStrictEqual(lines(text, RULE), [2]);
+      assert.match(findings(text, RULE)[0].message, /--mount=type=secret/);
+      assert.doesNotMatch(findings('FROM x\nARG GIT_COMMIT\nRUN make\n', RULE)[0].message, /secret/);
+    });
+
     it('known by use: a Compose file or CI workflow passes it a per-build value', () => {
       const workspace = { perBuildArgs: { APP_BUILD: [{ file: '.github/workflows/ci.yml', line: 12, value: '$(git rev-parse HEAD)' }] } };
       const text = 'FROM python:3\nARG APP_BUILD\nRUN pip install flask\nCMD ["x"]\n';
@@ -120,6 +141,14 @@ describe(RULE, () => {
       }
       // the workspace passing it a per-build value wins over a pinned-looking default
       assert.deepStrictEqual(lines('FROM x\nARG VERSION=1.4.2\nRUN make\n', RULE, { perBuildArgs: { VERSION: [{ file: 'compose.yaml', line: 3, value: '$(git describe)' }] } }), [2]);
+    });
+
+    it('*_VERSION with a concrete default, a release channel or another variable is a pin', () => {
+      for (const decl of ['PYTHON_VERSION=3.12', 'APP_VERSION=1.4.2', 'NODE_VERSION=latest', 'TOOL_VERSION=main', 'APP_VERSION=${BASE_VERSION}', 'APP_VERSION']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [], decl);
+      }
+      assert.deepStrictEqual(lines('ARG APP_VERSION=2.0.1\nFROM x\nARG APP_VERSION\nRUN make\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMITTER_NAME\nARG COMMITS_BEHIND=3\nRUN make\n', RULE), []);
     });
 
     it('only cheap RUNs after it', () => {
