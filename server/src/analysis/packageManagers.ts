@@ -141,7 +141,9 @@ function pipInstall(manager: 'pip' | 'uv', args: readonly ShellWord[], all: read
     ...optionValues(args, '-c', ['--constraint']),
   ];
   const editables = optionValues(args, '-e', ['--editable']);
-  const locals = positionals(args, PIP_VALUE_OPTS).filter(w => w.value !== undefined && isLocalPath(w.value));
+  // a requirement specifier holds no `/` unless it is a URL: `dist/*.whl` and `pkgs/app.tar.gz` are local files
+  const locals = positionals(args, PIP_VALUE_OPTS).filter(w => w.value !== undefined && !URL_RE.test(w.value) && !/\s@\s|^[\w.-]+ ?@/.test(w.value)
+    && (isLocalPath(w.value) || w.value.includes('/') || /\.(whl|tar\.gz|zip)$/.test(w.value)));
   const needsSource = editables.some(isLocalPath) || locals.length > 0;
   // --no-index: everything comes from --find-links or local paths; there is no download to cache
   // built wheels installed with --no-deps: nothing to resolve, nothing to build, nothing to fetch

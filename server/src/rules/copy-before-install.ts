@@ -3,7 +3,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { cacheTargets } from '../analysis/cacheTargets';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, normalisePath, resolvePath } from '../analysis/mounts';
-import { conventionalInput, downloadsNothing, installReads, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
+import { conventionalInput, downloadsNothing, installReads, irrelevantToOsInstall, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
 import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand } from '../analysis/shell';
 import { copyProvides } from './copyProvides';
@@ -212,10 +212,17 @@ function copyIncludes(copy: CopyFact, rel: string): boolean {
   });
 }
 
+/** Package files an install names (`x/app-*.whl`, `./pkg.deb`), by file name. */
+const PACKAGE_FILE = /\.(whl|deb|rpm|apk|gem|tgz|tar\.gz|nupkg)$/;
+
 /** A COPY source that is itself an input of the install: a wheel folder, patches, a vendored tarball. */
 function sourceIsInput(src: CopySource, inv: PackageInvocation, inputs: readonly InstallInput[]): boolean {
   if (src.kind === 'context') return false;
+  if (inv.os && irrelevantToOsInstall(src.value, src.kind)) return true;
   const v = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
+  // `COPY app-* dir/` for `pip install dir/app-*.whl`: the copied files are the packages it installs
+  const stem = lastSegment(v).split(/[*?[]/)[0];
+  if (src.kind === 'glob' && stem.length > 0 && inv.words.some(w => PACKAGE_FILE.test(w.value ?? w.text) && lastSegment(w.value ?? w.text).startsWith(stem))) return true;
   return conventionalInput(inv.manager, v) || inputs.some(i => !i.stub && i.path !== undefined && i.path !== '' && (within(v, i.path) || within(i.path, v)));
 }
 
@@ -329,13 +336,15 @@ export const copyBeforeInstall: Rule = {
       list.forEach((broad, i) => {
         if (i > 0) record(list[i - 1]);
         if (!isBroad(broad.copy)) return;
+        // `pnpm install --prefer-offline` after `pnpm fetch` installs from the store the fetch filled
         const alreadyInstalled = (inv: PackageInvocation, fact: InstructionFact) =>
           installedBefore.has(inv.manager) &&
-          (needsSource(inv) || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
-        // a COPY of nothing but this install's inputs (a wheel folder, patches) belongs above it
-        const onlyInputs = (inv: PackageInvocation, fact: InstructionFact) => {
-          const inputs = installReads(inv, installDir(seq, broad, fact), workspace, locator(seq, broad, fact)).inputs;
-          return broad.copy!.sources.every(s => isManifest(s) || sourceIsInput(s, inv, inputs));
+          (needsSource(inv) || inv.primedInstall === true || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
+        // a COPY of nothing but the inputs of the RUN's installs (a wheel folder, patches) belongs above it
+        const onlyInputs = (fact: InstructionFact) => {
+          const invs = (fact.run?.invocations ?? []).filter(fetchesPackages);
+          const inputs = new Map(invs.map(inv => [inv, installReads(inv, installDir(seq, broad, fact), workspace, locator(seq, broad, fact)).inputs]));
+          return broad.copy!.sources.every(s => isManifest(s) || invs.some(inv => sourceIsInput(s, inv, inputs.get(inv)!)));
         };
 
         // walk down the stage: the installs this COPY busts, and how far it could move
@@ -378,7 +387,8 @@ export const copyBeforeInstall: Rule = {
             if (!blocked) blocked = fact;
             continue;
           }
-          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && !onlyInputs(inv, fact) && (!otherStage || (!inv.os && inv.manifests.length > 0)));
+          const inputsOnly = onlyInputs(fact);
+          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && !inputsOnly && (!otherStage || (!inv.os && inv.manifests.length > 0)));
           if (relevant.length === 0) {
             // an install that builds from the copied source cannot run above it
             if (!blocked && !step.movable) blocked = fact;
