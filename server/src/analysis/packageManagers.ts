@@ -227,12 +227,16 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
     case tool === 'npm': {
       const offline = has('--offline');
       const cacheDirOption = optionDir(words, ['--cache']);
-      if (verb === 'ci' || verb === 'clean-install') return { manager: 'npm', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.npm, offline, cacheDirOption };
+      // `npm ci --prefix ./assets` installs the project in ./assets
+      const prefix = optionDir(words, ['--prefix']);
+      const at = (files: readonly string[]) => (typeof prefix === 'string' && prefix !== '.' && prefix !== './' ? files.map(f => `${prefix.replace(/\/+$/, '')}/${f}`) : [...files]);
+      if (verb === 'ci' || verb === 'clean-install') return { manager: 'npm', action: 'install', manifests: at(['package.json']), optionalManifests: at(NODE_MANIFESTS.npm), offline, cacheDirOption };
       if (['install', 'i', 'add', 'isntall'].includes(verb)) {
         const global = v.includes('-g') || v.includes('--global') || v.includes('--location=global');
-        const pkgs = positionals(rest, []);
+        // `npm install --prefix ./assets`: an option's value is not a package
+        const pkgs = positionals(rest, [...VALUE_OPTS]);
         if (global) return { manager: 'npm', action: 'install', manifests: [], needsSource: pkgs.some(w => isLocalPath(w.value ?? '')), offline, cacheDirOption };
-        return { manager: 'npm', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.npm,
+        return { manager: 'npm', action: 'install', manifests: at(['package.json']), optionalManifests: at(NODE_MANIFESTS.npm),
           needsSource: pkgs.some(w => isLocalPath(w.value ?? '')), offline, cacheDirOption };
       }
       if (verb === 'cache' && (next === 'clean' || next === 'clear')) return { manager: 'npm', action: 'clean', manifests: [] };
