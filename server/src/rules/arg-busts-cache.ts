@@ -128,7 +128,19 @@ export const argBustsCache: Rule = {
           if (uses || (f.keyword === 'ARG' && propertiesOf(f).some(p => tainted.has(p.getName())))) { anchor = f; break; }
         }
         const stop = anchor ? list.indexOf(anchor) : list.length;
-        const busted = list.slice(i + 1, stop).filter(f => !carried.includes(f) && isExpensive(f));
+        const before = list.slice(i + 1, stop).filter(f => !carried.includes(f) && isExpensive(f));
+        // an ENV that passes the value on beside other variables puts it in every later RUN's environment
+        // too: those RUNs re-run as well, up to the first one that uses the value
+        const mixedEnv = anchor?.keyword === 'ENV' ? anchor : undefined;
+        const passedOn: InstructionFact[] = [];
+        if (mixedEnv) {
+          const envNames = new Set([...tainted, ...propertiesOf(mixedEnv).filter(p => refersTo(p.getValue() ?? '', tainted)).map(p => p.getName())]);
+          for (const f of list.slice(stop + 1)) {
+            if (f.keyword !== 'ENV' && f.keyword !== 'LABEL' && refersTo(textOf(model, f).slice(f.keyword.length), envNames)) break;
+            if (isExpensive(f)) passedOn.push(f);
+          }
+        }
+        const busted = [...before, ...passedOn];
         if (busted.length === 0) return;
         // where the ARG goes: above its first real use, else above the stage's closing CMD/ENTRYPOINT/…
         let dest: InstructionFact | undefined = anchor;
@@ -155,6 +167,9 @@ export const argBustsCache: Rule = {
           edits.push({ range: rangeOf(model, span.start, span.end), newText: '' });
         }
         const names = volatile.map(p => p.getName()).join(', ');
+        const envCarrier = passedOn.length > 0 && mixedEnv
+          ? ` The ENV on line ${lineNo(mixedEnv)} passes it on beside other variables, so the RUNs after it re-run too: move the entries that take its value into an ENV of their own below the expensive steps${before.length ? ' (the quick fix does not split the ENV)' : ''}.`
+          : '';
         const use = volatile.map(p => passed(p.getName())[0]).find(u => u !== undefined);
         const why = use ? ` (${use.file} line ${use.line} passes it \`${use.value.length > 40 ? use.value.slice(0, 39) + '…' : use.value}\`)` : '';
         const related = [];
@@ -165,12 +180,14 @@ export const argBustsCache: Rule = {
           message:
             `ARG ${names} changes on every build${why}, and every RUN after it sees the value (Docker passes build args to RUN as environment variables): ` +
             `a new value re-runs \`${snippet(busted[0], 40)}\` (line ${lineNo(busted[0])})${busted.length > 1 ? ` and ${busted.length - 1} more expensive step${busted.length > 2 ? 's' : ''}` : ''}. ` +
-            `Declare it ${anchor ? `just above its first use (line ${lineNo(anchor)})` : 'at the end of the stage'}, with the ENV/LABEL lines that only pass it on.` +
+            `Declare it ${anchor ? `just above its first use (line ${lineNo(anchor)})` : 'at the end of the stage'}, with the ENV/LABEL lines that only pass it on.` + envCarrier +
+            (envCarrier && before.length === 0 ? ' (No automatic fix: that ENV sets other variables as well.)' : '') +
             (volatile.some(p => isToken(p.getName()))
               ? ' A token is a secret: better pass it with `RUN --mount=type=secret`, which neither busts the cache nor stays in the image history.'
               : ''),
           related,
-          fixes: [{ title: `Move ARG ${names} ${anchor ? `down to line ${lineNo(anchor)}` : 'to the end of the stage'}`, preferred: true, edits }],
+          // moving the ARG down to a mixed ENV still spares the steps above it
+          fixes: before.length === 0 ? [] : [{ title: `Move ARG ${names} ${anchor ? `down to line ${lineNo(anchor)}` : 'to the end of the stage'}`, preferred: true, edits }],
         });
       });
     }

@@ -68,6 +68,15 @@ describe(RULE, () => {
       assert.doesNotMatch(findings('FROM x\nARG GIT_COMMIT\nRUN make\n', RULE)[0].message, /secret/);
     });
 
+    it('an ENV that passes the value on beside other variables: the RUNs after it re-run too (no fix: the ENV must be split)', () => {
+      const text = 'FROM ruby:3.3\nARG GIT_COMMIT\nRUN mkdir -p /app/tmp\nENV PATH="/app/bin:$PATH" APP_COMMIT="${GIT_COMMIT}"\nRUN bundle exec rake assets:precompile\nCMD ["x"]\n';
+      assert.deepStrictEqual(lines(text, RULE), [2]);
+      const f = findings(text, RULE)[0];
+      assert.match(f.message, /rake assets:precompile.*line 5/);
+      assert.match(f.message, /ENV on line 4 passes it on beside other variables/);
+      assert.deepStrictEqual(f.fixes ?? [], []);
+    });
+
     it('known by use: a Compose file or CI workflow passes it a per-build value', () => {
       const workspace = { perBuildArgs: { APP_BUILD: [{ file: '.github/workflows/ci.yml', line: 12, value: '$(git rev-parse HEAD)' }] } };
       const text = 'FROM python:3\nARG APP_BUILD\nRUN pip install flask\nCMD ["x"]\n';
@@ -94,6 +103,8 @@ describe(RULE, () => {
     it('an ENV that mixes it with other values anchors it there', () => {
       const text = 'FROM x\nARG GIT_SHA\nRUN make deps\nENV PATH=/opt/bin:$PATH REV=$GIT_SHA\nRUN make\n';
       assert.strictEqual(applyFirstFix(text, RULE), 'FROM x\nRUN make deps\nARG GIT_SHA\nENV PATH=/opt/bin:$PATH REV=$GIT_SHA\nRUN make\n');
+      // the RUN after the ENV still sees the value: the message says so
+      assert.match(findings(text, RULE)[0].message, /ENV on line 4 passes it on beside other variables.*does not split/);
     });
 
     it('multi-stage: each stage on its own; the final stage without CMD gets it at the end', () => {
@@ -149,6 +160,11 @@ describe(RULE, () => {
       }
       assert.deepStrictEqual(lines('ARG APP_VERSION=2.0.1\nFROM x\nARG APP_VERSION\nRUN make\n', RULE), []);
       assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMITTER_NAME\nARG COMMITS_BEHIND=3\nRUN make\n', RULE), []);
+    });
+
+    it('a mixed ENV followed only by cheap steps, or by a RUN that uses the value', () => {
+      assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nENV PATH="/a:$PATH" APP_COMMIT="${GIT_COMMIT}"\nRUN mkdir /data\nCMD ["x"]\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nENV PATH="/a:$PATH" APP_COMMIT="${GIT_COMMIT}"\nRUN make VERSION=$APP_COMMIT\n', RULE), []);
     });
 
     it('only cheap RUNs after it', () => {
