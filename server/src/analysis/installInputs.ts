@@ -457,9 +457,14 @@ const CONVENTIONAL: Partial<Record<Ecosystem, RegExp>> = {
 export function conventionalInput(manager: Manager, source: string): boolean {
   const rel = trimTrailingSlashes(source.replace(/^\.\//, ''));
   const re = CONVENTIONAL[ECOSYSTEM[manager]];
-  // `ui/patches` is the patches folder of the ui/ project
-  return re !== undefined && (re.test(rel) || re.test(rel.replace(/^.*\//, '')));
+  if (re === undefined) return false;
+  // `ui/patches` is the patches folder of the ui/ project; generic names (`frontend/dist`, `web/config`) are not
+  const last = rel.replace(/^.*\//, '');
+  return re.test(rel) || (SUBPROJECT_INPUT.test(last) && re.test(last));
 }
+
+/** Input folder names specific enough to count inside a subproject folder too. */
+const SUBPROJECT_INPUT = /^(patches|\.yarn|prisma|bin|scripts|wheels?|wheelhouse)$/;
 
 /** Folders that by convention hold no application source: tooling, configuration, docs, install inputs of any ecosystem. */
 const NON_SOURCE = /^(patches|scripts?|bin|config|conf|etc|docs?|hack|tools|licenses?|certs?|\.github|\.yarn|\.cargo|\.mvn|\.bundle|prisma|wheels?|wheelhouse|vendor|requirements(\.d)?|deps|docker|deploy)$/;

@@ -218,7 +218,6 @@ const PACKAGE_FILE = /\.(whl|deb|rpm|apk|gem|tgz|tar\.gz|nupkg)$/;
 /** A COPY source that is itself an input of the install: a wheel folder, patches, a vendored tarball. */
 function sourceIsInput(src: CopySource, inv: PackageInvocation, inputs: readonly InstallInput[]): boolean {
   if (src.kind === 'context') return false;
-  if (inv.os && irrelevantToOsInstall(src.value, src.kind)) return true;
   const v = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
   // `COPY app-* dir/` for `pip install dir/app-*.whl`: the copied files are the packages it installs
   const stem = lastSegment(v).split(/[*?[]/)[0];
@@ -340,12 +339,14 @@ export const copyBeforeInstall: Rule = {
         const alreadyInstalled = (inv: PackageInvocation, fact: InstructionFact) =>
           installedBefore.has(inv.manager) &&
           (needsSource(inv) || inv.primedInstall === true || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
-        // a COPY of nothing but the inputs of the RUN's installs (a wheel folder, patches) belongs above it
-        const onlyInputs = (fact: InstructionFact) => {
+        // the COPY's sources that are not inputs of the RUN's installs (a wheel folder, patches: those belong above it)
+        const notInputs = (fact: InstructionFact) => {
           const invs = (fact.run?.invocations ?? []).filter(fetchesPackages);
           const inputs = new Map(invs.map(inv => [inv, installReads(inv, installDir(seq, broad, fact), workspace, locator(seq, broad, fact)).inputs]));
-          return broad.copy!.sources.every(s => isManifest(s) || invs.some(inv => sourceIsInput(s, inv, inputs.get(inv)!)));
+          return broad.copy!.sources.filter(s => !isManifest(s) && !invs.some(inv => sourceIsInput(s, inv, inputs.get(inv)!)));
         };
+        // an OS package install is only busted by the context or a source folder, not by a LICENSE or a scripts/ folder
+        const busts = (inv: PackageInvocation, sources: readonly CopySource[]) => sources.some(s => !(inv.os && irrelevantToOsInstall(s.value, s.kind)));
 
         // walk down the stage: the installs this COPY busts, and how far it could move
         const busted: InstallStep[] = [];
@@ -387,8 +388,8 @@ export const copyBeforeInstall: Rule = {
             if (!blocked) blocked = fact;
             continue;
           }
-          const inputsOnly = onlyInputs(fact);
-          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && !inputsOnly && (!otherStage || (!inv.os && inv.manifests.length > 0)));
+          const foreign = notInputs(fact);
+          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && busts(inv, foreign) && (!otherStage || (!inv.os && inv.manifests.length > 0)));
           if (relevant.length === 0) {
             // an install that builds from the copied source cannot run above it
             if (!blocked && !step.movable) blocked = fact;

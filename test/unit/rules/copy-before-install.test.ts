@@ -163,9 +163,19 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM debian:12\nCOPY licenses-tool /app/x\nRUN apt-get update && apt-get install -y cmake\n', RULE), [2]);
     });
 
+    it('a tooling folder above a RUN that installs OS packages and Python packages: the pip install is busted', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY scripts ./scripts\nRUN apt-get update && apt-get install -y gcc && pip install -r requirements.txt\n';
+      assert.deepStrictEqual(lines(text, RULE), [3]);
+      assert.match(findings(text, RULE)[0].message, /pip install -r requirements\.txt/);
+    });
+
     it('config/ above a non-Elixir install, bin/ above pip: not their inputs', () => {
       assert.deepStrictEqual(lines('FROM python:3.12\nWORKDIR /app\nCOPY config config\nRUN pip install flask\n', RULE), [3]);
       assert.deepStrictEqual(lines('FROM python:3.12\nWORKDIR /app\nCOPY bin bin\nRUN pip install flask\n', RULE), [3]);
+    });
+
+    it('a generic folder name inside a subfolder is not an input by convention', () => {
+      assert.deepStrictEqual(lines('FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nCOPY frontend/dist ./static\nRUN pip install -r requirements.txt\n', RULE), [4]);
     });
 
     it('pnpm install without --prefer-offline after pnpm fetch resolves anew', () => {
@@ -188,6 +198,10 @@ describe(RULE, () => {
       for (const src of ['NOTICE', 'LICENSE', 'AUTHORS', 'CHANGELOG', 'patches', './patches', 'scripts/', 'docs']) {
         assert.deepStrictEqual(lines(`FROM debian:12\nWORKDIR /app\nCOPY ${src} ./x\nRUN apt-get update && apt-get install -y cmake\n`, RULE), [], src);
       }
+    });
+
+    it('an install input above a RUN that also installs OS packages', () => {
+      assert.deepStrictEqual(lines('FROM node:20\nWORKDIR /app\nCOPY package.json ./\nCOPY patches ./patches\nRUN apt-get update && apt-get install -y git && npm install\n', RULE), []);
     });
 
     it('install inputs by convention: config/ for mix, bin/ and scripts/ of a node project (also in a subfolder)', () => {
