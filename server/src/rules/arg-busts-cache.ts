@@ -100,12 +100,15 @@ export const argBustsCache: Rule = {
       for (const p of propertiesOf(f)) globalDefaults.set(p.getName(), ownDefault(p));
     }
     const defaultOf = (p: Property) => ownDefault(p) ?? globalDefaults.get(p.getName());
+    const isVolatile = (p: Property) => isPerBuildName(p.getName(), defaultOf(p)) || passed(p.getName()).length > 0;
+    // names of the per-build ARGs a stage declares
+    const stageVolatile = (list: readonly InstructionFact[]) => list.filter(f => f.keyword === 'ARG').flatMap(f => propertiesOf(f).filter(isVolatile).map(p => p.getName()));
     for (const stage of model.stages) {
       const list = stage.instructions;
       list.forEach((arg, i) => {
         if (arg.keyword !== 'ARG') return;
         const props = propertiesOf(arg);
-        const volatile = props.filter(p => isPerBuildName(p.getName(), defaultOf(p)) || passed(p.getName()).length > 0);
+        const volatile = props.filter(isVolatile);
         if (volatile.length === 0) return;
         // walk down: ENV/LABEL lines that only pass the value on move with the ARG; the first other use anchors it
         const tainted = new Set(props.map(p => p.getName()));
@@ -130,8 +133,10 @@ export const argBustsCache: Rule = {
         const stop = anchor ? list.indexOf(anchor) : list.length;
         const before = list.slice(i + 1, stop).filter(f => !carried.includes(f) && isExpensive(f));
         // an ENV that passes the value on beside other variables puts it in every later RUN's environment
-        // too: those RUNs re-run as well, up to the first one that uses the value
-        const mixedEnv = anchor?.keyword === 'ENV' ? anchor : undefined;
+        // too: those RUNs re-run as well, up to the first one that uses the value. One that only passes on
+        // per-build values (`ENV VERGEN_GIT_SHA=$COMMIT_SHA VERGEN_GIT_DESCRIBE=$GIT_TAG`) is a use.
+        const perBuild = new Set([...tainted, ...stageVolatile(list)]);
+        const mixedEnv = anchor?.keyword === 'ENV' && propertiesOf(anchor).some(p => !refersTo(p.getValue() ?? '', perBuild)) ? anchor : undefined;
         const passedOn: InstructionFact[] = [];
         if (mixedEnv) {
           const envNames = new Set([...tainted, ...propertiesOf(mixedEnv).filter(p => refersTo(p.getValue() ?? '', tainted)).map(p => p.getName())]);

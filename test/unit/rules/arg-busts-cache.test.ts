@@ -165,6 +165,8 @@ describe(RULE, () => {
     it('a mixed ENV followed only by cheap steps, or by a RUN that uses the value', () => {
       assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nENV PATH="/a:$PATH" APP_COMMIT="${GIT_COMMIT}"\nRUN mkdir /data\nCMD ["x"]\n', RULE), []);
       assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nENV PATH="/a:$PATH" APP_COMMIT="${GIT_COMMIT}"\nRUN make VERSION=$APP_COMMIT\n', RULE), []);
+      // an ENV that only passes on per-build values of several ARGs is their use (a build script reads them)
+      assert.deepStrictEqual(lines('FROM rust:1\nARG COMMIT_SHA\nARG GIT_TAG\nENV VERGEN_GIT_SHA=${COMMIT_SHA} VERGEN_GIT_DESCRIBE=${GIT_TAG}\nCOPY . .\nRUN cargo build --release\n', RULE), []);
     });
 
     it('only cheap RUNs after it', () => {
