@@ -416,8 +416,9 @@ export const copyBeforeInstall: Rule = {
             const proof = proveMove(list, broad, runs.filter(r => r.index <= last!.index), workspace);
             why = proof.why;
             if (!why) fix = buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix, proof.carry);
-          } else if (blocked?.keyword === 'FROM') {
-            why = `the install is in stage \`${blocked.stage?.name ?? blocked.stage?.index}\` (line ${lineNo(blocked)}), which builds on this one`;
+          } else if (blocked?.keyword === 'FROM' || busted.every(b => b.fact.stage !== broad.stage)) {
+            const from = busted[0].fact.stage?.from ?? blocked!;
+            why = `the install is in stage \`${from.stage?.name ?? from.stage?.index}\` (line ${lineNo(from)}), which builds on this one`;
           } else if (blocked) {
             why = `\`${snippet(blocked, 30)}\` on line ${lineNo(blocked)} may need the copied files`;
           }
