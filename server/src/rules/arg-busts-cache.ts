@@ -36,6 +36,9 @@ const PLACEHOLDER = /^(|none|null|undefined|n\/a|na|latest|main|master|head|-|\{
  */
 const VERSION_PLACEHOLDER = /^(|none|null|undefined|unknown|unset|dev|devel|development|local|snapshot|v?0(\.0)*([-+][\w.]+)?|[\w]*[-_.]?(unknown|dev|local|snapshot))$/i;
 
+/** Versions of runtimes, base images and build tools: pins whatever their default (`ARG NODE_VERSION=""` is passed, not stamped). */
+const TOOL_VERSION = /^(NODE|NODEJS|PYTHON|GO|GOLANG|RUST|RUSTC|JAVA|JDK|JRE|OPENJDK|RUBY|PHP|DOTNET|ALPINE|DEBIAN|UBUNTU|BUN|DENO|ERLANG|OTP|ELIXIR|CUDA|PYTORCH|TORCH|MAVEN|GRADLE|NPM|YARN|PNPM|PIP|POETRY|UV|BUNDLER|COMPOSER|KOTLIN|SCALA|SBT|ZIG|LLVM|CLANG|GCC|CMAKE)_VERSION$/;
+
 const unquote = (v: string) => v.trim().replace(/^["']|["']$/g, '');
 
 /**
@@ -47,7 +50,7 @@ const unquote = (v: string) => v.trim().replace(/^["']|["']$/g, '');
 export function isPerBuildName(name: string, defaultValue?: string | null): boolean {
   const n = name.toUpperCase();
   const given = defaultValue !== undefined && defaultValue !== null;
-  if (/_VERSION$/.test(n) && n !== 'BUILD_VERSION') return given && VERSION_PLACEHOLDER.test(unquote(defaultValue));
+  if (/_VERSION$/.test(n) && n !== 'BUILD_VERSION') return given && !TOOL_VERSION.test(n) && VERSION_PLACEHOLDER.test(unquote(defaultValue));
   if (given && !PLACEHOLDER.test(unquote(defaultValue))) return false;
   return PER_BUILD_NAMES.some(re => re.test(n));
 }

@@ -155,7 +155,7 @@ describe(RULE, () => {
     });
 
     it('*_VERSION with a concrete default, a release channel or another variable is a pin', () => {
-      for (const decl of ['PYTHON_VERSION=3.12', 'APP_VERSION=1.4.2', 'NODE_VERSION=latest', 'TOOL_VERSION=main', 'APP_VERSION=${BASE_VERSION}', 'APP_VERSION']) {
+      for (const decl of ['PYTHON_VERSION=3.12', 'NODE_VERSION=""', 'GOLANG_VERSION=dev', 'APP_VERSION=1.4.2', 'NODE_VERSION=latest', 'TOOL_VERSION=main', 'APP_VERSION=${BASE_VERSION}', 'APP_VERSION']) {
         assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [], decl);
       }
       assert.deepStrictEqual(lines('ARG APP_VERSION=2.0.1\nFROM x\nARG APP_VERSION\nRUN make\n', RULE), []);
