@@ -361,10 +361,13 @@ export const copyBeforeInstall: Rule = {
         const seq = [...list.slice(0, i + 1), ...following];
         let otherStage: InstructionFact | undefined;
         let skipping = false;
+        // manifests a stage built on this one copies itself: its install follows the deps-first pattern there
+        let childManifests = new Set<string>();
         for (const fact of following) {
           if (fact.keyword === 'FROM') {
             otherStage = fact;
             skipping = false;
+            childManifests = new Set();
             if (!blocked) blocked = fact;
             continue;
           }
@@ -376,6 +379,13 @@ export const copyBeforeInstall: Rule = {
             continue;
           }
           if (fact.copy) {
+            if (otherStage && fact.copy.destAbs && fact.copy.from === undefined) {
+              const c = fact.copy;
+              // the manifest names of this stage's installs do not cover the child's (`-r requirements/dev.txt`): any single file counts
+              for (const src of c.sources.filter(x => x.kind === 'file' || x.kind === 'manifest' || isManifest(x))) {
+                childManifests.add(c.destAbs!.endsWith('/') || c.sources.length > 1 ? normalisePath(`${c.destAbs}/${lastSegment(trimTrailingSlashes(src.value))}`) : normalisePath(c.destAbs!));
+              }
+            }
             const harmless = !isBroad(fact.copy) && (fact.copy.from !== undefined || fact.copy.sources.every(isManifest));
             if (!harmless && !blocked) blocked = fact;
             continue;
@@ -389,7 +399,7 @@ export const copyBeforeInstall: Rule = {
             continue;
           }
           const foreign = notInputs(fact);
-          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && busts(inv, foreign) && (!otherStage || (!inv.os && inv.manifests.length > 0)));
+          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && busts(inv, foreign) && (!otherStage || (!inv.os && inv.manifests.length > 0 && !inv.manifests.every(m => childManifests.has(resolvePath(fact.workdir, m))))));
           if (relevant.length === 0) {
             // an install that builds from the copied source cannot run above it
             if (!blocked && !step.movable) blocked = fact;
