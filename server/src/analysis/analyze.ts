@@ -100,7 +100,7 @@ function withoutWildcards(s: string): string {
 const MANIFEST_NAMES = /^(requirements[\w.-]*\.(txt|in)|constraints[\w.-]*\.txt|pyproject\.toml|setup\.(py|cfg)|poetry\.lock|uv\.lock|Pipfile(\.lock)?|package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|\.yarnrc(\.yml)?|\.npmrc|pnpm-(lock|workspace)\.yaml|go\.(mod|sum|work)|Cargo\.(toml|lock)|pom\.xml|(build|settings)\.gradle(\.kts)?|gradle\.properties|Gemfile(\.lock)?|\.ruby-version|composer\.(json|lock)|.*\.(csproj|fsproj|vbproj|sln|slnx)|(packages\.lock|global|nuget)\.json|Directory\.(Build|Packages)\.props|NuGet\.config|environment\.ya?ml|conda-lock\.yml|\.python-version|\.nvmrc|\.tool-versions)$/i;
 const MANIFEST_STEMS = /^(requirements|constraints|package|go|Cargo|Gemfile|Pipfile|poetry|composer|yarn|pnpm|pom|build|settings|environment|uv)\b|\.(csproj|fsproj|vbproj|sln|lock|toml|gradle|kts)$/i;
 const SOURCE_EXT = /\.(py|pyx|ipynb|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|rs|rb|php|java|kt|scala|cs|fs|c|cc|cpp|h|hpp|swift|ex|exs|erl|hs|ml|lua|pl|r|jl|dart|html|css|scss)$/i;
-const EXTENSIONLESS_FILES = /^(Gemfile|Pipfile|Makefile|Dockerfile|Containerfile|Procfile|LICENSE|README|Jenkinsfile|Vagrantfile|Rakefile|Brewfile|CODEOWNERS|VERSION)$/i;
+const EXTENSIONLESS_FILES = /^(Gemfile|Pipfile|Makefile|GNUmakefile|Dockerfile|Containerfile|Procfile|LICEN[CS]E|NOTICE|README|AUTHORS|CONTRIBUTORS|MAINTAINERS|CHANGELOG|CHANGES|HISTORY|COPYING|COPYRIGHT|PATENTS|Jenkinsfile|Vagrantfile|Rakefile|Brewfile|Justfile|Caddyfile|CODEOWNERS|VERSION)$/i;
 
 /** Classify a COPY/ADD source for caching purposes. */
 export function classifySource(src: string): SourceKind {

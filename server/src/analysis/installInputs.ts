@@ -8,7 +8,7 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import type { WorkspaceFacts } from '../rules/types';
 import type { InstructionFact } from './model';
-import { covers, resolvePath } from './mounts';
+import { covers, normalisePath, resolvePath } from './mounts';
 import type { Manager, PackageInvocation } from './packageManagers';
 import { unwrapCommand, type ShellWord } from './shell';
 import { trimTrailingSlashes } from './text';
@@ -439,7 +439,10 @@ function manifestDirs(ws: WorkspaceFacts, inv: PackageInvocation): string[] {
 
 /** Folder names that, copied on their own above an install, are that install's inputs by convention. */
 const CONVENTIONAL: Partial<Record<Ecosystem, RegExp>> = {
-  node: /^(patches|\.yarn|\.yarn\/(patches|releases|plugins|cache)|vendor|prisma|\.npmrc|\.yarnrc(\.yml)?)$/,
+  // bin/ and scripts/ hold what lifecycle scripts (`postinstall`) run
+  node: /^(patches|\.yarn|\.yarn\/(patches|releases|plugins|cache)|vendor|prisma|bin|scripts|\.npmrc|\.yarnrc(\.yml)?)$/,
+  // mix.exs reads config/ (`import Config`) when mix resolves dependencies
+  elixir: /^(config)$/,
   python: /^(wheels?|wheelhouse|dist|vendor|pip\.conf|requirements(\.d)?|reqs|deps|constraints)$/,
   conda: /^(\.condarc)$/,
   ruby: /^(vendor\/cache|\.bundle)$/,
@@ -453,7 +456,45 @@ const CONVENTIONAL: Partial<Record<Ecosystem, RegExp>> = {
 /** True when a COPY source such as `patches/` or `wheels` is by its name an input of installs of `manager`. */
 export function conventionalInput(manager: Manager, source: string): boolean {
   const rel = trimTrailingSlashes(source.replace(/^\.\//, ''));
-  return CONVENTIONAL[ECOSYSTEM[manager]]?.test(rel) ?? false;
+  const re = CONVENTIONAL[ECOSYSTEM[manager]];
+  if (re === undefined) return false;
+  // `ui/patches` is the patches folder of the ui/ project; generic names (`frontend/dist`, `web/config`) are not
+  const last = rel.replace(/^.*\//, '');
+  return re.test(rel) || (SUBPROJECT_INPUT.test(last) && re.test(last));
+}
+
+/** Input folder names specific enough to count inside a subproject folder too. */
+const SUBPROJECT_INPUT = /^(patches|\.yarn|prisma|bin|scripts|wheels?|wheelhouse)$/;
+
+/** Folders that by convention hold no application source: tooling, configuration, docs, install inputs of any ecosystem. */
+const NON_SOURCE = /^(patches|scripts?|bin|config|conf|etc|docs?|hack|tools|licenses?|certs?|\.github|\.yarn|\.cargo|\.mvn|\.bundle|prisma|wheels?|wheelhouse|vendor|requirements(\.d)?|deps|docker|deploy)$/;
+
+/**
+ * True when a COPY source cannot change what an OS package install (apt, apk, dnf) does or costs beyond
+ * any other small file: a single file, or a folder of tooling, configuration or docs. Only the context or
+ * a source folder copied above such an install is worth moving.
+ */
+export function irrelevantToOsInstall(source: string, kind: string): boolean {
+  if (kind === 'file' || kind === 'manifest') return true;
+  if (kind !== 'directory') return false;
+  return NON_SOURCE.test(trimTrailingSlashes(source.replace(/^\.\//, '')).replace(/^.*\//, ''));
+}
+
+/** True when a COPY above `fact` in its stage put a `vendor` folder from the context into the working directory. */
+function copiesVendorInto(fact: InstructionFact): boolean {
+  const list = fact.stage?.instructions ?? [];
+  const wd = normalisePath(fact.workdir);
+  return list.slice(0, Math.max(0, list.indexOf(fact))).some(f => {
+    const c = f.copy;
+    if (!c || c.from !== undefined || !c.destAbs) return false;
+    return c.sources.some(src => {
+      const v = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
+      if (v !== 'vendor') return false;
+      const dest = normalisePath(c.destAbs!);
+      // `COPY vendor vendor` / `COPY vendor ./vendor` or `COPY vendor/ <wd>/vendor/`
+      return dest === normalisePath(`${wd}/vendor`) || (c.destAbs!.endsWith('/') && c.sources.length > 1 && dest === wd);
+    });
+  });
 }
 
 /**
@@ -471,8 +512,10 @@ export function downloadsNothing(inv: PackageInvocation, fact: InstructionFact, 
     case 'go': {
       if (v.some(x => x === '-mod=vendor') || /-mod=vendor/.test(env('GOFLAGS') ?? '')) return true;
       if (inv.action !== 'build') return false;
-      // go ≥1.14 builds from vendor/ by default when vendor/modules.txt is there
-      if (ws.contextFiles?.has('vendor/modules.txt') === true && !v.some(x => /^-mod=(mod|readonly)$/.test(x))) return true;
+      // go ≥1.14 builds from vendor/ by default when vendor/modules.txt is there — in the context, or
+      // copied into the working directory above the build (`COPY vendor vendor`)
+      const vendored = ws.contextFiles?.has('vendor/modules.txt') === true || copiesVendorInto(fact);
+      if (vendored && !v.some(x => /^-mod=(mod|readonly)$/.test(x))) return true;
       // a module without requirements has nothing to download
       const mods = [...(ws.contextFiles ?? [])].filter(f => /(^|\/)go\.mod$/.test(f));
       return mods.length > 0 && mods.every(f => ws.installFiles?.[f] !== undefined && !/^\s*require\b/m.test(ws.installFiles[f]));

@@ -45,6 +45,11 @@ export interface PackageInvocation {
    * `pnpm --store-dir`), as written; null when one is given but its value is not known (`--cache-dir $X`).
    */
   readonly cacheDirOption?: string | null;
+  /**
+   * True when the install takes what an earlier install left in the image's store before fetching
+   * (`pnpm install --prefer-offline` after `pnpm fetch`): with such a step above it, it downloads nothing.
+   */
+  readonly primedInstall?: boolean;
 }
 
 type Recognised = Omit<PackageInvocation, 'command' | 'words' | 'os' | 'optionalManifests' | 'noCacheWords' | 'needsSource' | 'offline'> &
@@ -95,6 +100,7 @@ function positionals(ws: readonly ShellWord[], withValue: string[]): ShellWord[]
   return out;
 }
 
+const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const isLocalPath = (v: string) => v === '.' || v.startsWith('./') || v.startsWith('../') || v.startsWith('/') || /^\.\[/.test(v) || /^[\w.-]*\/$/.test(v);
 
 const PIP_VALUE_OPTS = ['-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-t', '--target', '-i', '--index-url',
@@ -135,10 +141,16 @@ function pipInstall(manager: 'pip' | 'uv', args: readonly ShellWord[], all: read
     ...optionValues(args, '-c', ['--constraint']),
   ];
   const editables = optionValues(args, '-e', ['--editable']);
-  const locals = positionals(args, PIP_VALUE_OPTS).filter(w => w.value !== undefined && isLocalPath(w.value));
+  // a requirement specifier holds no `/` unless it is a URL: `dist/*.whl` and `pkgs/app.tar.gz` are local files
+  const locals = positionals(args, PIP_VALUE_OPTS).filter(w => w.value !== undefined && !URL_RE.test(w.value) && !/\s@\s|^[\w.-]+ ?@/.test(w.value)
+    && (isLocalPath(w.value) || w.value.includes('/') || /\.(whl|tar\.gz|zip)$/.test(w.value)));
   const needsSource = editables.some(isLocalPath) || locals.length > 0;
   // --no-index: everything comes from --find-links or local paths; there is no download to cache
-  const offline = all.some(w => w.value === '--no-index' || (manager === 'uv' && w.value === '--offline'));
+  // built wheels installed with --no-deps: nothing to resolve, nothing to build, nothing to fetch
+  const pkgs = positionals(args, PIP_VALUE_OPTS);
+  const wheelsOnly = manifests.length === 0 && editables.length === 0 && pkgs.length > 0 && all.some(w => w.value === '--no-deps')
+    && pkgs.every(w => /\.whl$/.test(w.value ?? w.text) && !URL_RE.test(w.value ?? w.text));
+  const offline = wheelsOnly || all.some(w => w.value === '--no-index' || (manager === 'uv' && w.value === '--offline'));
   const noCacheWords = offline ? [] : all.filter(w => (manager === 'pip' ? isPipNoCache(w.value) : w.value === '--no-cache' || w.value === '-n'));
   return {
     manager,
@@ -161,6 +173,8 @@ const NODE_MANIFESTS = { npm: ['package-lock.json', 'npm-shrinkwrap.json'], yarn
 function recognise(words: readonly ShellWord[]): Recognised | undefined {
   const tool = base(words[0]);
   const v = vals(words);
+  // `php composer.phar install`, `php /usr/bin/composer install`: composer run by the PHP interpreter
+  if (/^php(\d+(\.\d+)?)?$/.test(tool) && /^composer(\.phar)?$/.test(base(words[1]))) return recognise(words.slice(1));
   // python -m pip / python3.12 -m pip / $VENV/bin/python -m pipx
   if (/^python(\d+(\.\d+)?)?$/.test(tool)) {
     const m = v.indexOf('-m');
@@ -213,12 +227,16 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
     case tool === 'npm': {
       const offline = has('--offline');
       const cacheDirOption = optionDir(words, ['--cache']);
-      if (verb === 'ci' || verb === 'clean-install') return { manager: 'npm', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.npm, offline, cacheDirOption };
+      // `npm ci --prefix ./assets` installs the project in ./assets
+      const prefix = optionDir(words, ['--prefix']);
+      const at = (files: readonly string[]) => (typeof prefix === 'string' && prefix !== '.' && prefix !== './' ? files.map(f => `${prefix.replace(/\/+$/, '')}/${f}`) : [...files]);
+      if (verb === 'ci' || verb === 'clean-install') return { manager: 'npm', action: 'install', manifests: at(['package.json']), optionalManifests: at(NODE_MANIFESTS.npm), offline, cacheDirOption };
       if (['install', 'i', 'add', 'isntall'].includes(verb)) {
         const global = v.includes('-g') || v.includes('--global') || v.includes('--location=global');
-        const pkgs = positionals(rest, []);
+        // `npm install --prefix ./assets`: an option's value is not a package
+        const pkgs = positionals(rest, [...VALUE_OPTS]);
         if (global) return { manager: 'npm', action: 'install', manifests: [], needsSource: pkgs.some(w => isLocalPath(w.value ?? '')), offline, cacheDirOption };
-        return { manager: 'npm', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.npm,
+        return { manager: 'npm', action: 'install', manifests: at(['package.json']), optionalManifests: at(NODE_MANIFESTS.npm),
           needsSource: pkgs.some(w => isLocalPath(w.value ?? '')), offline, cacheDirOption };
       }
       if (verb === 'cache' && (next === 'clean' || next === 'clear')) return { manager: 'npm', action: 'clean', manifests: [] };
@@ -238,7 +256,8 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
     case tool === 'pnpm': {
       const offline = has('--offline');
       const cacheDirOption = optionDir(words, ['--store-dir']);
-      if (['install', 'i', 'add'].includes(verb)) return { manager: 'pnpm', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.pnpm, offline, cacheDirOption };
+      if (['install', 'i', 'add'].includes(verb)) return { manager: 'pnpm', action: 'install', manifests: ['package.json'], optionalManifests: NODE_MANIFESTS.pnpm, offline, cacheDirOption,
+        primedInstall: has('--prefer-offline') };
       if (verb === 'fetch') return { manager: 'pnpm', action: 'install', manifests: ['pnpm-lock.yaml'], optionalManifests: ['pnpm-workspace.yaml'], offline, cacheDirOption };
       if (verb === 'dlx') return { manager: 'pnpm', action: 'install', manifests: [], offline, cacheDirOption };
       return undefined;
@@ -270,6 +289,9 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
       const offline = has('--offline', '--frozen');
       if (verb === 'fetch') return { manager: 'cargo', action: 'install', manifests: ['Cargo.toml'], optionalManifests: ['Cargo.lock'], offline };
       if (verb === 'install' && !v.includes('--path')) return { manager: 'cargo', action: 'install', manifests: [], offline };
+      // cargo-chef: `prepare` only reads the source into a recipe; `cook` fetches and builds the recipe's dependencies
+      if (verb === 'chef' && next === 'prepare') return undefined;
+      if (verb === 'chef' && next === 'cook') return { manager: 'cargo', action: 'install', manifests: optionValues(words, undefined, ['--recipe-path']).slice(0, 1), offline };
       if (['build', 'install', 'test', 'chef'].includes(verb)) return { manager: 'cargo', action: 'build', manifests: ['Cargo.toml'], optionalManifests: ['Cargo.lock'],
         needsSource: true, depsOnlyHint: 'copy Cargo.toml and Cargo.lock first and run `cargo fetch` (or cargo-chef), then copy the source and build', offline };
       return undefined;
@@ -306,7 +328,8 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
         needsSource: !depsOnly, depsOnlyHint: depsOnly ? undefined : 'copy build.sbt and project/ first and run `sbt update`, then copy the source and build' };
     }
     case tool === 'mix':
-      if (verb === 'deps.get') return { manager: 'mix', action: 'install', manifests: ['mix.exs'], optionalManifests: ['mix.lock'] };
+      // `mix do deps.get, compile` / `mix do deps.get + compile` run several tasks
+      if (verb === 'deps.get' || (verb === 'do' && rest.some(w => /^deps\.get,?$/.test(w.value ?? '')))) return { manager: 'mix', action: 'install', manifests: ['mix.exs'], optionalManifests: ['mix.lock'] };
       return undefined;
     case tool === 'bundle' || tool === 'bundler':
       if (s < 0 || verb === 'install') return { manager: 'bundler', action: 'install', manifests: ['Gemfile'], optionalManifests: ['Gemfile.lock'], offline: has('--local') };
@@ -323,6 +346,9 @@ function recognise(words: readonly ShellWord[]): Recognised | undefined {
         const proj = positionals(rest, ['-s', '--source', '-r', '--runtime', '--packages', '--configfile']).map(w => w.value ?? '').filter(x => /\.(csproj|fsproj|vbproj|sln|slnx)$/.test(x));
         return { manager: 'nuget', action: 'install', manifests: proj.length ? proj : ['*.csproj'] };
       }
+      // `dotnet tool install -g dotnet-ef` downloads the tool's NuGet package
+      if (verb === 'tool' && (next === 'install' || next === 'update')) return { manager: 'nuget', action: 'install', manifests: [] };
+      if (verb === 'tool' && next === 'restore') return { manager: 'nuget', action: 'install', manifests: ['.config/dotnet-tools.json'] };
       if (['build', 'publish', 'test', 'pack'].includes(verb)) return { manager: 'nuget', action: 'build', manifests: ['*.csproj'], needsSource: true,
         depsOnlyHint: 'copy the project files first and run `dotnet restore`, then copy the source and publish', offline: has('--no-restore') };
       return undefined;

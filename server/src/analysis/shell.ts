@@ -47,6 +47,8 @@ export interface ShellCommand {
   readonly end: number;
   /** True when found inside `sh -c '…'` or a heredoc script rather than in the RUN text itself. */
   readonly nested: boolean;
+  /** The user given to `su <user> -c '…'` / `runuser`: the command runs as them, not as the RUN's USER. */
+  readonly runAs?: string;
 }
 
 export interface ShellScript {
@@ -322,6 +324,7 @@ interface RelCommand {
   start: number;
   end: number;
   nested: boolean;
+  runAs?: string;
 }
 
 /** Forget every cached parse (benchmarks use it to measure a cold cache; memory is bounded anyway). */
@@ -362,17 +365,25 @@ function parseRelative(text: string, depth: number): { commands: RelCommand[]; e
   }
   if (file) {
     const span = (n: ShNode) => ({ start: toChar(n.Pos().Offset()), end: toChar(n.End().Offset()) });
-    const nestedScript = (inner: string, innerStart: number) => {
+    const nestedScript = (inner: string, innerStart: number, runAs?: string) => {
       if (depth >= 3) return;
       for (const c of parseRelative(inner, depth + 1).commands) {
+        const user = runAs ?? c.runAs;
         commands.push({
           words: c.words.map(w => ({ ...w, start: w.start + innerStart, end: w.end + innerStart })),
           assigns: c.assigns.map(a => ({ ...a, start: a.start + innerStart, end: a.end + innerStart })),
           start: c.start + innerStart,
           end: c.end + innerStart,
           nested: true,
+          ...(user !== undefined ? { runAs: user } : {}),
         });
       }
+    };
+    const nestScriptWord = (script: RelCommand['words'][number] | undefined, runAs?: string) => {
+      if (!script || script.value === undefined) return;
+      const quoted = script.text.length >= 2 && (script.text[0] === "'" || script.text[0] === '"') && script.text.endsWith(script.text[0]);
+      // offsets are exact for single quotes and plain words; double quotes with escapes shift slightly
+      nestedScript(script.value, script.start + (quoted ? 1 : 0), runAs);
     };
     const raw = (file as unknown as { __internal_object__?: RawNode }).__internal_object__;
     const onCall = (words: RelCommand['words'], assigns: RelCommand['assigns'], start: number, end: number) => {
@@ -381,13 +392,25 @@ function parseRelative(text: string, depth: number): { commands: RelCommand[]; e
       const name = words[0]?.value;
       if (name && SHELLS.has(name)) {
         const c = words.findIndex((w, i) => i > 0 && w.value !== undefined && shortOptionsWith(w.value, 'c', /^-[a-z]*$/));
-        const script = c > 0 ? words[c + 1] : undefined;
-        if (script && script.value !== undefined) {
-          const quoted = script.text.length >= 2 && (script.text[0] === "'" || script.text[0] === '"') && script.text.endsWith(script.text[0]);
-          // offsets are exact for single quotes and plain words; double quotes with escapes shift slightly
-          nestedScript(script.value, script.start + (quoted ? 1 : 0));
-        }
+        nestScriptWord(c > 0 ? words[c + 1] : undefined);
+      } else if (name === 'su') suScript(words);
+    };
+    // `su [-] [-l] <user> -c 'script'`, `su -c 'script' <user>`: the script is shell, run as <user>
+    const suScript = (words: RelCommand['words']) => {
+      let script: RelCommand['words'][number] | undefined;
+      let user: string | undefined;
+      for (let i = 1; i < words.length; i++) {
+        const v = words[i].value;
+        if (v === '-c' || v === '--command') script = words[++i];
+        else if (v === '-s' || v === '--shell' || v === '-g' || v === '--group' || v === '-G' || v === '--supp-group') i++;
+        else if (v?.startsWith('--command=')) {
+          const w = words[i];
+          const cut = w.text.indexOf('=') + 1;
+          script = { text: w.text.slice(cut), value: v.slice('--command='.length), start: w.start + cut, end: w.end };
+        } else if (v !== undefined && !v.startsWith('-') && user === undefined) user = v;
       }
+      // an unknown user (`su $APP_USER -c …`) still runs the script as someone other than USER
+      nestScriptWord(script, user ?? '?');
     };
     const onHeredoc = (cmdName: string | undefined, hasCmd: boolean, bodyStart: number, bodyEnd: number, delimText: string) => {
       // `RUN <<EOF` and `RUN bash <<EOF` run the body as a script; `python <<EOF` does not
@@ -434,6 +457,7 @@ export function parseShell(mapped: MappedText): ShellScript {
       start: at(c.start),
       end: endAt(c.end),
       nested: c.nested,
+      ...(c.runAs !== undefined ? { runAs: c.runAs } : {}),
     })),
   };
 }

@@ -3,7 +3,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { cacheTargets } from '../analysis/cacheTargets';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
 import { covers, normalisePath, resolvePath } from '../analysis/mounts';
-import { conventionalInput, downloadsNothing, installReads, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
+import { conventionalInput, downloadsNothing, installReads, irrelevantToOsInstall, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
 import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
 import { unwrapCommand } from '../analysis/shell';
 import { copyProvides } from './copyProvides';
@@ -212,10 +212,16 @@ function copyIncludes(copy: CopyFact, rel: string): boolean {
   });
 }
 
+/** Package files an install names (`x/app-*.whl`, `./pkg.deb`), by file name. */
+const PACKAGE_FILE = /\.(whl|deb|rpm|apk|gem|tgz|tar\.gz|nupkg)$/;
+
 /** A COPY source that is itself an input of the install: a wheel folder, patches, a vendored tarball. */
 function sourceIsInput(src: CopySource, inv: PackageInvocation, inputs: readonly InstallInput[]): boolean {
   if (src.kind === 'context') return false;
   const v = trimTrailingSlashes(src.value.replace(/^\.\//, ''));
+  // `COPY app-* dir/` for `pip install dir/app-*.whl`: the copied files are the packages it installs
+  const stem = lastSegment(v).split(/[*?[]/)[0];
+  if (src.kind === 'glob' && stem.length > 0 && inv.words.some(w => PACKAGE_FILE.test(w.value ?? w.text) && lastSegment(w.value ?? w.text).startsWith(stem))) return true;
   return conventionalInput(inv.manager, v) || inputs.some(i => !i.stub && i.path !== undefined && i.path !== '' && (within(v, i.path) || within(i.path, v)));
 }
 
@@ -329,14 +335,18 @@ export const copyBeforeInstall: Rule = {
       list.forEach((broad, i) => {
         if (i > 0) record(list[i - 1]);
         if (!isBroad(broad.copy)) return;
+        // `pnpm install --prefer-offline` after `pnpm fetch` installs from the store the fetch filled
         const alreadyInstalled = (inv: PackageInvocation, fact: InstructionFact) =>
           installedBefore.has(inv.manager) &&
-          (needsSource(inv) || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
-        // a COPY of nothing but this install's inputs (a wheel folder, patches) belongs above it
-        const onlyInputs = (inv: PackageInvocation, fact: InstructionFact) => {
-          const inputs = installReads(inv, installDir(seq, broad, fact), workspace, locator(seq, broad, fact)).inputs;
-          return broad.copy!.sources.every(s => isManifest(s) || sourceIsInput(s, inv, inputs));
+          (needsSource(inv) || inv.primedInstall === true || (inv.manifests.length > 0 && inv.manifests.every(m => copiedBefore.has(resolvePath(fact.workdir, m)))));
+        // the COPY's sources that are not inputs of the RUN's installs (a wheel folder, patches: those belong above it)
+        const notInputs = (fact: InstructionFact) => {
+          const invs = (fact.run?.invocations ?? []).filter(fetchesPackages);
+          const inputs = new Map(invs.map(inv => [inv, installReads(inv, installDir(seq, broad, fact), workspace, locator(seq, broad, fact)).inputs]));
+          return broad.copy!.sources.filter(s => !isManifest(s) && !invs.some(inv => sourceIsInput(s, inv, inputs.get(inv)!)));
         };
+        // an OS package install is only busted by the context or a source folder, not by a LICENSE or a scripts/ folder
+        const busts = (inv: PackageInvocation, sources: readonly CopySource[]) => sources.some(s => !(inv.os && irrelevantToOsInstall(s.value, s.kind)));
 
         // walk down the stage: the installs this COPY busts, and how far it could move
         const busted: InstallStep[] = [];
@@ -351,10 +361,13 @@ export const copyBeforeInstall: Rule = {
         const seq = [...list.slice(0, i + 1), ...following];
         let otherStage: InstructionFact | undefined;
         let skipping = false;
+        // manifests a stage built on this one copies itself: its install follows the deps-first pattern there
+        let childManifests = new Set<string>();
         for (const fact of following) {
           if (fact.keyword === 'FROM') {
             otherStage = fact;
             skipping = false;
+            childManifests = new Set();
             if (!blocked) blocked = fact;
             continue;
           }
@@ -366,6 +379,13 @@ export const copyBeforeInstall: Rule = {
             continue;
           }
           if (fact.copy) {
+            if (otherStage && fact.copy.destAbs && fact.copy.from === undefined) {
+              const c = fact.copy;
+              // the manifest names of this stage's installs do not cover the child's (`-r requirements/dev.txt`): any single file counts
+              for (const src of c.sources.filter(x => x.kind === 'file' || x.kind === 'manifest' || isManifest(x))) {
+                childManifests.add(c.destAbs!.endsWith('/') || c.sources.length > 1 ? normalisePath(`${c.destAbs}/${lastSegment(trimTrailingSlashes(src.value))}`) : normalisePath(c.destAbs!));
+              }
+            }
             const harmless = !isBroad(fact.copy) && (fact.copy.from !== undefined || fact.copy.sources.every(isManifest));
             if (!harmless && !blocked) blocked = fact;
             continue;
@@ -378,7 +398,8 @@ export const copyBeforeInstall: Rule = {
             if (!blocked) blocked = fact;
             continue;
           }
-          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && !onlyInputs(inv, fact) && (!otherStage || (!inv.os && inv.manifests.length > 0)));
+          const foreign = notInputs(fact);
+          const relevant = step.invocations.filter(inv => !alreadyInstalled(inv, fact) && busts(inv, foreign) && (!otherStage || (!inv.os && inv.manifests.length > 0 && !inv.manifests.every(m => childManifests.has(resolvePath(fact.workdir, m))))));
           if (relevant.length === 0) {
             // an install that builds from the copied source cannot run above it
             if (!blocked && !step.movable) blocked = fact;
@@ -405,8 +426,9 @@ export const copyBeforeInstall: Rule = {
             const proof = proveMove(list, broad, runs.filter(r => r.index <= last!.index), workspace);
             why = proof.why;
             if (!why) fix = buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix, proof.carry);
-          } else if (blocked?.keyword === 'FROM') {
-            why = `the install is in stage \`${blocked.stage?.name ?? blocked.stage?.index}\` (line ${lineNo(blocked)}), which builds on this one`;
+          } else if (blocked?.keyword === 'FROM' || busted.every(b => b.fact.stage !== broad.stage)) {
+            const from = busted[0].fact.stage?.from ?? blocked!;
+            why = `the install is in stage \`${from.stage?.name ?? from.stage?.index}\` (line ${lineNo(from)}), which builds on this one`;
           } else if (blocked) {
             why = `\`${snippet(blocked, 30)}\` on line ${lineNo(blocked)} may need the copied files`;
           }

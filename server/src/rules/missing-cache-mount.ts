@@ -23,12 +23,13 @@ function depsInImage(model: DockerfileModel): InstructionFact[] {
 }
 
 /**
- * A build whose dependencies an earlier deps-only step (`go mod download`, `dotnet restore`, `cargo fetch`)
- * already put into the image, without a mount: the build downloads nothing, and a mount on its cache
+ * A build whose dependencies an earlier deps-only step (`go mod download`, `dotnet restore`, `cargo fetch`,
+ * `cargo chef cook`) already put into the image, without a mount — or an install that prefers that store
+ * (`pnpm install --prefer-offline` after `pnpm fetch`): it downloads nothing, and a mount on its cache
  * would hide what the image holds. The earlier step carries the finding.
  */
 function primedByImage(model: DockerfileModel, fact: InstructionFact, inv: PackageInvocation): boolean {
-  if (inv.action !== 'build') return false;
+  if (inv.action !== 'build' && !inv.primedInstall) return false;
   return depsInImage(model).some(r => inImageOf(model, fact, r) && r.run!.invocations.some(e => e.manager === inv.manager && e.action === 'install' && needsCacheMount(r, e) && uncoveredTargets(r, e).length > 0));
 }
 

@@ -216,6 +216,11 @@ export function planMountFix(model: DockerfileModel, fact: InstructionFact, invo
   if (!fact.user.root && fact.user.uid === undefined) {
     return { edits: [], flags: [], blocker: `the uid of USER ${fact.user.name} is not known from this Dockerfile, and a cache mount is owned by root unless uid= is given` };
   }
+  const other = fetching.find(i => i.command.runAs !== undefined);
+  if (other) {
+    const who = other.command.runAs === '?' ? 'another user' : other.command.runAs;
+    return { edits: [], flags: [], blocker: `\`${other.words[0].value ?? other.words[0].text}\` runs as ${who} through su, whose cache directory and uid are not known here` };
+  }
   const seen = new Set<string>();
   const flags: string[] = [];
   for (const inv of fetching) {

@@ -378,6 +378,13 @@ describe('accuracy: copy-before-install keeps every install input above its inst
       const ws = contextOnDisk({ 'package.json': NODE_APP(), 'package-lock.json': '{}', 'index.js': '' });
       const text = 'FROM node:20 AS base\nWORKDIR /app\nCOPY . .\nFROM base AS deps\nRUN npm ci\n';
       check(text, ws, { lines: [3], fix: false, why: /the install is in stage `deps` \(line 4\), which builds on this one/ });
+      // a RUN of the base stage that needs the source does not hide why: the install is in the other stage
+      const blocked = 'FROM python:3.12 AS lean\nWORKDIR /app\nCOPY . .\nRUN pip install -e .\nFROM lean AS dev\nRUN pip install -r requirements/dev.txt\n';
+      check(blocked, ws, { lines: [3], fix: false, why: /the install is in stage `dev` \(line 5\), which builds on this one/ });
+      // catches not: the stage built on it copies the install's manifests itself, deps-first there
+      const own = 'FROM python:3.12 AS lean\nWORKDIR /app\nCOPY . .\nFROM lean AS dev\nCOPY requirements/dev.txt requirements/\nRUN pip install -r requirements/dev.txt\n';
+      assert.deepStrictEqual(lines(own, RULE, ws), []);
+      assert.deepStrictEqual(lines(own.replace('COPY requirements/dev.txt requirements/\n', ''), RULE, ws), [3]);
       assert.match(findings(text, RULE, ws)[0].message, /before `npm ci` \(line 5\)/);
     });
 

@@ -44,6 +44,14 @@ describe('package-manager recognition', () => {
       ['dnf install -y gcc', 'dnf', 'install'],
       ['yum -y install gcc', 'dnf', 'install'],
       ['dnf group install -y "Development Tools"', 'dnf', 'install'],
+      ['dotnet tool install -g dotnet-ef', 'nuget', 'install'],
+      ['dotnet tool restore', 'nuget', 'install'],
+      ['mix do deps.get, compile', 'mix', 'install'],
+      ['mix do deps.get + compile', 'mix', 'install'],
+      ['php composer.phar install --no-dev', 'composer', 'install'],
+      ['php /usr/local/bin/composer install', 'composer', 'install'],
+      ['cargo chef cook --release --recipe-path recipe.json', 'cargo', 'install'],
+      ['pip install dist/*.whl', 'pip', 'install'],
     ];
     for (const [script, manager, action] of cases) {
       it(script, () => {
@@ -67,6 +75,18 @@ describe('package-manager recognition', () => {
       assert.strictEqual(one('pip install --cache-dir "$DIR" x').cacheDirOption, null);
     });
 
+    it('local package files and option values: a project install, or not', () => {
+      assert.ok(one('pip install dist/*.whl').needsSource, 'a wheel path is local');
+      assert.ok(one('pip install pkgs/app-1.0.tar.gz').needsSource);
+      assert.ok(!one('pip install "app @ https://x.test/app.whl"').needsSource, 'a direct URL reference is not local');
+      assert.ok(!one('pip install flask requests').needsSource);
+      assert.ok(!one('npm install --prefix ./assets').needsSource, "--prefix's value is not a package");
+      assert.deepStrictEqual(one('npm install --prefix ./assets').manifests, ['./assets/package.json']);
+      assert.deepStrictEqual(one('npm ci --prefix=web/').manifests, ['web/package.json']);
+      assert.ok(one('npm install ./local-pkg').needsSource);
+      assert.deepStrictEqual(one('cargo chef cook --recipe-path recipe.json').manifests, ['recipe.json']);
+    });
+
     it('an earlier unrelated install in the same RUN does not hide a later one', () => {
       assert.deepStrictEqual(invocations('apt-get install -y python3-pip && $VENV/bin/pip install x && yarn --frozen-lockfile').map(i => i.manager), ['apt', 'pip', 'yarn']);
     });
@@ -74,7 +94,7 @@ describe('package-manager recognition', () => {
 
   describe('catches not', () => {
     it('commands that only look like installs', () => {
-      for (const script of ['yarn build', 'yarn run test', 'pnpm run build', 'go version', 'go mod init x', 'mix compile', 'mix local.hex --force', 'bun run build', 'sbt', 'lein', 'python -m venv /v', '$PIP_CMD install x', 'gem list', 'dnf makecache', 'yum clean all', 'dnf list installed']) {
+      for (const script of ['cargo chef prepare --recipe-path recipe.json', 'mix do compile, release', 'php artisan migrate', 'dotnet tool list -g', 'yarn build', 'yarn run test', 'pnpm run build', 'go version', 'go mod init x', 'mix compile', 'mix local.hex --force', 'bun run build', 'sbt', 'lein', 'python -m venv /v', '$PIP_CMD install x', 'gem list', 'dnf makecache', 'yum clean all', 'dnf list installed']) {
         assert.deepStrictEqual(invocations(script).filter(fetchesPackages).map(i => i.manager), [], script);
       }
     });
@@ -106,6 +126,7 @@ describe('package-manager recognition', () => {
         'bundle install --local',
         'gem install --local ./x.gem',
         'conda install --offline x',
+        'pip install /tmp/dist/*.whl --no-deps',
       ];
       for (const script of offline) {
         const inv = one(script);
@@ -120,6 +141,10 @@ describe('package-manager recognition', () => {
       assert.ok(fetchesPackages(one('go build ./...')));
       assert.ok(fetchesPackages(one('go mod vendor')));
       assert.ok(fetchesPackages(one('cargo build --locked')));
+      // a wheel installed with its dependencies, and --no-deps on a source tree (which builds), still download
+      assert.ok(fetchesPackages(one('pip install /tmp/dist/*.whl')));
+      assert.ok(fetchesPackages(one('pip install --no-deps .')));
+      assert.ok(fetchesPackages(one('pip install --no-deps flask')));
     });
   });
 });

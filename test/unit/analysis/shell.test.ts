@@ -27,3 +27,20 @@ describe('shell parsing: fast walker', () => {
     });
   }
 });
+
+describe('shell parsing: su -c', () => {
+  // the commands inside the script, without the su/sh carrying it
+  const nested = (text: string) => parseUncached(text, 'fast').commands.filter(c => !['su', 'sh'].includes(c.words[0].value ?? '')).map(c => ({ words: c.words.map(w => w.value), runAs: c.runAs }));
+
+  it('su <user> -c, su -c … <user>, su --command=…: the script is parsed, run as that user', () => {
+    assert.deepStrictEqual(nested('su app -c "npm install"'), [{ words: ['npm', 'install'], runAs: 'app' }]);
+    assert.deepStrictEqual(nested("su - -c 'pip install a' app"), [{ words: ['pip', 'install', 'a'], runAs: 'app' }]);
+    assert.deepStrictEqual(nested("su --command='npm ci' app"), [{ words: ['npm', 'ci'], runAs: 'app' }]);
+    assert.deepStrictEqual(nested("su $APP_USER -c 'npm ci'"), [{ words: ['npm', 'ci'], runAs: '?' }]);
+  });
+
+  it('sh -c keeps the RUN user; su without -c runs nothing nested', () => {
+    assert.deepStrictEqual(nested("sh -c 'npm ci'"), [{ words: ['npm', 'ci'], runAs: undefined }]);
+    assert.deepStrictEqual(nested('su app'), []);
+  });
+});

@@ -47,6 +47,36 @@ describe(RULE, () => {
       }
     });
 
+    it('COMMIT anywhere in the name, and metadata with an empty JSON default', () => {
+      for (const decl of ['QW_COMMIT_TAGS', 'APP_COMMIT_DATE', 'LLAMA_COMMIT', 'BUILD_METADATA={}', 'RELEASE_METADATA=""']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [2], decl);
+      }
+    });
+
+    it('a *_VERSION ARG whose default only stands in for the version CI stamps (snapshot, dev, unknown, empty)', () => {
+      for (const decl of ['APP_VERSION=snapshot', 'APP_VERSION=""', 'APP_VERSION=dev', 'MY_VERSION=unknown', 'APP_VERSION=0.0.0-dev', 'APP_VERSION=local']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [2], decl);
+      }
+      // re-declared bare in the stage: the global default decides
+      assert.deepStrictEqual(lines('ARG APP_VERSION=snapshot\nFROM x\nARG APP_VERSION\nRUN make\n', RULE), [3]);
+    });
+
+    it('a CI token: flagged, and the message says a secret mount is the better home', () => {
+      const text = 'FROM x\nARG GITHUB_TOKEN\nRUN make\nRUN fetch-private $GITHUB_TOKEN\n';
+      assert.deepStrictEqual(lines(text, RULE), [2]);
+      assert.match(findings(text, RULE)[0].message, /--mount=type=secret/);
+      assert.doesNotMatch(findings('FROM x\nARG GIT_COMMIT\nRUN make\n', RULE)[0].message, /secret/);
+    });
+
+    it('an ENV that passes the value on beside other variables: the RUNs after it re-run too (no fix: the ENV must be split)', () => {
+      const text = 'FROM ruby:3.3\nARG GIT_COMMIT\nRUN mkdir -p /app/tmp\nENV PATH="/app/bin:$PATH" APP_COMMIT="${GIT_COMMIT}"\nRUN bundle exec rake assets:precompile\nCMD ["x"]\n';
+      assert.deepStrictEqual(lines(text, RULE), [2]);
+      const f = findings(text, RULE)[0];
+      assert.match(f.message, /rake assets:precompile.*line 5/);
+      assert.match(f.message, /ENV on line 4 passes it on beside other variables/);
+      assert.deepStrictEqual(f.fixes ?? [], []);
+    });
+
     it('known by use: a Compose file or CI workflow passes it a per-build value', () => {
       const workspace = { perBuildArgs: { APP_BUILD: [{ file: '.github/workflows/ci.yml', line: 12, value: '$(git rev-parse HEAD)' }] } };
       const text = 'FROM python:3\nARG APP_BUILD\nRUN pip install flask\nCMD ["x"]\n';
@@ -73,6 +103,8 @@ describe(RULE, () => {
     it('an ENV that mixes it with other values anchors it there', () => {
       const text = 'FROM x\nARG GIT_SHA\nRUN make deps\nENV PATH=/opt/bin:$PATH REV=$GIT_SHA\nRUN make\n';
       assert.strictEqual(applyFirstFix(text, RULE), 'FROM x\nRUN make deps\nARG GIT_SHA\nENV PATH=/opt/bin:$PATH REV=$GIT_SHA\nRUN make\n');
+      // the RUN after the ENV still sees the value: the message says so
+      assert.match(findings(text, RULE)[0].message, /ENV on line 4 passes it on beside other variables.*does not split/);
     });
 
     it('multi-stage: each stage on its own; the final stage without CMD gets it at the end', () => {
@@ -120,6 +152,21 @@ describe(RULE, () => {
       }
       // the workspace passing it a per-build value wins over a pinned-looking default
       assert.deepStrictEqual(lines('FROM x\nARG VERSION=1.4.2\nRUN make\n', RULE, { perBuildArgs: { VERSION: [{ file: 'compose.yaml', line: 3, value: '$(git describe)' }] } }), [2]);
+    });
+
+    it('*_VERSION with a concrete default, a release channel or another variable is a pin', () => {
+      for (const decl of ['PYTHON_VERSION=3.12', 'NODE_VERSION=""', 'GOLANG_VERSION=dev', 'APP_VERSION=1.4.2', 'NODE_VERSION=latest', 'TOOL_VERSION=main', 'APP_VERSION=${BASE_VERSION}', 'APP_VERSION']) {
+        assert.deepStrictEqual(lines(`FROM x\nARG ${decl}\nRUN make\n`, RULE), [], decl);
+      }
+      assert.deepStrictEqual(lines('ARG APP_VERSION=2.0.1\nFROM x\nARG APP_VERSION\nRUN make\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMITTER_NAME\nARG COMMITS_BEHIND=3\nRUN make\n', RULE), []);
+    });
+
+    it('a mixed ENV followed only by cheap steps, or by a RUN that uses the value', () => {
+      assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nENV PATH="/a:$PATH" APP_COMMIT="${GIT_COMMIT}"\nRUN mkdir /data\nCMD ["x"]\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM x\nARG GIT_COMMIT\nENV PATH="/a:$PATH" APP_COMMIT="${GIT_COMMIT}"\nRUN make VERSION=$APP_COMMIT\n', RULE), []);
+      // an ENV that only passes on per-build values of several ARGs is their use (a build script reads them)
+      assert.deepStrictEqual(lines('FROM rust:1\nARG COMMIT_SHA\nARG GIT_TAG\nENV VERGEN_GIT_SHA=${COMMIT_SHA} VERGEN_GIT_DESCRIBE=${GIT_TAG}\nCOPY . .\nRUN cargo build --release\n', RULE), []);
     });
 
     it('only cheap RUNs after it', () => {

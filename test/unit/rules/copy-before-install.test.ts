@@ -157,7 +157,81 @@ describe(RULE, () => {
     });
   });
 
+  describe('catches: the twins of the install-input exceptions', () => {
+    it('a source folder above an OS package install, and a LICENSE-like file that is not one', () => {
+      assert.deepStrictEqual(lines('FROM debian:12\nCOPY src /app/src\nRUN apt-get update && apt-get install -y cmake\n', RULE), [2]);
+      assert.deepStrictEqual(lines('FROM debian:12\nCOPY licenses-tool /app/x\nRUN apt-get update && apt-get install -y cmake\n', RULE), [2]);
+    });
+
+    it('a tooling folder above a RUN that installs OS packages and Python packages: the pip install is busted', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY scripts ./scripts\nRUN apt-get update && apt-get install -y gcc && pip install -r requirements.txt\n';
+      assert.deepStrictEqual(lines(text, RULE), [3]);
+      assert.match(findings(text, RULE)[0].message, /pip install -r requirements\.txt/);
+    });
+
+    it('config/ above a non-Elixir install, bin/ above pip: not their inputs', () => {
+      assert.deepStrictEqual(lines('FROM python:3.12\nWORKDIR /app\nCOPY config config\nRUN pip install flask\n', RULE), [3]);
+      assert.deepStrictEqual(lines('FROM python:3.12\nWORKDIR /app\nCOPY bin bin\nRUN pip install flask\n', RULE), [3]);
+    });
+
+    it('a generic folder name inside a subfolder is not an input by convention', () => {
+      assert.deepStrictEqual(lines('FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nCOPY frontend/dist ./static\nRUN pip install -r requirements.txt\n', RULE), [4]);
+    });
+
+    it('pnpm install without --prefer-offline after pnpm fetch resolves anew', () => {
+      const text = 'FROM node:20\nWORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install\n';
+      assert.deepStrictEqual(lines(text, RULE), [5]);
+    });
+
+    it('a glob whose files the install does not name', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt plugin-* ./\nRUN pip install -r requirements.txt\n';
+      assert.deepStrictEqual(lines(text, RULE), [3]);
+    });
+
+    it('a go build after a copied pkg/ folder without vendor/: the build downloads, a deps-only step helps', () => {
+      assert.deepStrictEqual(lines('FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nCOPY pkg pkg\nRUN go build ./pkg/...\n', RULE), [4]);
+    });
+  });
+
   describe('catches not', () => {
+    it('single non-source files and tooling folders above an OS package install', () => {
+      for (const src of ['NOTICE', 'LICENSE', 'AUTHORS', 'CHANGELOG', 'patches', './patches', 'scripts/', 'docs']) {
+        assert.deepStrictEqual(lines(`FROM debian:12\nWORKDIR /app\nCOPY ${src} ./x\nRUN apt-get update && apt-get install -y cmake\n`, RULE), [], src);
+      }
+    });
+
+    it('an install input above a RUN that also installs OS packages', () => {
+      assert.deepStrictEqual(lines('FROM node:20\nWORKDIR /app\nCOPY package.json ./\nCOPY patches ./patches\nRUN apt-get update && apt-get install -y git && npm install\n', RULE), []);
+    });
+
+    it('install inputs by convention: config/ for mix, bin/ and scripts/ of a node project (also in a subfolder)', () => {
+      assert.deepStrictEqual(lines('FROM elixir:1.16\nWORKDIR /app\nCOPY mix.exs mix.lock ./\nCOPY config config\nRUN mix deps.get\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM node:20\nWORKDIR /app\nCOPY ui/package.json ui/package-lock.json ./\nCOPY ui/bin/ ./bin/\nRUN npm ci\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM node:20\nWORKDIR /app\nCOPY package.json ./\nCOPY scripts ./scripts\nRUN npm install\n', RULE), []);
+    });
+
+    it('pnpm fetch, then the source, then pnpm install --prefer-offline (or --offline)', () => {
+      for (const flag of ['--prefer-offline', '--offline', '-f --prefer-offline']) {
+        const text = `FROM node:20\nWORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install ${flag}\n`;
+        assert.deepStrictEqual(lines(text, RULE), [], flag);
+      }
+    });
+
+    it('the packages an install names, copied by a glob beside its requirements', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt plugin-* ./\nRUN pip install ./plugin-*.whl && pip install -r requirements.txt\n';
+      assert.deepStrictEqual(lines(text, RULE), []);
+    });
+
+    it('a wheel built from the copied source and installed after a deps-only step, with a cache mount', () => {
+      const text = 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n' +
+        'RUN --mount=type=cache,target=/root/.cache/pip python setup.py bdist_wheel && pip install dist/*.whl\n';
+      assert.deepStrictEqual(lines(text, RULE), []);
+    });
+
+    it('a go build with the vendor folder copied above it downloads nothing', () => {
+      assert.deepStrictEqual(lines('FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nCOPY vendor vendor\nCOPY pkg pkg\nRUN go build ./pkg/...\n', RULE), []);
+    });
+
     it('manifests copied and installed before the broad COPY', () => {
       const text = df`
         FROM python:3.12

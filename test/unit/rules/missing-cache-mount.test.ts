@@ -219,6 +219,20 @@ describe(RULE, () => {
       assert.strictEqual(out.split('rm -f /etc/apt/apt.conf.d/docker-clean').length, 3);
     });
 
+    it('installs behind a runner: dotnet tool install, mix do deps.get, php composer.phar, su <user> -c', () => {
+      assert.deepStrictEqual(lines('FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet tool install -g dotnet-ef\n', RULE), [2]);
+      assert.deepStrictEqual(lines('FROM elixir:1.16\nCOPY mix.exs mix.lock ./\nRUN mix do deps.get, deps.compile\n', RULE), [3]);
+      assert.deepStrictEqual(lines('FROM elixir:1.16\nCOPY mix.exs mix.lock ./\nRUN mix do deps.get + deps.compile\n', RULE), [3]);
+      assert.deepStrictEqual(lines('FROM php:8.3\nCOPY composer.json ./\nRUN php composer.phar install --no-dev\n', RULE), [3]);
+      // su runs the install as another user: reported, but where that user's cache is is not known here
+      const su = 'FROM node:20\nCOPY package.json ./\nRUN su node -c "npm install"\n';
+      assert.deepStrictEqual(lines(su, RULE), [3]);
+      const f = findings(su, RULE)[0];
+      assert.match(f.message, /runs as node through su/);
+      assert.deepStrictEqual(f.fixes ?? [], []);
+      assert.deepStrictEqual(lines('FROM node:20\nRUN su -c "npm ci" - node\n', RULE), [2]);
+    });
+
     it('one finding per package manager per RUN', () => {
       assert.deepStrictEqual(lines('FROM x\nRUN pip install a && pip install b && npm ci\n', RULE), [2, 2]);
     });
@@ -290,6 +304,28 @@ describe(RULE, () => {
       assert.deepStrictEqual(lines('FROM golang\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .\n', RULE), [2]);
       assert.match(applyFirstFix('FROM node:20\nRUN yarn install --immutable\n', RULE), /target=\/usr\/local\/share\/.cache\/yarn /);
       assert.deepStrictEqual(lines('FROM debian\nRUN --mount=type=cache,target=/var/cache/debconf apt-get update && apt-get install -y x\n', RULE), [2]);
+    });
+
+    it('cargo-chef: prepare reads the source only; the build after an unmounted cook finds the dependencies in the image', () => {
+      assert.deepStrictEqual(lines('FROM rust:1.80\nCOPY . .\nRUN cargo chef prepare --recipe-path recipe.json\n', RULE), []);
+      const chef = 'FROM rust:1.80\nCOPY recipe.json .\nRUN cargo chef cook --release --recipe-path recipe.json\nCOPY . .\nRUN cargo build --release\n';
+      assert.deepStrictEqual(lines(chef, RULE), [3]);
+      // twin: a cook with its own cache mount leaves nothing in the image, so the build downloads again
+      assert.deepStrictEqual(lines(chef.replace('RUN cargo chef', 'RUN --mount=type=cache,target=/usr/local/cargo/registry cargo chef'), RULE), [5]);
+    });
+
+    it('built wheels installed with --no-deps download nothing; a wheel with its dependencies does', () => {
+      assert.deepStrictEqual(lines('FROM python:3.12\nCOPY dist/ /tmp/dist/\nRUN pip install /tmp/dist/*.whl --no-deps\n', RULE), []);
+      assert.deepStrictEqual(lines('FROM python:3.12\nCOPY dist/ /tmp/dist/\nRUN pip install /tmp/dist/*.whl\n', RULE), [3]);
+      assert.deepStrictEqual(lines('FROM python:3.12\nCOPY . .\nRUN pip install --no-deps .\n', RULE), [3]);
+    });
+
+    it('pnpm install --prefer-offline after an unmounted pnpm fetch in the image', () => {
+      const text = 'FROM node:20\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install --prefer-offline\n';
+      assert.deepStrictEqual(lines(text, RULE), [3]);
+      // twins: without --prefer-offline, or with the fetch in a cache mount, the install downloads
+      assert.deepStrictEqual(lines(text.replace(' --prefer-offline', ''), RULE), [3, 5]);
+      assert.deepStrictEqual(lines(text.replace('RUN pnpm fetch', 'RUN --mount=type=cache,target=/root/.local/share/pnpm/store pnpm fetch'), RULE), [5]);
     });
 
     it('a build after a deps-only step that left the packages in the image: the deps step carries the finding', () => {
