@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { warnAboutIgnoredDockerSettings } from './dockerSettings';
 import { createLanguageClient } from './languageClient';
 import { registerViews } from './views';
 
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
   client = createLanguageClient(context);
   registerCommands(context, () => client);
   registerViews(context);
+  warnAboutIgnoredDockerSettings();
   // not awaited: activation does not wait for the server process and its handshake (requests made
   // meanwhile wait for the connection inside the client)
   starting = client.start().catch(e => void vscode.window.showErrorMessage(`Cache Advisor: the language server did not start: ${(e as Error)?.message ?? e}`));

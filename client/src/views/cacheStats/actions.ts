@@ -21,7 +21,7 @@ export async function freshSnapshot(needsEngine = true): Promise<Snapshot | unde
   if (needsEngine && !s.stats) {
     const choice = await vscode.window.showErrorMessage(s.engineError ?? 'Docker is not reachable', 'Retry', 'Open settings');
     if (choice === 'Retry') void vscode.commands.executeCommand('cacheAdvisor.refreshCacheStats');
-    if (choice === 'Open settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'cacheAdvisor.dockerHost');
+    if (choice === 'Open settings') void vscode.commands.executeCommand('cacheAdvisor.openDockerSettings', 'cacheAdvisor.dockerHost');
     return undefined;
   }
   return s;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { EngineClient } from '../../../../server/src/docker/engineApi';
 import { DEFAULT_LIMITS, measureHostCachesInWorker } from '../../../../server/src/docker/hostCaches';
+import { dockerHost } from '../../dockerSettings';
 import { CacheStatsProvider } from './provider';
 import { CacheStatsSource, statusBarText } from './rows';
 
@@ -12,17 +13,16 @@ let provider: CacheStatsProvider | undefined;
 function config() {
   const c = vscode.workspace.getConfiguration('cacheAdvisor');
   return {
-    dockerHost: c.get<string>('dockerHost', ''),
     hostCachesEnabled: c.get<boolean>('hostCaches.enabled', true),
     maxEntries: c.get<number>('hostCaches.maxEntries', DEFAULT_LIMITS.maxEntries),
     timeoutMs: 1000 * c.get<number>('hostCaches.timeoutSeconds', DEFAULT_LIMITS.timeoutMs / 1000),
   };
 }
 
-/** The source the view and the clean-up commands share: same endpoint, same limits. */
+/** The source the view and the clean-up commands share: the build's endpoint (dockerSettings.dockerHost), same limits. */
 export function createSource(): CacheStatsSource {
   return new CacheStatsSource({
-    engine: () => EngineClient.fromEnvironment({ host: config().dockerHost || undefined }),
+    engine: () => EngineClient.fromEnvironment({ host: dockerHost() }),
     measureHostCaches: () => {
       const c = config();
       return c.hostCachesEnabled ? measureHostCachesInWorker({ maxEntries: c.maxEntries, timeoutMs: c.timeoutMs }) : Promise.resolve([]);

@@ -89,7 +89,7 @@ export class CacheStatsSource {
 /** Ids of the commands rows run; also the ones package.json contributes. */
 export const COMMAND_IDS = {
   refresh: 'cacheAdvisor.refreshCacheStats',
-  openSettings: 'workbench.action.openSettings',
+  openSettings: 'cacheAdvisor.openDockerSettings',
 } as const;
 
 /** Show at most this many records / images per group; the rest are summarised in one row. */
