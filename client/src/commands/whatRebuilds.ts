@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../../server/src/context/listing';
 import { WHY_REBUILD_REQUEST, type DockerfileRebuild, type WhyRebuildResult } from '../../../server/src/context/request';
+import { log } from '../log';
 import type { CommandContext } from './index';
 
 /** Highlights of the last answer, per Dockerfile URI, re-applied when such an editor becomes visible. */
@@ -106,6 +107,7 @@ export async function whatRebuilds(ctx: CommandContext, arg?: unknown): Promise<
       () => client.sendRequest<WhyRebuildResult>(WHY_REBUILD_REQUEST, { uri: file.toString() }),
     );
   } catch (e) {
+    log.error(`what rebuilds for ${file.fsPath}`, e);
     void vscode.window.showErrorMessage(`Cache Advisor: ${(e as Error).message}`);
     return;
   }
