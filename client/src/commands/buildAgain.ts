@@ -3,7 +3,7 @@ import { onBuilt } from '../build';
 import { createBuildTask } from '../build/buildTask';
 import { folderOf, lastBuild } from '../lastBuilds';
 import { log } from '../log';
-import { buildImage, requireBuildTrust, savedDockerfile, targetFile } from './buildImage';
+import { buildImage, requireTrustToBuild, savedDockerfile, targetFile } from './buildImage';
 import type { CommandContext } from './index';
 
 /**
@@ -12,7 +12,7 @@ import type { CommandContext } from './index';
  * repeat it is the ▷ flow.
  */
 export async function buildAgain(ctx: CommandContext, arg?: unknown): Promise<void> {
-  if (!(await requireBuildTrust())) return;
+  if (!(await requireTrustToBuild())) return;
   const file = await savedDockerfile(targetFile(arg));
   if (!file) return;
   const last = lastBuild(file);

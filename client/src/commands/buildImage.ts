@@ -17,7 +17,7 @@ export function targetFile(arg: unknown): vscode.Uri | undefined {
 }
 
 /** Refuse in Restricted Mode (the build runs Docker on the workspace's files), offering to trust. */
-export async function requireBuildTrust(): Promise<boolean> {
+export async function requireTrustToBuild(): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;
   const trust = 'Manage Workspace Trust';
   const answer = await vscode.window.showWarningMessage(
@@ -47,7 +47,7 @@ export async function savedDockerfile(file: vscode.Uri | undefined): Promise<vsc
  * Dockerfile when the build ends.
  */
 export async function buildImage(_ctx: CommandContext, arg?: unknown): Promise<void> {
-  if (!(await requireBuildTrust())) return;
+  if (!(await requireTrustToBuild())) return;
   const file = await savedDockerfile(targetFile(arg));
   if (!file) return;
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { EngineClient } from '../../../../server/src/docker/engineApi';
 import { DEFAULT_LIMITS, measureHostCachesInWorker } from '../../../../server/src/docker/hostCaches';
 import { dockerHost } from '../../dockerSettings';
+import { log } from '../../log';
 import { CacheStatsProvider } from './provider';
 import { CacheStatsSource, statusBarText } from './rows';
 
@@ -44,6 +45,9 @@ export function registerCacheStatsView(context: vscode.ExtensionContext): void {
   status.command = `${VIEW_ID}.focus`;
   context.subscriptions.push(view, status, p,
     p.onDidLoad(s => {
+      if (s.engineError) log.warn(`Build Cache view: ${s.engineError}`);
+      else log.info(`Build Cache view: read the engine at ${s.engineHost ?? 'the default endpoint'}`);
+      if (s.hostCacheError) log.warn(`Build Cache view: host caches: ${s.hostCacheError}`);
       const t = statusBarText(s);
       if (!t) { status.hide(); return; }
       status.text = t.text;

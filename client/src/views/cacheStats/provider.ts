@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { historyRows, rootRows, type Row, type Snapshot, type CacheStatsSource } from './rows';
 import { treeItemFor } from './items';
-import { log } from '../../log';
 
 /**
  * The Build Cache view. Loads one snapshot at a time; refresh() starts a new load and tells the
@@ -31,9 +30,6 @@ export class CacheStatsProvider implements vscode.TreeDataProvider<Row>, vscode.
 
   private async load(): Promise<Snapshot> {
     const s = await this.source.load();
-    if (s.engineError) log.warn(`Build Cache view: ${s.engineError}`);
-    else log.info(`Build Cache view: read the engine at ${s.engineHost ?? 'the default endpoint'}`);
-    if (s.hostCacheError) log.warn(`Build Cache view: host caches: ${s.hostCacheError}`);
     this.loaded.fire(s);
     return s;
   }
