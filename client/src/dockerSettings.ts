@@ -55,17 +55,29 @@ export function settingsCommand(): string {
   return vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings';
 }
 
-/** Warn once per session about Docker settings sitting where VS Code ignores them. */
-export function warnAboutIgnoredDockerSettings(): void {
-  const problems: string[] = [];
-  for (const key of Object.keys(SCOPES)) {
+/**
+ * Warn about Docker settings sitting where VS Code ignores them: at start, and whenever one of them
+ * changes (the moment someone writes one into .vscode/settings.json).
+ */
+export function registerDockerSettingsChecks(context: vscode.ExtensionContext): void {
+  warnAboutIgnoredValues(Object.keys(SCOPES));
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => {
+    const changed = Object.keys(SCOPES).filter(k => e.affectsConfiguration(k));
+    if (changed.length) warnAboutIgnoredValues(changed);
+  }));
+}
+
+function warnAboutIgnoredValues(keys: readonly string[]): void {
+  const problems: Array<{ key: string; text: string }> = [];
+  for (const key of keys) {
     const values = vscode.workspace.getConfiguration().inspect(key);
     if (!values) continue;
-    problems.push(...ignoredValues(key, SCOPES[key], values, { trusted: vscode.workspace.isTrusted, restricted: (RESTRICTED_SETTINGS as readonly string[]).includes(key) }));
+    const restricted = (RESTRICTED_SETTINGS as readonly string[]).includes(key);
+    for (const text of ignoredValues(key, SCOPES[key], values, { trusted: vscode.workspace.isTrusted, restricted })) problems.push({ key, text });
   }
   if (!problems.length) return;
   const open = vscode.env.remoteName ? 'Open Remote Settings' : 'Open User Settings';
-  void vscode.window.showWarningMessage(`Cache Advisor: ${problems.join(' ')}`, open).then(a => {
-    if (a) void openDockerSetting(problems[0].split(' ')[0]);
+  void vscode.window.showWarningMessage(`Cache Advisor: ${problems.map(p => p.text).join(' ')}`, open).then(a => {
+    if (a) void openDockerSetting(problems[0].key);
   });
 }
