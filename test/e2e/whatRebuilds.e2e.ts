@@ -4,13 +4,8 @@
  * command, with Clear Build Timeline, and as soon as the Dockerfile is edited. No Docker needed.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import type { Browser } from 'playwright-core';
-import { e2eTools, startCodeServer, type RunningCodeServer } from './support/codeServer';
-import { launchBrowser, waitFor, Workbench } from './support/workbench';
-import { skipOrFail } from '../support/availability';
+import { useSession } from './support/session';
+import { waitFor, type Workbench } from './support/workbench';
 
 /** Changing requirements.txt misses the cache at the COPY on line 3; lines 4 and 5 re-run. */
 const DOCKERFILE = [
@@ -26,40 +21,16 @@ const highlighted = (n: Record<number, string>) => Object.entries(n).filter(([, 
 
 describe('VS Code end to end: What rebuilds highlights', function () {
   this.timeout(300_000);
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
+  const session = useSession('rebuilds', { 'Dockerfile': DOCKERFILE, 'requirements.txt': 'flask==3.0.3\n', '.dockerignore': '.git\n' });
   let wb: Workbench;
-  let workspace: string;
-
-  before(async function () {
-    const tools = e2eTools();
-    if (typeof tools === 'string') skipOrFail(this, tools);
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-e2e-rebuilds-'));
-    fs.writeFileSync(path.join(workspace, 'Dockerfile'), DOCKERFILE);
-    fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'flask==3.0.3\n');
-    fs.writeFileSync(path.join(workspace, '.dockerignore'), '.git\n');
-    server = await startCodeServer({ workspace, tools });
-    browser = await launchBrowser(tools.chromium);
-    wb = new Workbench(await browser.newPage({ viewport: { width: 1360, height: 820 } }));
-    await wb.open(server.url);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && browser) {
-      const file = await wb.screenshot(`failed-rebuilds-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-      if (file) console.log(`      screenshot of the failure: ${file}`);
-    }
-  });
-
-  after(async function () {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  beforeEach(() => { wb = session().wb; });
 
   /** Ask about requirements.txt (the active editor) and wait for the highlights in the Dockerfile. */
   async function askAboutRequirements(): Promise<Record<number, string>> {
-    await wb.openFile('requirements.txt');
+    const tab = wb.page.locator('.tabs-container .tab[aria-label^="requirements.txt"]');
+    if (await tab.count()) await tab.first().click();
+    else await wb.openFile('requirements.txt');
+    await wb.page.locator('.tabs-container .tab.active[aria-label^="requirements.txt"]').waitFor({ timeout: 60_000 });
     await wb.runCommand('Dockerfile Cache Advisor: What rebuilds if I change…');
     await wb.page.locator('.tabs-container .tab.active[aria-label^="Dockerfile"]').waitFor({ timeout: 60_000 });
     return waitFor('what-rebuilds highlights on lines 3-5', () => wb.lineAnnotations(), n => highlighted(n).length === 3);
