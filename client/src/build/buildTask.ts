@@ -116,8 +116,8 @@ class BuildPty implements vscode.Pseudoterminal {
       log.info(`build${env.DOCKER_HOST ? ` (DOCKER_HOST=${env.DOCKER_HOST})` : ''}: ${shown}`);
       this.write.fire(crlf(`${CSI.dim}> ${shown}${CSI.reset}\n\n`));
       const outcome = await runBuild({ engine, request, env, signal: this.abort.signal, onOutput: s => this.write.fire(crlf(s)) });
-      log.info(`build of ${dockerfile}: ${summaryText(outcome.timeline)}${outcome.timeline.error ? ` — ${outcome.timeline.error}` : ''}`);
       const t = outcome.timeline;
+      log.info(`build of ${dockerfile}: ${summaryText(t)}${t.error ? ` — ${t.error}` : ''}`);
       this.write.fire(crlf(`\n${formatTable(t)}\n`));
       this.onBuilt(vscode.Uri.file(dockerfile), t);
       if (outcome.canceled) return 130;
