@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { WORKSPACE_TRUST_NOTIFICATION, type InitializationOptions, type WorkspaceTrustParams } from '../../server/src/settings';
+import { outputChannel } from './log';
 import { RestartPolicy } from './restartPolicy';
 
 /** Files the server analyses: the dockerfile language plus Dockerfile-named files of any language id, and Compose files. */
@@ -28,6 +29,8 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,requirements*.txt,package*.json,*.lock,go.mod,go.sum,pyproject.toml}'),
     },
     diagnosticCollectionName: 'cache-advisor',
+    // one channel for the server's messages and the client's own log (builds, engine calls, errors)
+    outputChannel: outputChannel(context),
     errorHandler: restartingErrorHandler(),
     // read at every (re)start: the server holds back what a Restricted Mode workspace may not set
     initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),

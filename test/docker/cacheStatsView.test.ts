@@ -99,7 +99,7 @@ describe('Build Cache view against a real engine', function () {
       const actions = (await p.getChildren(roots[0])).map(r => p.getTreeItem(r) as unknown as TreeItem);
       assert.deepStrictEqual(actions.map(a => [a.label, a.command?.command]), [
         ['Retry', 'cacheAdvisor.refreshCacheStats'],
-        ['Open settings', 'workbench.action.openSettings'],
+        ['Open settings', 'cacheAdvisor.openDockerSettings'],
       ]);
       const hostRows = await p.getChildren(roots[1]);
       assert.strictEqual(hostRows[0].label, 'pip', 'host caches still shown');

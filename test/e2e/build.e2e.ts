@@ -1,7 +1,8 @@
 /**
- * "Cache Advisor: Build with BuildKit" from the command palette against a real dockerd, in a real
- * VS Code (code-server + Chromium): the per-step notes appear on the Dockerfile's lines (ran, then
- * cached on the second build), and the Build Cache view lists the RUN's cache mount.
+ * "Dockerfile Cache Advisor: Build with BuildKit" from the command palette against a real dockerd, in a
+ * real VS Code (code-server + Chromium): the per-step notes appear on the Dockerfile's lines (ran, then
+ * cached on the second build), the status bar's "Build again" repeats the last build with its tag and
+ * Docker options without asking, and the Build Cache view lists the RUN's cache mount.
  * Docker: test/support/dockerd.ts reuses a running engine or starts Debian's dockerd (no network)
  * and imports local/busybox:latest; it skips on a laptop without Docker and fails with CI=true.
  */
@@ -68,6 +69,8 @@ describe('VS Code end to end: Build with BuildKit and the Build Cache view', fun
   let workspace: string;
   let shimDir: string;
   const tags = new Set<string>();
+  // a label only this run's builds carry: proves the Docker options of the ▷ flow reach the engine
+  const label = `ca-e2e.run=${crypto.randomUUID()}`;
 
   before(async function () {
     const tools = e2eTools();
@@ -118,8 +121,8 @@ describe('VS Code end to end: Build with BuildKit and the Build Cache view', fun
     if (shimDir) fs.rmSync(shimDir, { recursive: true, force: true });
   });
 
-  async function buildFromPalette(): Promise<void> {
-    await wb.runCommand('Cache Advisor: Build with BuildKit', { asks: true });
+  async function buildFromPalette(): Promise<string> {
+    await wb.runCommand('Dockerfile Cache Advisor: Build with BuildKit', { asks: true });
     const context = await wb.inputBox('build context');
     assert.strictEqual(context, workspace, 'the context defaults to the Dockerfile\'s folder');
     await wb.page.keyboard.press('Enter');
@@ -127,6 +130,18 @@ describe('VS Code end to end: Build with BuildKit and the Build Cache view', fun
     assert.ok(tag, 'a default tag is offered');
     tags.add(tag);
     await wb.page.keyboard.press('Enter');
+    const options = await wb.inputBox('Docker options');
+    if (!options.includes(label)) {
+      assert.strictEqual(options, '', 'no Docker options are set in the settings');
+      await wb.page.locator('.quick-input-widget input').fill(`--label ${label}`);
+    }
+    await wb.page.keyboard.press('Enter');
+    return tag;
+  }
+
+  function imageLabels(tag: string): Record<string, string> | undefined {
+    const r = spawnSync(docker.dockerCli, ['image', 'inspect', '--format', '{{json .Config.Labels}}', tag], { encoding: 'utf8' });
+    return r.status === 0 ? JSON.parse(r.stdout) ?? {} : undefined;
   }
 
   it('shows per-step notes after a build: the RUN ran, the base image was cached', async () => {
@@ -139,12 +154,27 @@ describe('VS Code end to end: Build with BuildKit and the Build Cache view', fun
     await wb.screenshot('05-build-timeline');
   });
 
-  it('a second build shows every step cached', async () => {
-    await buildFromPalette();
+  it('a second build proposes the last tag and options and shows every step cached', async () => {
+    const tag = await buildFromPalette();
+    assert.strictEqual(tags.size, 1, `the second build proposes the first one's tag: ${[...tags].join(', ')}`);
     const notes = await waitFor('every step cached', () => wb.lineAnnotations(),
       n => [1, 3, 4, 6].every(l => /^cached/.test(n[l] ?? '')) || Object.values(n).some(x => /^failed/.test(x)), 180_000);
     for (const l of [1, 2, 3, 6]) assert.match(notes[l], /^cached/, `line ${l}: ${JSON.stringify(notes)}`);
     assert.match(notes[4], /^cached/);
+    const [k, v] = label.split('=');
+    assert.strictEqual(await waitFor('the built image', async () => imageLabels(tag)?.[k], x => x !== undefined), v, 'the --label typed in the ▷ flow reached the engine');
+  });
+
+  it('"Build again" in the status bar repeats the last build (tag and options) without asking', async () => {
+    const [tag] = tags;
+    // the image goes, so only a repeated build with the same tag and flags brings it back with the label
+    spawnSync(docker.dockerCli, ['image', 'rm', '-f', tag], { encoding: 'utf8' });
+    assert.strictEqual(imageLabels(tag), undefined);
+    await wb.page.locator('.statusbar-item', { hasText: /steps cached/ }).first().click();
+    const labels = await waitFor(`${tag} built again`, async () => imageLabels(tag), x => x !== undefined, 180_000);
+    const [k, v] = label.split('=');
+    assert.strictEqual(labels![k], v, `the same Docker options: ${JSON.stringify(labels)}`);
+    assert.strictEqual(await wb.page.locator('.quick-input-widget input').isVisible(), false, 'nothing was asked');
   });
 
   it('the Build Cache view lists the RUN\'s cache mount', async () => {

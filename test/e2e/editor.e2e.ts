@@ -130,7 +130,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
   });
 
   it('Fix All applies the rest, and the saved file is the fixed Dockerfile', async () => {
-    await wb.runCommand('Cache Advisor: Fix All Caching Problems');
+    await wb.runCommand('Dockerfile Cache Advisor: Fix All Caching Problems');
     await waitFor('the fix-all result in the editor', () => wb.editorText(), t => t === AFTER_FIX_ALL);
     await wb.save();
     assert.strictEqual(fs.readFileSync(path.join(workspace, 'Dockerfile'), 'utf8'), AFTER_FIX_ALL);

@@ -10,6 +10,8 @@ import { BuildArgsError, displayCommand, buildCommand, defaultTag } from '../../
 import { detectEngine, EngineError, type EngineChoice } from '../../../server/src/docker/buildEngine';
 import { runBuild } from '../../../server/src/docker/runBuild';
 import { formatTable, summaryText, type BuildTimeline } from '../../../server/src/docker/timeline';
+import { dockerProcessEnv, openDockerSetting } from '../dockerSettings';
+import { log } from '../log';
 
 export const TASK_TYPE = 'cache-advisor-build';
 
@@ -40,14 +42,14 @@ export function engineSettings(scope?: vscode.Uri): { dockerPath?: string; engin
 }
 
 /** `${workspaceFolder}`, `${workspaceFolderBasename}`, `${userHome}` in task definitions (custom executions get no substitution). */
-function substitute(value: string, folder: vscode.WorkspaceFolder | undefined): string {
+export function substitute(value: string, folder: vscode.WorkspaceFolder | undefined): string {
   return value
     .replace(/\$\{workspaceFolder\}/g, folder?.uri.fsPath ?? '')
     .replace(/\$\{workspaceFolderBasename\}/g, folder?.name ?? '')
     .replace(/\$\{userHome\}/g, os.homedir());
 }
 
-function resolvePath(value: string, folder: vscode.WorkspaceFolder | undefined): string {
+export function resolvePath(value: string, folder: vscode.WorkspaceFolder | undefined): string {
   const v = substitute(value, folder);
   return path.isAbsolute(v) ? v : path.resolve(folder?.uri.fsPath ?? process.cwd(), v);
 }
@@ -106,21 +108,27 @@ class BuildPty implements vscode.Pseudoterminal {
       extraArgs: (def.extraArgs ?? []).map(a => substitute(a, this.folder)),
     };
     try {
-      const engine = await detectEngine({ dockerPath: settings.dockerPath, engine: settings.engine });
+      // the same engine as the Build Cache view and prune: cacheAdvisor.dockerHost becomes DOCKER_HOST
+      const env = dockerProcessEnv(vscode.Uri.file(dockerfile));
+      const engine = await detectEngine({ dockerPath: settings.dockerPath, engine: settings.engine, env });
       if (engine.note) this.write.fire(crlf(`${CSI.yellow}${engine.note}${CSI.reset}\n`));
-      this.write.fire(crlf(`${CSI.dim}> ${displayCommand(buildCommand(engine, request))}${CSI.reset}\n\n`));
-      const outcome = await runBuild({ engine, request, signal: this.abort.signal, onOutput: s => this.write.fire(crlf(s)) });
+      const shown = displayCommand(buildCommand(engine, request));
+      log.info(`build${env.DOCKER_HOST ? ` (DOCKER_HOST=${env.DOCKER_HOST})` : ''}: ${shown}`);
+      this.write.fire(crlf(`${CSI.dim}> ${shown}${CSI.reset}\n\n`));
+      const outcome = await runBuild({ engine, request, env, signal: this.abort.signal, onOutput: s => this.write.fire(crlf(s)) });
       const t = outcome.timeline;
+      log.info(`build of ${dockerfile}: ${summaryText(t)}${t.error ? ` — ${t.error}` : ''}`);
       this.write.fire(crlf(`\n${formatTable(t)}\n`));
       this.onBuilt(vscode.Uri.file(dockerfile), t);
       if (outcome.canceled) return 130;
       return t.success ? 0 : outcome.exitCode || 1;
     } catch (e) {
       const message = e instanceof EngineError || e instanceof BuildArgsError ? e.message : String((e as Error)?.message ?? e);
+      log.error(`build of ${dockerfile} did not run: ${message}`);
       this.write.fire(crlf(`\n${CSI.red}${message}${CSI.reset}\n`));
       const actions = e instanceof EngineError && e.problem !== 'daemon' ? ['Open Settings'] : [];
       void vscode.window.showErrorMessage(`Cache Advisor: ${message.split('\n')[0]}`, { detail: message, modal: false }, ...actions).then(a => {
-        if (a === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'cacheAdvisor.dockerPath');
+        if (a === 'Open Settings') void openDockerSetting('cacheAdvisor.dockerPath');
       });
       return 2;
     }

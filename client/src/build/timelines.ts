@@ -109,7 +109,7 @@ export class BuildTimelines implements vscode.Disposable {
 
   private hover(s: StepRecord, t: BuildTimeline): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['cacheAdvisor.clearBuildTimeline', 'cacheAdvisor.build'] };
+    md.isTrusted = { enabledCommands: ['cacheAdvisor.clearBuildTimeline', 'cacheAdvisor.buildAgain'] };
     const when = new Date(t.finishedAt);
     md.appendMarkdown(`**Last build** (${isNaN(when.getTime()) ? 'earlier' : when.toLocaleTimeString()}): **${stepOutcome(s)}**`);
     if (!s.cached && !s.error && s.seconds > 0) md.appendMarkdown(` — ${Math.round((s.seconds / Math.max(t.seconds, 0.001)) * 100)}% of the ${formatDuration(t.seconds)} build`);
@@ -126,7 +126,7 @@ export class BuildTimelines implements vscode.Disposable {
     }
     md.appendMarkdown(`\n${summaryText(t)}${t.engine ? ` · \`${escapeMd(t.engine)}\`` : ''}\n\n`);
     const arg = encodeURIComponent(JSON.stringify([vscode.Uri.file(t.dockerfile).toString()]));
-    md.appendMarkdown(`[Build again](command:cacheAdvisor.build?${arg}) · [Clear build timeline](command:cacheAdvisor.clearBuildTimeline?${arg})`);
+    md.appendMarkdown(`[Build again](command:cacheAdvisor.buildAgain?${arg}) · [Clear build timeline](command:cacheAdvisor.clearBuildTimeline?${arg})`);
     return md;
   }
 
@@ -138,7 +138,7 @@ export class BuildTimelines implements vscode.Disposable {
     this.status.tooltip = new vscode.MarkdownString(
       `Last build of \`${escapeMd(vscode.workspace.asRelativePath(doc.uri))}\`${t.tag ? ` as \`${escapeMd(t.tag)}\`` : ''}` +
       `${t.error ? `\n\n**${escapeMd(t.error)}**` : ''}\n\nClick to build again.`);
-    this.status.command = { command: 'cacheAdvisor.build', title: 'Build again', arguments: [doc.uri] };
+    this.status.command = { command: 'cacheAdvisor.buildAgain', title: 'Build again', arguments: [doc.uri] };
     this.status.backgroundColor = t.success ? undefined : new vscode.ThemeColor('statusBarItem.errorBackground');
     this.status.show();
   }

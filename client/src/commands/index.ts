@@ -12,9 +12,13 @@ import { removeVolume } from './removeVolume';
 import { clearHostCache } from './clearHostCache';
 import { exportCacheReport } from './exportCacheReport';
 import { whatRebuilds } from './whatRebuilds';
+import { clearRebuildHighlights } from './clearRebuildHighlights';
 import { buildImage } from './buildImage';
+import { buildAgain } from './buildAgain';
 import { clearBuildTimeline } from './clearBuildTimeline';
+import { openDockerSettings } from './openDockerSettings';
 import { registerBuildSupport } from '../build';
+import { registerLastBuilds } from '../lastBuilds';
 
 /** Context every command receives. */
 export interface CommandContext {
@@ -36,14 +40,19 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'cacheAdvisor.clearHostCache': clearHostCache,
   'cacheAdvisor.exportCacheReport': exportCacheReport,
   'cacheAdvisor.whatRebuilds': whatRebuilds,
+  'cacheAdvisor.clearRebuildHighlights': clearRebuildHighlights,
   'cacheAdvisor.build': buildImage,
+  'cacheAdvisor.buildAgain': buildAgain,
   'cacheAdvisor.clearBuildTimeline': clearBuildTimeline,
+  'cacheAdvisor.openDockerSettings': openDockerSettings,
 };
 
 export function registerCommands(extension: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
   const ctx: CommandContext = { extension, client };
   // the build commands' timelines on screen and the cache-advisor-build task type
   registerBuildSupport(extension, client);
+  // what "Build again" repeats: every cache-advisor-build task as it starts
+  registerLastBuilds(extension);
   for (const [id, run] of Object.entries(COMMANDS)) {
     extension.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...args)));
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../../server/src/context/listing';
 import { WHY_REBUILD_REQUEST, type DockerfileRebuild, type WhyRebuildResult } from '../../../server/src/context/request';
+import { log } from '../log';
 import type { CommandContext } from './index';
 
 /** Highlights of the last answer, per Dockerfile URI, re-applied when such an editor becomes visible. */
@@ -15,12 +16,13 @@ function ensureDecorations(ctx: CommandContext) {
       backgroundColor: new vscode.ThemeColor(background),
       overviewRulerColor: new vscode.ThemeColor(ruler),
       overviewRulerLane: vscode.OverviewRulerLane.Left,
-      after: { contentText, color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
+      after: { contentText, color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic', margin: '0 0 0 2em' },
     });
   decorations = {
-    first: line('editor.wordHighlightStrongBackground', 'editorOverviewRuler.warningForeground', '  ← first cache miss'),
-    rest: line('editor.rangeHighlightBackground', 'editorOverviewRuler.warningForeground', '  ↻ re-runs'),
-    maybe: line('editor.rangeHighlightBackground', 'editorOverviewRuler.infoForeground', '  ↻ re-runs if the files from the other stage change'),
+    // labelled as What rebuilds' own, so they read apart from a build's "cached" / "ran 2.1s" notes on the same line
+    first: line('editor.wordHighlightStrongBackground', 'editorOverviewRuler.warningForeground', '⟵ what rebuilds: first cache miss'),
+    rest: line('editor.rangeHighlightBackground', 'editorOverviewRuler.warningForeground', '↻ what rebuilds: re-runs'),
+    maybe: line('editor.rangeHighlightBackground', 'editorOverviewRuler.infoForeground', '↻ what rebuilds: re-runs if the files from the other stage change'),
   };
   ctx.extension.subscriptions.push(
     decorations.first,
@@ -35,6 +37,17 @@ function ensureDecorations(ctx: CommandContext) {
     }),
   );
   return decorations;
+}
+
+/**
+ * Remove the highlights from one Dockerfile (when it has some), else from all files; returns how
+ * many files had some. "Clear What-Rebuilds Highlights" and "Clear Build Timeline" both call it.
+ */
+export function clearRebuildHighlights(uri?: vscode.Uri): number {
+  const keys = uri && highlights.has(uri.toString()) ? [uri.toString()] : [...highlights.keys()];
+  for (const k of keys) highlights.delete(k);
+  if (keys.length) vscode.window.visibleTextEditors.forEach(paint);
+  return keys.length;
 }
 
 function paint(editor: vscode.TextEditor): void {
@@ -94,6 +107,7 @@ export async function whatRebuilds(ctx: CommandContext, arg?: unknown): Promise<
       () => client.sendRequest<WhyRebuildResult>(WHY_REBUILD_REQUEST, { uri: file.toString() }),
     );
   } catch (e) {
+    log.error(`what rebuilds for ${file.fsPath}`, e);
     void vscode.window.showErrorMessage(`Cache Advisor: ${(e as Error).message}`);
     return;
   }
@@ -132,8 +146,21 @@ export async function whatRebuilds(ctx: CommandContext, arg?: unknown): Promise<
 }
 
 async function reveal(d: DockerfileRebuild, options: vscode.TextDocumentShowOptions): Promise<void> {
-  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(d.uri), options);
+  const column = openColumn(vscode.Uri.parse(d.uri));
+  // a Dockerfile already open (visible or as a tab) is shown where it is: no second copy in a split
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(d.uri), column ? { ...options, viewColumn: column } : options);
   const first = d.ranges[0];
   editor.revealRange(new vscode.Range(first.start.line, 0, first.start.line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   paint(editor);
+}
+
+/** The editor group already showing `uri` (the visible one first, else any group with it as a tab). */
+function openColumn(uri: vscode.Uri): vscode.ViewColumn | undefined {
+  const key = uri.toString();
+  const visible = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === key);
+  if (visible?.viewColumn) return visible.viewColumn;
+  for (const group of vscode.window.tabGroups.all) {
+    if (group.tabs.some(t => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key)) return group.viewColumn;
+  }
+  return undefined;
 }

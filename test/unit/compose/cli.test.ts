@@ -18,7 +18,7 @@ function capture(): CliIO & { stdout: string; stderr: string } {
   return io;
 }
 
-const COMPOSE = 'services:\n  web:\n    build: .\n    image: acme/web:1\n    environment:\n      PIP_NO_CACHE_DIR: "1"\n  db:\n    image: postgres\n';
+const COMPOSE = 'services:\n  web:\n    build:\n      context: .\n      args:\n        PIP_NO_CACHE_DIR: "1"\n    image: acme/web:1\n  db:\n    image: postgres\n';
 const DOCKERFILE = 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\nCOPY . .\n';
 
 describe('CLI lint of Compose files and .dockerignore creation', () => {

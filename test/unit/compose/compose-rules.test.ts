@@ -154,7 +154,7 @@ describe('compose files', () => {
   describe('compose-no-cache-env', () => {
     const RULE = 'compose-no-cache-env';
 
-    it('catches PIP_NO_CACHE_DIR in build args (map) and environment (list); the entries go, the rest stays', () => {
+    it('catches PIP_NO_CACHE_DIR in build args (map and list); the entries go, the rest stays', () => {
       const text = y`
         services:
           web:
@@ -163,11 +163,14 @@ describe('compose files', () => {
               args:
                 PIP_NO_CACHE_DIR: "1"
                 APP_ENV: prod
-            environment:
-              - DEBUG=0
-              - PIP_NO_CACHE_DIR=off
+          worker:
+            build:
+              context: .
+              args:
+                - DEBUG=0
+                - PIP_NO_CACHE_DIR=off
       `;
-      assert.deepStrictEqual(lines(text, RULE), [6, 10]);
+      assert.deepStrictEqual(lines(text, RULE), [6, 13]);
       assert.match(of(text, RULE)[0].message, /any value/);
       assert.strictEqual(fixAllChecked(text, RULE), y`
         services:
@@ -176,20 +179,39 @@ describe('compose files', () => {
               context: .
               args:
                 APP_ENV: prod
-            environment:
-              - DEBUG=0
+          worker:
+            build:
+              context: .
+              args:
+                - DEBUG=0
       `);
     });
 
-    it('the only entry: its key goes too (an empty args/environment is not valid Compose); flow lists; UV_NO_CACHE', () => {
-      assert.strictEqual(applyFirst('services:\n  web:\n    build: .\n    environment:\n      PIP_NO_CACHE_DIR: 1\n    ports: ["80:80"]\n', RULE), 'services:\n  web:\n    build: .\n    ports: ["80:80"]\n');
+    it('catches not: the same variables in the environment of a built service (set when the container runs, after the build)', () => {
+      const text = y`
+        services:
+          web:
+            build: .
+            environment:
+              - PIP_NO_CACHE_DIR=off
+              - UV_NO_CACHE=1
+          api:
+            build: .
+            environment:
+              PIP_NO_CACHE_DIR: 1
+      `;
+      assert.deepStrictEqual(lines(text, RULE), []);
+    });
+
+    it('the only entry: its key goes too (an empty args is not valid Compose); flow lists; UV_NO_CACHE', () => {
+      assert.strictEqual(applyFirst('services:\n  web:\n    build:\n      context: .\n      args:\n        PIP_NO_CACHE_DIR: 1\n    ports: ["80:80"]\n', RULE), 'services:\n  web:\n    build:\n      context: .\n    ports: ["80:80"]\n');
       assert.strictEqual(applyFirst('services:\n  web:\n    build: {context: ., args: [UV_NO_CACHE=1, X=2]}\n', RULE), 'services:\n  web:\n    build: {context: ., args: [X=2]}\n');
       assert.strictEqual(applyFirst('services:\n  web:\n    build: {context: ., args: [X=2, UV_NO_CACHE=1]}\n', RULE), 'services:\n  web:\n    build: {context: ., args: [X=2]}\n');
     });
 
     it('catches not: a service Compose does not build; other variables', () => {
       assert.deepStrictEqual(lines('services:\n  db:\n    image: python\n    environment:\n      PIP_NO_CACHE_DIR: 1\n', RULE), []);
-      assert.deepStrictEqual(lines('services:\n  web:\n    build: .\n    environment:\n      PIP_CACHE_DIR: /c\n', RULE), []);
+      assert.deepStrictEqual(lines('services:\n  web:\n    build: {context: ., args: {PIP_CACHE_DIR: /c}}\n', RULE), []);
     });
   });
 
@@ -224,6 +246,7 @@ describe('compose files', () => {
               - registry.example.com/web:1.2
           image: registry.example.com/web:1.2
           environment:
+            - PIP_NO_CACHE_DIR=1
             - DEBUG=1
         worker:
           image: registry.example.com/worker

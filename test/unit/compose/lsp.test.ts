@@ -6,7 +6,7 @@ import { parseDocument } from 'yaml';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { applyTextEdits, TestClient } from '../../support/lspClient';
 
-const COMPOSE = 'services:\n  web:\n    build: .\n    image: acme/web:1\n    environment:\n      - PIP_NO_CACHE_DIR=1\n      - DEBUG=0\n';
+const COMPOSE = 'services:\n  web:\n    build:\n      context: .\n      args:\n        - PIP_NO_CACHE_DIR=1\n        - DEBUG=0\n    image: acme/web:1\n';
 
 describe('language server: Compose documents', function () {
   this.timeout(30_000);
@@ -50,7 +50,7 @@ describe('language server: Compose documents', function () {
     const fix = actions.find(a => a.isPreferred)!;
     assert.match(fix.title, /Remove PIP_NO_CACHE_DIR/);
     const fixed = applyTextEdits(COMPOSE, fix.edit!.changes![u]);
-    assert.strictEqual(fixed, 'services:\n  web:\n    build: .\n    image: acme/web:1\n    environment:\n      - DEBUG=0\n');
+    assert.strictEqual(fixed, 'services:\n  web:\n    build:\n      context: .\n      args:\n        - DEBUG=0\n    image: acme/web:1\n');
     assert.ok(actions.some(a => a.title === 'Ignore compose-no-cache-env here'));
     const all = await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: u }, range: env.range, context: { diagnostics: [], only: ['source.fixAll.cacheAdvisor'] } }) as CodeAction[];
     assert.strictEqual(all.length, 1);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../../../server/src/docker/cacheStats';
 import type { PruneResult } from '../../../../server/src/docker/prune';
 import { cacheStatsProvider } from './index';
+import { log } from '../../log';
 import type { Snapshot } from './rows';
 
 /** Clean-up runs Docker and deletes data: refuse in an untrusted workspace, and say why. */
@@ -21,7 +22,7 @@ export async function freshSnapshot(needsEngine = true): Promise<Snapshot | unde
   if (needsEngine && !s.stats) {
     const choice = await vscode.window.showErrorMessage(s.engineError ?? 'Docker is not reachable', 'Retry', 'Open settings');
     if (choice === 'Retry') void vscode.commands.executeCommand('cacheAdvisor.refreshCacheStats');
-    if (choice === 'Open settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'cacheAdvisor.dockerHost');
+    if (choice === 'Open settings') void vscode.commands.executeCommand('cacheAdvisor.openDockerSettings', 'cacheAdvisor.dockerHost');
     return undefined;
   }
   return s;
@@ -48,10 +49,13 @@ export async function confirmAndRun(c: Cleanup): Promise<PruneResult | undefined
   const ok = await vscode.window.showWarningMessage(c.question, { modal: true, detail: c.detail }, c.confirm);
   if (ok !== c.confirm) return undefined;
   try {
+    log.info(`${c.progress}: ${c.question}`);
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Cache Advisor: ${c.progress}…` }, () => c.run());
+    log.info(`${c.progress}: reclaimed ${exactBytes(result.reclaimedBytes)}; ${c.summary(result)}`);
     void vscode.window.showInformationMessage(`Cache Advisor: reclaimed ${exactBytes(result.reclaimedBytes)}; ${c.summary(result)}.`);
     return result;
   } catch (e) {
+    log.error(`${c.progress} failed`, e);
     void vscode.window.showErrorMessage(`Cache Advisor: ${c.progress} failed: ${(e as Error).message}`);
     return undefined;
   } finally {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { EngineClient } from '../../../../server/src/docker/engineApi';
 import { DEFAULT_LIMITS, measureHostCachesInWorker } from '../../../../server/src/docker/hostCaches';
+import { dockerHost } from '../../dockerSettings';
+import { log } from '../../log';
 import { CacheStatsProvider } from './provider';
 import { CacheStatsSource, statusBarText } from './rows';
 
@@ -12,17 +14,16 @@ let provider: CacheStatsProvider | undefined;
 function config() {
   const c = vscode.workspace.getConfiguration('cacheAdvisor');
   return {
-    dockerHost: c.get<string>('dockerHost', ''),
     hostCachesEnabled: c.get<boolean>('hostCaches.enabled', true),
     maxEntries: c.get<number>('hostCaches.maxEntries', DEFAULT_LIMITS.maxEntries),
     timeoutMs: 1000 * c.get<number>('hostCaches.timeoutSeconds', DEFAULT_LIMITS.timeoutMs / 1000),
   };
 }
 
-/** The source the view and the clean-up commands share: same endpoint, same limits. */
+/** The source the view and the clean-up commands share: the build's endpoint (dockerSettings.dockerHost), same limits. */
 export function createSource(): CacheStatsSource {
   return new CacheStatsSource({
-    engine: () => EngineClient.fromEnvironment({ host: config().dockerHost || undefined }),
+    engine: () => EngineClient.fromEnvironment({ host: dockerHost() }),
     measureHostCaches: () => {
       const c = config();
       return c.hostCachesEnabled ? measureHostCachesInWorker({ maxEntries: c.maxEntries, timeoutMs: c.timeoutMs }) : Promise.resolve([]);
@@ -44,6 +45,9 @@ export function registerCacheStatsView(context: vscode.ExtensionContext): void {
   status.command = `${VIEW_ID}.focus`;
   context.subscriptions.push(view, status, p,
     p.onDidLoad(s => {
+      if (s.engineError) log.warn(`Build Cache view: ${s.engineError}`);
+      else log.info(`Build Cache view: read the engine at ${s.engineHost ?? 'the default endpoint'}`);
+      if (s.hostCacheError) log.warn(`Build Cache view: host caches: ${s.hostCacheError}`);
       const t = statusBarText(s);
       if (!t) { status.hide(); return; }
       status.text = t.text;

@@ -89,7 +89,7 @@ export class CacheStatsSource {
 /** Ids of the commands rows run; also the ones package.json contributes. */
 export const COMMAND_IDS = {
   refresh: 'cacheAdvisor.refreshCacheStats',
-  openSettings: 'workbench.action.openSettings',
+  openSettings: 'cacheAdvisor.openDockerSettings',
 } as const;
 
 /** Show at most this many records / images per group; the rest are summarised in one row. */
@@ -138,15 +138,21 @@ function buildCacheSection(stats: CacheStats, now: Date): Row {
   }
   for (const [type, g] of Object.entries(bc.byType).sort((a, b) => b[1].bytes - a[1].bytes || a[0].localeCompare(b[0]))) {
     const records = bc.records.filter(r => r.type === type);
+    // records with the same description ("local source for context" for every context sent) are told apart by id
+    const seen = new Map<string, number>();
+    for (const r of records) seen.set(r.description, (seen.get(r.description) ?? 0) + 1);
     const rows = type === 'exec.cachemount'
       ? stats.cacheMounts.map(m => cacheMountRow(m, now))
-      : records.map(r => recordRow(r, now));
+      : records.map(r => recordRow(r, now, (seen.get(r.description) ?? 0) > 1));
+    // the group's size is the sum of its rows; the part shared with images (freed by nothing) is named apart
+    const rowBytes = records.reduce((sum, r) => sum + Math.max(0, r.bytes), 0);
+    const shared = rowBytes - g.bytes;
     children.push({
       id: `bc/type/${type}`,
       kind: 'typeGroup',
       label: typeLabel(type),
-      description: `${g.count} · ${formatBytes(g.bytes)}`,
-      tooltip: `**${typeLabel(type)}** (\`${type}\`)\n\n${g.count} record(s), ${exact(g.bytes)} not shared with images`,
+      description: `${g.count} · ${formatBytes(rowBytes)}${shared > 0 ? ` (${formatBytes(shared)} shared with images)` : ''}`,
+      tooltip: `**${typeLabel(type)}** (\`${type}\`)\n\n${g.count} record(s), ${exact(rowBytes)} in all: ${exact(g.bytes)} not shared with images${shared > 0 ? `, ${exact(shared)} shared` : ''}`,
       contextValue: type === 'exec.cachemount' ? 'cacheMountGroup' : 'cacheTypeGroup',
       expanded: type === 'exec.cachemount',
       children: limit(rows, `bc/type/${type}`, 'smaller records'),
@@ -176,11 +182,13 @@ export function cacheMountRow(m: CacheMountStat, now: Date): Row {
   };
 }
 
-export function recordRow(r: BuildCacheRecord, now: Date): Row {
+/** A build-cache record; `disambiguate` adds its short id to a label other records share. */
+export function recordRow(r: BuildCacheRecord, now: Date, disambiguate = false): Row {
+  const text = oneLine(r.description || r.id, 60);
   return {
     id: `bc/record/${r.id}`,
     kind: 'cacheRecord',
-    label: oneLine(r.description || r.id, 60),
+    label: disambiguate && r.description ? `${text} · ${short(r.id)}` : text,
     description: `${formatBytes(r.bytes)}${r.shared ? ' · shared with an image' : ''}${r.inUse ? ' · in use' : ''} · ${formatAge(r.lastUsed, now)}`,
     tooltip: `**${typeLabel(r.type)}** record \`${r.id}\`\n\n${mdCode(oneLine(r.description, 300))}\n\n- size: ${exact(r.bytes)}${r.shared ? ' (also an image layer: removing it frees nothing)' : ''}\n- last used: ${when(r.lastUsed, now)}\n- created: ${when(r.createdAt, now)}\n- used ${r.usageCount} time(s)`,
     contextValue: r.inUse ? 'cacheRecord.inUse' : 'cacheRecord',

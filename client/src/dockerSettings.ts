@@ -1,0 +1,83 @@
+/**
+ * The Docker settings as the client reads them: one engine endpoint for the view, the build and
+ * prune; the ▷ flow's build options; and a way to the settings that works in remote windows, where
+ * machine settings live in the Remote tab and a value in the workspace is silently ignored.
+ */
+import * as vscode from 'vscode';
+import { DOCKER_SETTING_SCOPES as SCOPES, dockerEnv, ignoredValues, optionsFromSettings, RESTRICTED_SETTINGS, scopeAdvice, type BuildOptions } from './buildOptions';
+
+/**
+ * The engine endpoint the user chose (`cacheAdvisor.dockerHost`), or undefined for docker's own
+ * choice. A workspace value counts only in a trusted workspace.
+ */
+export function dockerHost(scope?: vscode.Uri): string | undefined {
+  const value = trustedValue(vscode.workspace.getConfiguration('cacheAdvisor', scope), 'dockerHost');
+  return typeof value === 'string' ? value.trim() || undefined : undefined;
+}
+
+/** The environment every Docker process runs with: DOCKER_HOST from the setting when it is set. */
+export function dockerProcessEnv(scope?: vscode.Uri): NodeJS.ProcessEnv {
+  return dockerEnv(dockerHost(scope), process.env);
+}
+
+/** `cacheAdvisor.build.*` for a Dockerfile; only the user's own values in an untrusted workspace. */
+export function buildOptionSettings(scope: vscode.Uri): BuildOptions {
+  const cfg = vscode.workspace.getConfiguration('cacheAdvisor', scope);
+  return optionsFromSettings({ args: trustedValue(cfg, 'build.args'), target: trustedValue(cfg, 'build.target'), extraArgs: trustedValue(cfg, 'build.extraArgs') });
+}
+
+/** A restricted setting's value: every level in a trusted workspace, the user's own value otherwise. */
+function trustedValue(cfg: vscode.WorkspaceConfiguration, key: string): unknown {
+  return vscode.workspace.isTrusted ? cfg.get(key) : cfg.inspect(key)?.globalValue;
+}
+
+/**
+ * Open the Settings editor on a Docker setting: the Remote tab in a remote window (machine settings
+ * from the local User tab do not reach a remote extension host), with a note of where the value must
+ * live and a warning for every value VS Code is ignoring.
+ */
+export async function openDockerSetting(key: string): Promise<void> {
+  const remote = vscode.env.remoteName;
+  const scope = SCOPES[key] ?? 'resource';
+  const values = vscode.workspace.getConfiguration().inspect(key);
+  const ignored = values ? ignoredValues(key, scope, values, { trusted: vscode.workspace.isTrusted, restricted: (RESTRICTED_SETTINGS as readonly string[]).includes(key) }) : [];
+  await vscode.commands.executeCommand(settingsCommand(), { query: key });
+  const advice = `Cache Advisor: ${key}: ${scopeAdvice(scope, remote)}`;
+  if (ignored.length) void vscode.window.showWarningMessage(`${ignored.join(' ')} ${scopeAdvice(scope, remote)}`);
+  else void vscode.window.setStatusBarMessage(advice, 8000);
+}
+
+/**
+ * The Settings editor tab where machine settings take effect: Remote in a remote window. Both
+ * commands take `{ query }` (the remote one ignores a plain string).
+ */
+export function settingsCommand(): string {
+  return vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings';
+}
+
+/**
+ * Warn about Docker settings sitting where VS Code ignores them: at start, and whenever one of them
+ * changes (the moment someone writes one into .vscode/settings.json).
+ */
+export function registerDockerSettingsChecks(context: vscode.ExtensionContext): void {
+  warnAboutIgnoredValues(Object.keys(SCOPES));
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => {
+    const changed = Object.keys(SCOPES).filter(k => e.affectsConfiguration(k));
+    if (changed.length) warnAboutIgnoredValues(changed);
+  }));
+}
+
+function warnAboutIgnoredValues(keys: readonly string[]): void {
+  const problems: Array<{ key: string; text: string }> = [];
+  for (const key of keys) {
+    const values = vscode.workspace.getConfiguration().inspect(key);
+    if (!values) continue;
+    const restricted = (RESTRICTED_SETTINGS as readonly string[]).includes(key);
+    for (const text of ignoredValues(key, SCOPES[key], values, { trusted: vscode.workspace.isTrusted, restricted })) problems.push({ key, text });
+  }
+  if (!problems.length) return;
+  const open = vscode.env.remoteName ? 'Open Remote Settings' : 'Open User Settings';
+  void vscode.window.showWarningMessage(`Cache Advisor: ${problems.map(p => p.text).join(' ')}`, open).then(a => {
+    if (a) void openDockerSetting(problems[0].key);
+  });
+}
