@@ -22,7 +22,7 @@ function ensureDecorations(ctx: CommandContext) {
     // labelled as What rebuilds' own, so they read apart from a build's "cached" / "ran 2.1s" notes on the same line
     first: line('editor.wordHighlightStrongBackground', 'editorOverviewRuler.warningForeground', '⟵ what rebuilds: first cache miss'),
     rest: line('editor.rangeHighlightBackground', 'editorOverviewRuler.warningForeground', '↻ what rebuilds: re-runs'),
-    maybe: line('editor.rangeHighlightBackground', 'editorOverviewRuler.infoForeground', '↻ what rebuilds: re-runs if the files from the other stage change'),
+    maybe: line('editor.rangeHighlightBackground', 'editorOverviewRuler.infoForeground', '↻ what rebuilds: may re-run'),
   };
   ctx.extension.subscriptions.push(
     decorations.first,
@@ -58,7 +58,12 @@ function paint(editor: vscode.TextEditor): void {
   const rest = ranges.slice(1);
   editor.setDecorations(decorations.first, ranges.slice(0, 1));
   editor.setDecorations(decorations.rest, rest.filter(r => !maybe.has(r.start.line + 1)));
-  editor.setDecorations(decorations.maybe, rest.filter(r => maybe.has(r.start.line + 1)));
+  // each conditional line says its own condition (another stage's files, the ignore file's patterns …)
+  const why = new Map((h?.conditions ?? []).map(c => [c.line, c.reason]));
+  editor.setDecorations(decorations.maybe, rest.filter(r => maybe.has(r.start.line + 1)).map(range => {
+    const reason = why.get(range.start.line + 1);
+    return reason ? { range, renderOptions: { after: { contentText: `↻ what rebuilds: re-runs ${reason}` } } } : { range };
+  }));
 }
 
 /** The file to ask about: the explorer/editor menu's resource, else the active editor's file, else a picker. */

@@ -1,4 +1,5 @@
 /** `dockerfile-cache-advisor lint`: the same engine as the editor, for CI. */
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { fixAll, lint } from '../engine';
@@ -24,7 +25,10 @@ Options:
   --rule <id>=<severity>     override a rule: off|hint|information|warning|error (repeatable)
   --fail-on error|warning|information
                              exit 1 when a finding has at least this severity (default: warning)
-  --build-context <dir>      build context, relative to each Dockerfile's folder (default: that folder)
+  --context <dir>            the build context, a path relative to the current folder as in
+                             \`build --context\` and \`docker build <dir>\` (default: each Dockerfile's
+                             build context: its Compose service's, else the folder its copied paths
+                             come from, else its own folder); --build-context is its older name
 `;
 
 const RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
@@ -56,6 +60,7 @@ export function runLint(argv: string[], io: CliIO): number {
       fix: { type: 'boolean', default: false },
       rule: { type: 'string', multiple: true, default: [] },
       'fail-on': { type: 'string', default: 'warning' },
+      context: { type: 'string' },
       'build-context': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -65,7 +70,12 @@ export function runLint(argv: string[], io: CliIO): number {
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown --format '${format}' (expected text, json or sarif)`);
   const failOn = parseSeverity(values['fail-on']);
   if (!failOn || failOn === 'off' || failOn === 'hint') throw new UsageError(`unknown --fail-on '${values['fail-on']}' (expected error, warning or information)`);
-  const settings: CacheAdvisorSettings = { ...DEFAULT_SETTINGS, rules: {}, buildContext: values['build-context'] };
+  if (values.context !== undefined && values['build-context'] !== undefined) throw new UsageError('give the build context once: --context (or its older name --build-context)');
+  const contextOpt = values.context ?? values['build-context'];
+  // one convention across the CLI: an ordinary path from the current folder (an absolute setting value)
+  const buildContext = contextOpt !== undefined ? path.resolve(contextOpt) : undefined;
+  if (buildContext !== undefined && !fs.statSync(buildContext, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--context ${contextOpt}: no such folder`);
+  const settings: CacheAdvisorSettings = { ...DEFAULT_SETTINGS, rules: {}, buildContext };
   for (const r of values.rule as string[]) {
     const m = /^([\w-]+)=(\w+)$/.exec(r);
     const sev = m ? parseSeverity(m[2]) : undefined;

@@ -85,15 +85,8 @@ export function clearContextListingCache(): void {
   cache.clear();
 }
 
-/** "1.2 KB" style sizes (powers of 1024, like docker's own output). */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
+/** One unit system everywhere (KiB, MiB, as the Build Cache view shows them). */
+export { formatBytes } from '../docker/cacheStats';
 
 /** "38 s", "3m12s", "1h02m" */
 export function formatDuration(ms: number): string {

@@ -268,9 +268,20 @@ export class EngineClient {
     return this.version();
   }
 
-  /** GET /system/df: build cache records, images, volumes, containers. */
-  systemDf(): Promise<unknown> {
-    return this.request('GET', '/system/df', {}, undefined, this.options.timeoutMs ?? 120_000);
+  /**
+   * GET /system/df: build cache records, images, volumes, containers. The engine runs one disk-usage
+   * walk at a time and answers a second caller "a disk usage operation is already running" (the view
+   * refreshing while the CLI's `stats` runs, say): wait for it a few times before giving up.
+   */
+  async systemDf(retries = 5, waitMs = 1000): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.request('GET', '/system/df', {}, undefined, this.options.timeoutMs ?? 120_000);
+      } catch (e) {
+        if (attempt >= retries || !/disk usage operation is already running/i.test(String((e as Error).message))) throw e;
+        await new Promise(r => setTimeout(r, waitMs * (attempt + 1)));
+      }
+    }
   }
 
   imageInspect(id: string): Promise<ImageInspect> {

@@ -76,15 +76,20 @@ describe('CLI lint of Compose files and .dockerignore creation', () => {
     assert.strictEqual(fs.readFileSync(file, 'utf8'), DOCKERFILE);
   });
 
-  it('with --build-context, the .dockerignore goes to the context root; <Dockerfile>.dockerignore counts', () => {
+  it('with --context (a path from the current folder, as for build and why-rebuild), the .dockerignore goes to the context root; <Dockerfile>.dockerignore counts', () => {
     fs.mkdirSync(path.join(dir, 'docker'));
     const file = path.join(dir, 'docker', 'app.Dockerfile');
     fs.writeFileSync(file, DOCKERFILE);
-    assert.strictEqual(runLint(['--fix', '--build-context', '..', file], capture()), 0);
+    // relative to the current folder, not to the Dockerfile's: `..` from here is not the context
+    const rel = path.relative(process.cwd(), dir);
+    assert.strictEqual(runLint(['--fix', '--context', rel, file], capture()), 0);
     assert.ok(fs.existsSync(path.join(dir, '.dockerignore')));
     assert.ok(!fs.existsSync(path.join(dir, 'docker', '.dockerignore')));
     fs.rmSync(path.join(dir, '.dockerignore'));
     fs.writeFileSync(file + '.dockerignore', '.git\n');
-    assert.strictEqual(runLint(['--build-context', '..', file], capture()), 0);
+    assert.strictEqual(runLint(['--build-context', dir, file], capture()), 0);
+    const bad = capture();
+    assert.throws(() => runLint(['--context', path.join(dir, 'nope'), file], bad), /no such folder/);
+    assert.throws(() => runLint(['--context', dir, '--build-context', dir, file], capture()), /give the build context once/);
   });
 });

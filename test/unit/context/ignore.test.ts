@@ -100,8 +100,8 @@ describe('context: .dockerignore', () => {
 
   it('formats sizes and durations', () => {
     assert.strictEqual(formatBytes(512), '512 B');
-    assert.strictEqual(formatBytes(1536), '1.5 KB');
-    assert.strictEqual(formatBytes(5 * 1024 * 1024), '5.0 MB');
+    assert.strictEqual(formatBytes(1536), '1.5 KiB');
+    assert.strictEqual(formatBytes(5 * 1024 * 1024), '5 MiB');
     assert.strictEqual(formatDuration(38_000), '38 s');
     assert.strictEqual(formatDuration(192_000), '3m12s');
     assert.strictEqual(formatDuration(2_500), '2.5 s');
