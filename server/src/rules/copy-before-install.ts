@@ -8,7 +8,7 @@ import { fetchesPackages, type PackageInvocation } from '../analysis/packageMana
 import { unwrapCommand } from '../analysis/shell';
 import { copyProvides } from './copyProvides';
 import { commandText, lineNo, snippet } from './describe';
-import { dockerArg, instructionText, lineSpan, rangeOf } from './edits';
+import { dockerArg, insertBefore, instructionText, lineSpan, rangeOf } from './edits';
 import { docsFor, type Fix, type Rule, type RuleFinding, type WorkspaceFacts } from './types';
 import { trimTrailingSlashes, lastSegment, beforeWildcardSegment } from '../analysis/text';
 
@@ -76,10 +76,23 @@ function exists(ws: WorkspaceFacts, rel: string): boolean | undefined {
   return ws.contextFiles.has(rel);
 }
 
-/** The narrow `COPY <manifests> <dir>/` lines that let the installs run before the source is copied. */
-function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string, carry: ReadonlyMap<PackageInvocation, readonly string[]>): string[] | undefined {
+interface ManifestCopies {
+  /** Destination folder (absolute) → context files to copy there. */
+  readonly byDir: Map<string, string[]>;
+  /** The first install that needs one of them. */
+  readonly first?: InstructionFact;
+  /** The image paths the narrow COPY puts in place. */
+  readonly added: ReadonlySet<string>;
+  /** The broad COPY's flags that the narrow COPY keeps (`--chown`, `--chmod`, `--link`). */
+  readonly flags: readonly string[];
+}
+
+/** The manifests (and carried config) that let the installs run before the source is copied. */
+function manifestCopies(broad: InstructionFact, installs: readonly InstallStep[], ws: WorkspaceFacts, alreadyCopied: Set<string>, carry: ReadonlyMap<PackageInvocation, readonly string[]>): ManifestCopies | undefined {
   const copy = broad.copy!;
   const byDir = new Map<string, string[]>();
+  const added = new Set<string>();
+  let first: InstructionFact | undefined;
   for (const step of installs) {
     for (const inv of step.invocations) {
       const wanted: Array<{ file: string; optional: boolean }> = [
@@ -112,18 +125,54 @@ function manifestCopies(model: DockerfileModel, broad: InstructionFact, installs
         if (!list.includes(source)) list.push(source);
         byDir.set(dir, list);
         alreadyCopied.add(abs);
+        added.add(abs);
+        first ??= step.fact;
       }
     }
   }
-  const keptFlags = copy.flags.filter(f => !['from', 'parents', 'exclude'].includes(f.getName().toLowerCase())).map(f => f.toString());
+  const flags = copy.flags.filter(f => !['from', 'parents', 'exclude'].includes(f.getName().toLowerCase())).map(f => f.toString());
+  return { byDir, first, added, flags };
+}
+
+/** The narrow `COPY <manifests> <dir>/` lines, written for an instruction whose working directory is `workdir`. */
+function manifestCopyLines(copies: ManifestCopies, workdir: string, prefix: string): string[] {
   const lines: string[] = [];
-  for (const [dir, files] of byDir) {
-    const dest = normalisePath(dir) === normalisePath(broad.workdir) ? './' : `${dir.replace(/\/$/, '')}/`;
+  for (const [dir, files] of copies.byDir) {
+    const dest = normalisePath(dir) === normalisePath(workdir) ? './' : `${dir.replace(/\/$/, '')}/`;
     // a wildcard-only source list would fail when nothing matches; keep at least one real file first
     files.sort((a, b) => Number(a.endsWith('*') && !a.includes('package')) - Number(b.endsWith('*') && !b.includes('package')));
-    lines.push([prefix + 'COPY', ...keptFlags, ...files.map(dockerArg), dest].join(' '));
+    lines.push([prefix + 'COPY', ...copies.flags, ...files.map(dockerArg), dest].join(' '));
   }
   return lines;
+}
+
+/** A variable `text` names whose value differs between the scopes of `a` and `b` (an ARG or ENV between them). */
+function changedVariable(text: string, a: InstructionFact, b: InstructionFact): string | undefined {
+  const names = [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]);
+  return names.find(n => a.env.has(n) !== b.env.has(n) || a.env.get(n) !== b.env.get(n));
+}
+
+/** Instructions a narrow COPY may move below without changing what it copies or what they see. */
+const CROSSABLE = new Set(['RUN', 'WORKDIR', 'ARG', 'ENV', 'USER', 'LABEL', 'EXPOSE', 'SHELL', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'STOPSIGNAL', 'MAINTAINER']);
+
+/**
+ * Whether the narrow COPY can sit directly above `target` (the first install that needs it) instead of
+ * where the broad COPY was, so that the instructions between (an `apt-get install`, say) stay cached
+ * when only a manifest changes. The RUNs between were proven (`proveMove`) not to use what the broad
+ * COPY provides; this checks what moving the narrow COPY itself could change.
+ */
+function narrowMayMoveDown(broad: InstructionFact, target: InstructionFact, crossed: readonly InstructionFact[], copies: ManifestCopies, prefix: string): boolean {
+  if (crossed.length === 0 || prefix !== '' || broad.copy!.heredoc || broad.copy!.from !== undefined) return false;
+  // variables in the kept flags (`--chown=$APP_USER`) must expand the same way below an ARG or ENV
+  if (changedVariable(copies.flags.join(' '), broad, target)) return false;
+  return crossed.every(f => {
+    if (!CROSSABLE.has(f.keyword) || f.stage !== broad.stage || f.onbuild) return false;
+    // a WORKDIR the analysis could not resolve leaves the destination unknown
+    if (f.keyword === 'WORKDIR' && /\$/.test(f.node.getArgumentsContent() ?? '')) return false;
+    // an install that reads a manifest the narrow COPY provides must stay below it
+    const reads = (f.run?.invocations ?? []).filter(fetchesPackages).flatMap(inv => [...inv.manifests, ...inv.optionalManifests].map(m => resolvePath(f.workdir, m)));
+    return !reads.some(r => copies.added.has(r));
+  });
 }
 
 /** The broad COPY's text with a relative destination made absolute, for when it moves below a WORKDIR. */
@@ -138,13 +187,18 @@ function relocatedCopyText(model: DockerfileModel, broad: InstructionFact, cross
   return text.slice(0, s) + (text[s] === '"' ? JSON.stringify(abs) : dockerArg(abs)) + text.slice(e);
 }
 
-function buildFix(model: DockerfileModel, broad: InstructionFact, installs: readonly InstallStep[], last: InstructionFact, crossesWorkdir: boolean, ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string, carry: ReadonlyMap<PackageInvocation, readonly string[]>): Fix | undefined {
-  const narrow = manifestCopies(model, broad, installs, ws, alreadyCopied, prefix, carry);
-  if (!narrow) return undefined;
+function buildFix(model: DockerfileModel, list: readonly InstructionFact[], broad: InstructionFact, installs: readonly InstallStep[], last: InstructionFact, crossesWorkdir: boolean, ws: WorkspaceFacts, alreadyCopied: Set<string>, prefix: string, carry: ReadonlyMap<PackageInvocation, readonly string[]>): Fix | undefined {
+  const copies = manifestCopies(broad, installs, ws, alreadyCopied, carry);
+  if (!copies) return undefined;
   const span = lineSpan(model, broad);
-  const edits: TextEdit[] = [
-    { range: rangeOf(model, span.start, span.end), newText: narrow.map(l => l + model.eol).join('') },
-  ];
+  // directly above the first install that needs the manifests, so the steps between stay cached
+  const target = copies.first;
+  const down = target !== undefined && narrowMayMoveDown(broad, target, list.slice(list.indexOf(broad) + 1, list.indexOf(target)), copies, prefix);
+  const narrow = manifestCopyLines(copies, down ? target.workdir : broad.workdir, prefix);
+  const narrowText = narrow.map(l => l + model.eol).join('');
+  const edits: TextEdit[] = down
+    ? [{ range: rangeOf(model, span.start, span.end), newText: '' }, insertBefore(model, target, narrowText)]
+    : [{ range: rangeOf(model, span.start, span.end), newText: narrowText }];
   const end = lineSpan(model, last, false).end;
   const moved = relocatedCopyText(model, broad, crossesWorkdir);
   const atEof = end === model.text.length && !/\n$/.test(model.text);
@@ -424,8 +478,10 @@ export const copyBeforeInstall: Rule = {
           let fix: Fix | undefined;
           if (last && busted.every(b => b.fact.index <= last!.index)) {
             const proof = proveMove(list, broad, runs.filter(r => r.index <= last!.index), workspace);
-            why = proof.why;
-            if (!why) fix = buildFix(model, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix, proof.carry);
+            // `COPY --chown=$APP_USER` moved below `ARG APP_USER=node` would copy as another owner
+            const changed = changedVariable(instructionText(model, broad, false), broad, last);
+            why = proof.why ?? (changed ? `$${changed} in the COPY is set again between it and the install` : undefined);
+            if (!why) fix = buildFix(model, list, broad, busted, last, crossesWorkdir, workspace, new Set(copiedBefore), prefix, proof.carry);
           } else if (blocked?.keyword === 'FROM' || busted.every(b => b.fact.stage !== broad.stage)) {
             const from = busted[0].fact.stage?.from ?? blocked!;
             why = `the install is in stage \`${from.stage?.name ?? from.stage?.index}\` (line ${lineNo(from)}), which builds on this one`;

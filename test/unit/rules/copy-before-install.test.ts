@@ -88,16 +88,70 @@ describe(RULE, () => {
         RUN pip install -r requirements.txt
         CMD ["python", "main.py"]
       `;
+      // the narrow COPY lands under the new WORKDIR, directly above the install that reads it
       assert.strictEqual(applyFirstFix(text, RULE, PY), df`
         FROM python:3.12
         WORKDIR /app
-        COPY service/requirements.txt /app/service/
         WORKDIR /app/service
         RUN apt-get update && apt-get install -y gcc
+        COPY service/requirements.txt ./
         RUN pip install -r requirements.txt
         COPY . /app/
         CMD ["python", "main.py"]
       `);
+      fixAllChecked(text, RULE, PY);
+    });
+
+    it('puts the narrow COPY directly above the first install that reads the manifests, so an OS install above it stays cached', () => {
+      const text = df`
+        FROM node:20
+        WORKDIR /app
+        COPY --chown=node:node . .
+        RUN apt-get update && apt-get install -y tini
+        USER node
+        ENV NODE_ENV=production
+        # dependencies
+        RUN npm ci
+        RUN npm run build
+      `;
+      assert.strictEqual(applyFirstFix(text, RULE, NODE), df`
+        FROM node:20
+        WORKDIR /app
+        RUN apt-get update && apt-get install -y tini
+        USER node
+        ENV NODE_ENV=production
+        COPY --chown=node:node package.json package-lock.json ./
+        # dependencies
+        RUN npm ci
+        COPY --chown=node:node . .
+        RUN npm run build
+      `);
+      fixAllChecked(text, RULE, NODE);
+    });
+
+    it('keeps the narrow COPY where the broad one was when moving it could change its meaning', () => {
+      const keptAt = (text: string) => applyFirstFix(text, RULE, NODE).split('\n').findIndex(l => l.includes('package.json')) + 1;
+      // a WORKDIR whose value the analysis does not know: the relative destination cannot be made absolute
+      assert.strictEqual(keptAt('FROM node:20\nARG APP_DIR\nWORKDIR /app\nCOPY . .\nWORKDIR $APP_DIR\nRUN apt-get update && apt-get install -y tini\nRUN npm ci\n'), 4);
+      // a VOLUME or another COPY between them
+      assert.strictEqual(keptAt('FROM node:20\nWORKDIR /app\nCOPY . .\nVOLUME /data\nRUN apt-get update && apt-get install -y tini\nRUN npm ci\n'), 3);
+      assert.strictEqual(keptAt('FROM node:20\nWORKDIR /app\nCOPY . .\nCOPY --from=busybox /bin/busybox /usr/local/bin/\nRUN apt-get update && apt-get install -y tini\nRUN npm ci\n'), 3);
+      // ONBUILD triggers are left where they are
+      assert.strictEqual(keptAt('FROM node:20\nWORKDIR /app\nONBUILD COPY . .\nONBUILD RUN apt-get update && apt-get install -y tini\nONBUILD RUN npm ci\n'), 3);
+      // across nothing: the install follows the COPY directly
+      assert.strictEqual(keptAt('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN apt-get update && apt-get install -y tini\n'), 3);
+    });
+
+    it('--chown=$APP_USER above a later `ARG APP_USER=…`: flagged, no fix (the copy would change owner)', () => {
+      const text = 'FROM node:20\nWORKDIR /app\nCOPY --chown=$APP_USER . .\nARG APP_USER=node\nRUN apt-get update && apt-get install -y tini\nRUN npm ci\n';
+      const f = findings(text, RULE, NODE);
+      assert.strictEqual(f.length, 1);
+      assert.deepStrictEqual(f[0].fixes, []);
+      assert.match(f[0].message, /\$APP_USER in the COPY is set again/);
+      // twin: the ARG above the COPY keeps its value, and the narrow COPY moves down with the same --chown
+      const twin = 'FROM node:20\nARG APP_USER=node\nWORKDIR /app\nCOPY --chown=$APP_USER . .\nRUN apt-get update && apt-get install -y tini\nRUN npm ci\n';
+      assert.strictEqual(applyFirstFix(twin, RULE, NODE),
+        'FROM node:20\nARG APP_USER=node\nWORKDIR /app\nRUN apt-get update && apt-get install -y tini\nCOPY --chown=$APP_USER package.json package-lock.json ./\nRUN npm ci\nCOPY --chown=$APP_USER . .\n');
     });
 
     it('keeps CRLF line endings and comments attached to the COPY', () => {
