@@ -6,7 +6,7 @@
  */
 import type { CodeLens } from 'vscode-languageserver-types';
 import type { InstructionFact } from './analysis/model';
-import { chainDependencies, dependencyLabel } from './context/dependencies';
+import { chainDependencies, dependencyLabel, type Dependency } from './context/dependencies';
 import { invalidate, type BuildGraph, type Step } from './context/invalidation';
 import type { LastRunSource } from './context/lastRun';
 import { formatDuration } from './context/listing';
@@ -57,10 +57,31 @@ export interface LensDetail {
 /** Arguments of {@link LENS_DETAILS_COMMAND}: the Dockerfile, the pick's title and its rows. */
 export type LensDetailsArgs = [uri: string, title: string, details: LensDetail[]];
 
-/** First line of an instruction, shortened for a quick-pick row. */
+/**
+ * How many rows a lens carries for its quick pick. Every lens travels with its rows, so without a bound
+ * a file of a thousand COPYs would send a million of them on each request.
+ */
+export const LENS_DETAIL_ROWS = 60;
+
+const texts = new WeakMap<Step, string>();
+
+/** First line of an instruction, shortened for a quick-pick row (the AST recomputes it on each call). */
 function instructionText(step: Step): string {
-  const first = step.instruction.node.getTextContent().split(/\r?\n/)[0].replace(/\s*\\$/, '').trim();
-  return first.length > 100 ? `${first.slice(0, 99)}…` : first;
+  let text = texts.get(step);
+  if (text === undefined) {
+    const first = step.instruction.node.getTextContent().split(/\r?\n/)[0].replace(/\s*\\$/, '').trim();
+    text = first.length > 100 ? `${first.slice(0, 99)}…` : first;
+    texts.set(step, text);
+  }
+  return text;
+}
+
+/** Rows for the first {@link LENS_DETAIL_ROWS} - 1 items, then one that says how many more and goes to the last. */
+function bounded<T>(items: readonly T[], row: (item: T) => LensDetail, what: string): LensDetail[] {
+  if (items.length <= LENS_DETAIL_ROWS) return items.map(row);
+  const last = row(items[items.length - 1]);
+  const more = items.length - LENS_DETAIL_ROWS + 1;
+  return [...items.slice(0, LENS_DETAIL_ROWS - 1).map(row), { label: `… and ${more} more ${what}`, description: `to line ${last.line}`, line: last.line }];
 }
 
 const stageLabel = (graph: BuildGraph, stage: number) => `stage ${graph.model.stages[stage].name ?? stage}`;
@@ -76,43 +97,85 @@ function shortList(labels: string[]): string {
  * "cached unless: requirements.txt · src/ · stage deps". Every step re-runs when an earlier one
  * does, so that clause is only spelt out when nothing else can bust the cache.
  */
-export function lensTitle(graph: BuildGraph, step: Step, lastSeconds?: number): string {
-  const unique = [...new Set(chainDependencies(graph, step).map(dependencyLabel))];
+export function lensTitle(graph: BuildGraph, step: Step, lastSeconds?: number, deps = chainDependencies(graph, step)): string {
+  const unique = [...new Set(deps.map(dependencyLabel))];
   const timing = lastSeconds !== undefined ? `  ·  last run ${lastSeconds === 0 ? 'cached' : formatDuration(lastSeconds * 1000)}` : '';
   return `${unique.length ? `cached unless: ${shortList(unique)}` : 'cached unless an earlier step changes'}${timing}`;
 }
 
 /** Rows of a RUN lens: every dependency (none hidden behind "+N more"), at the step that brings it in. */
-function runDetails(graph: BuildGraph, step: Step): LensDetail[] {
-  const seen = new Set<string>();
-  const rows: LensDetail[] = [];
-  for (const d of chainDependencies(graph, step)) {
+function runDetails(deps: readonly Dependency[]): LensDetail[] {
+  const firsts = new Map<string, Dependency>();
+  for (const d of deps) {
     const label = dependencyLabel(d);
-    if (seen.has(label)) continue;
-    seen.add(label);
-    rows.push({ label, description: `line ${d.step.line}: ${instructionText(d.step)}`, line: d.step.line });
+    if (!firsts.has(label)) firsts.set(label, d);
   }
-  return rows;
+  return bounded([...firsts], ([label, d]) => ({ label, description: `line ${d.step.line}: ${instructionText(d.step)}`, line: d.step.line }), 'inputs');
+}
+
+/** What a cache miss at one COPY/ADD re-runs: the steps in file order, and those that only may re-run. */
+export interface CopyRerun {
+  readonly rerun: readonly Step[];
+  readonly conditional: ReadonlySet<Step>;
+}
+
+/**
+ * `invalidate(graph, s => s === step)` for every COPY/ADD that reads the context, in one propagation per
+ * stage instead of one per COPY (a 2,000-line file has a thousand of them). A miss anywhere in a stage
+ * changes that stage, so what re-runs in the other stages is the same for all its COPYs (stages cannot
+ * depend on each other in a cycle); within the stage, every later step re-runs, except that a
+ * `COPY --link` does not follow the chain and only may re-run when it copies from a changed stage.
+ */
+export function copyReruns(graph: BuildGraph): Map<Step, CopyRerun> {
+  const out = new Map<Step, CopyRerun>();
+  graph.stageSteps.forEach((steps, stage) => {
+    const copies = steps.filter(isContextCopy);
+    if (!copies.length || !graph.built.has(stage)) return;
+    const whole = invalidate(graph, s => s === copies[0]);
+    const elsewhere = whole.rerun.filter(s => s.stage !== stage);
+    const conditionalElsewhere = [...whole.conditional].filter(s => s.stage !== stage);
+    // a --link step re-runs (conditionally) for every COPY above it, or for none
+    const linkedMayRerun = new Set(steps.filter(s => s.inputs.link && s.inputs.fromStages.some(f => f !== stage && whole.changedStages.has(f))));
+    for (const copy of copies) {
+      const here = steps.slice(steps.indexOf(copy)).filter(s => s === copy || !s.inputs.link || linkedMayRerun.has(s));
+      const conditional = new Set([...conditionalElsewhere, ...here.filter(s => linkedMayRerun.has(s))]);
+      out.set(copy, { rerun: mergeInFileOrder(here, elsewhere), conditional });
+    }
+  });
+  return out;
+}
+
+/** Two lists of steps, each in file order, as one. */
+function mergeInFileOrder(a: readonly Step[], b: readonly Step[]): Step[] {
+  const out: Step[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i].instruction.index < b[j].instruction.index)) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
+}
+
+function isContextCopy(step: Step): boolean {
+  return (step.keyword === 'COPY' || step.keyword === 'ADD') && step.inputs.reads.length > 0;
 }
 
 /** "changing requirements.txt re-runs 3 steps (2 in stage build, stage final)" for a COPY/ADD of context files. */
-export function copyLensTitle(graph: BuildGraph, step: Step): string {
-  const { rerun } = invalidate(graph, s => s === step);
+export function copyLensTitle(graph: BuildGraph, step: Step, { rerun }: CopyRerun): string {
   const labels = [...new Set(step.inputs.reads.map(r => (r.pattern === '' ? 'any context file' : r.display.replace(/^\.\//, ''))))];
   const others = rerun.filter(s => s.stage !== step.stage);
-  const stages = [...new Set(others.map(s => stageLabel(graph, s.stage)))];
+  const stages = [...new Set(others.map(s => s.stage))].map(i => stageLabel(graph, i));
   const elsewhere = others.length ? ` (${others.length} in ${stages.join(', ')})` : '';
   return `changing ${shortList(labels)} re-runs ${plural(rerun.length, 'step')}${elsewhere}`;
 }
 
 /** Rows of a COPY/ADD lens: every step that re-runs, in build order. */
-function copyDetails(graph: BuildGraph, step: Step): LensDetail[] {
-  const { rerun } = invalidate(graph, s => s === step);
-  return rerun.map(s => ({
-    label: `line ${s.line}: ${instructionText(s)}`,
-    description: s === step ? 'first cache miss' : s.stage === step.stage ? 're-runs' : `re-runs in ${stageLabel(graph, s.stage)}`,
-    line: s.line,
-  }));
+function copyDetails(graph: BuildGraph, step: Step, { rerun, conditional }: CopyRerun): LensDetail[] {
+  return bounded(rerun, s => {
+    const where = s.stage === step.stage ? '' : ` in ${stageLabel(graph, s.stage)}`;
+    const what = s === step ? 'first cache miss' : conditional.has(s) ? 'may re-run (if the files it takes from another stage differ)' : 're-runs';
+    return { label: `line ${s.line}: ${instructionText(s)}`, description: what + where, line: s.line };
+  }, 'steps');
 }
 
 /**
@@ -121,6 +184,7 @@ function copyDetails(graph: BuildGraph, step: Step): LensDetail[] {
  */
 export function runCodeLenses(graph: BuildGraph, uri: string, lastRun?: LastRunSource): CodeLens[] {
   const lenses: CodeLens[] = [];
+  const reruns = copyReruns(graph);
   for (const steps of graph.stageSteps) {
     for (const step of steps) {
       const start = step.instruction.range.start;
@@ -128,11 +192,13 @@ export function runCodeLenses(graph: BuildGraph, uri: string, lastRun?: LastRunS
         const args: LensDetailsArgs = [uri, title, details];
         lenses.push({ range: { start, end: start }, command: { title, command: LENS_DETAILS_COMMAND, arguments: args } });
       };
-      if ((step.keyword === 'COPY' || step.keyword === 'ADD') && step.inputs.reads.length) {
-        lens(copyLensTitle(graph, step), copyDetails(graph, step));
+      const rerun = reruns.get(step);
+      if (rerun) {
+        lens(copyLensTitle(graph, step, rerun), copyDetails(graph, step, rerun));
       } else if (step.keyword === 'RUN' && isExpensiveRun(step.instruction)) {
         const seconds = lastRun?.stepSeconds(uri, step.line, graph.model);
-        lens(lensTitle(graph, step, seconds), runDetails(graph, step));
+        const deps = chainDependencies(graph, step);
+        lens(lensTitle(graph, step, seconds, deps), runDetails(deps));
       }
     }
   }

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { analyze } from '../../../server/src/analysis/analyze';
-import { isExpensiveRun, LENS_DETAILS_COMMAND, runCodeLenses, type LensDetailsArgs } from '../../../server/src/codeLens';
-import { buildGraph } from '../../../server/src/context/invalidation';
+import { copyReruns, isExpensiveRun, LENS_DETAIL_ROWS, LENS_DETAILS_COMMAND, runCodeLenses, type LensDetailsArgs } from '../../../server/src/codeLens';
+import { buildGraph, invalidate } from '../../../server/src/context/invalidation';
 import { measuredSeconds, timelineLastRun, type LastRunSource } from '../../../server/src/context/lastRun';
 import { makeTimeline, normaliseInstruction, type StepRecord } from '../../../server/src/docker/timeline';
 import { TimelineStore } from '../../../server/src/timeline';
@@ -82,6 +82,37 @@ describe('CodeLens above COPY/ADD and expensive RUNs', () => {
       ['cmd/', 'line 8: COPY cmd/ ./cmd/', 8],
       ['internal/', 'line 9: COPY internal/ ./internal/', 9],
     ]);
+  });
+
+  it('what each COPY re-runs is what the invalidation of that COPY alone says (one propagation per stage)', () => {
+    const files = [
+      text,
+      'FROM golang AS deps\nCOPY go.mod go.sum ./\nRUN go mod download\nFROM deps AS build\nCOPY cmd/ ./cmd/\nRUN go build ./cmd/app\nFROM alpine\nCOPY --from=build /go/bin/app /app\nCOPY conf/ /etc/app/\n',
+      // --link steps leave the chain; one of them copies from a stage that changes
+      'FROM node AS web\nCOPY package.json .\nRUN npm install\nCOPY src/ src/\nRUN npm run build\nFROM nginx\nCOPY nginx.conf /etc/nginx/\nCOPY --link --from=web /dist /usr/share/nginx/html\nCOPY --link static/ /static/\nRUN nginx -t\nCOPY --link extra/ /extra/\n',
+      // a stage copies from a later one by index, and RUN --mount binds the context
+      'FROM alpine AS a\nCOPY --from=1 /x /x\nCOPY a.txt .\nFROM alpine AS b\nCOPY b.txt .\nRUN --mount=type=bind,source=c.txt,target=/c cat /c\nFROM a\nCOPY --from=b /b.txt /\n',
+    ];
+    let compared = 0;
+    for (const t of files) {
+      const graph = buildGraph(analyze(t), 'all');
+      const fast = copyReruns(graph);
+      for (const [step, got] of fast) {
+        const want = invalidate(graph, s => s === step);
+        assert.deepStrictEqual(got.rerun.map(s => s.line), want.rerun.map(s => s.line), `line ${step.line} of\n${t}`);
+        assert.deepStrictEqual([...got.conditional].map(s => s.line).sort(), [...want.conditional].map(s => s.line).sort(), `conditional, line ${step.line} of\n${t}`);
+        compared++;
+      }
+    }
+    assert.ok(compared >= 12, `compared ${compared} COPYs`);
+  });
+
+  it('a lens carries a bounded number of rows; the last says how many more and goes to the last step', () => {
+    const t = 'FROM alpine\nCOPY a.txt .\n' + Array.from({ length: 100 }, (_, i) => `RUN echo ${i}\n`).join('');
+    const rows = details(t, 2);
+    assert.strictEqual(rows.length, LENS_DETAIL_ROWS);
+    assert.deepStrictEqual(rows[rows.length - 1], [`… and ${101 - LENS_DETAIL_ROWS + 1} more steps`, 'to line 102', 102]);
+    assert.match(allLenses(t)[0][1], /re-runs 101 steps$/);
   });
 
   it('cheap RUNs get no lens', () => {
