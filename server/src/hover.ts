@@ -1,6 +1,6 @@
 /**
- * Hover on COPY/ADD: the context files the instruction copies (after .dockerignore) and what
- * re-runs when any of them changes. Pure: the caller hands in the listing and the ignore spec.
+ * Hover on COPY/ADD: what re-runs when the files it copies change, then those context files
+ * (after .dockerignore). Pure: the caller hands in the listing and the ignore spec.
  */
 import type { Hover, Position } from 'vscode-languageserver-types';
 import type { DockerfileModel } from './analysis/model';
@@ -23,7 +23,11 @@ export interface HoverContext {
   readonly listing: () => ContextListing;
 }
 
-const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+function stageName(graph: BuildGraph, stage: number): string {
+  return graph.model.stages[stage].name ?? `stage ${stage}`;
+}
 
 /** Step of the COPY/ADD instruction at `pos`, if any. */
 export function stepAt(graph: BuildGraph, pos: Position): Step | undefined {
@@ -41,7 +45,7 @@ export function rerunSentence(graph: BuildGraph, step: Step): string {
   const { rerun } = invalidate(graph, s => s === step);
   const later = rerun.filter(s => s !== step && s.stage === step.stage).length;
   const others = rerun.filter(s => s.stage !== step.stage);
-  const stageNames = [...new Set(others.map(s => graph.model.stages[s.stage].name ?? `stage ${s.stage}`))];
+  const stageNames = [...new Set(others.map(s => stageName(graph, s.stage)))];
   const dependent = others.length ? ` (and ${plural(others.length, 'step')} in dependent stages: ${stageNames.join(', ')})` : ' (no other stage depends on it)';
   return `re-runs ${later === 0 ? 'this step' : `this step and ${plural(later, 'later step')} of this stage`}${dependent}`;
 }
@@ -56,8 +60,8 @@ export function copyHover(ctx: HoverContext, pos: Position): Hover | null {
     const f = step.inputs.fromStages[0];
     if (f !== undefined) {
       const st = ctx.model.stages[f];
-      lines.push(`**${kw} --from=${copy.from}** copies from stage \`${st.name ?? f}\` (line ${st.from.range.start.line + 1}), not from the build context.`);
-      lines.push('', `When the files it copies change there, it ${rerunSentence(ctx.graph, step)}.`);
+      lines.push(`**${kw} --from=${copy.from}**: when the files it copies change there, it ${rerunSentence(ctx.graph, step)}.`);
+      lines.push('', `It copies from stage \`${st.name ?? f}\` (line ${st.from.range.start.line + 1}), not from the build context.`);
     } else {
       lines.push(`**${kw} --from=${copy.from}** copies from the image \`${copy.from}\`: cached until that reference resolves to a different image.`);
     }
@@ -77,15 +81,16 @@ export function copyHover(ctx: HoverContext, pos: Position): Hover | null {
   const total = files.reduce((n, f) => n + f.size, 0);
   const ignoreNote = ctx.ignore.file ? `after \`${ctx.ignore.describe(ctx.contextDir)}\`` : 'there is no .dockerignore';
   const atLeast = listing.complete ? '' : 'at least ';
+  // what re-runs is the answer most hovers are for: first, above a file list that may be long
+  lines.push(`**${kw}**: changing what it copies ${rerunSentence(ctx.graph, step)}.`, '');
   if (files.length === 0 && listing.complete) {
-    lines.push(`**${kw}** matches no file of the build context (${ignoreNote}): ${step.inputs.reads.map(r => `\`${r.display}\``).join(', ')}.`);
+    lines.push(`It matches no file of the build context (${ignoreNote}): ${step.inputs.reads.map(r => `\`${r.display}\``).join(', ')}.`);
   } else {
-    lines.push(`**${kw}** copies ${atLeast}${plural(files.length, 'file')}, ${atLeast}${formatBytes(total)} from the build context (${ignoreNote}):`, '');
+    lines.push(`It copies ${atLeast}${plural(files.length, 'file')}, ${atLeast}${formatBytes(total)} from the build context (${ignoreNote}):`, '');
     for (const f of files.slice(0, HOVER_PATHS)) lines.push(`- \`${f.rel}\` — ${formatBytes(f.size)}`);
     if (files.length > HOVER_PATHS) lines.push(`- … and ${atLeast}${files.length - HOVER_PATHS} more`);
     if (!listing.complete) lines.push('', '_The context listing stopped early (a very large folder); counts are lower bounds._');
   }
   if (remote.length) lines.push('', `It also downloads ${remote.map(r => `\`${r.value}\``).join(', ')}.`);
-  lines.push('', `Changing any of these ${rerunSentence(ctx.graph, step)}.`);
   return { contents: { kind: 'markdown', value: lines.join('\n') }, range: step.instruction.range };
 }

@@ -7,10 +7,12 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { unpackVsix } from '../e2e/support/vsix';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const VSCE = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const REPO = 'https://github.com/cache-advisor/dockerfile-cache-advisor';
 
 interface Step { id: string; description: string; media: { image?: string; markdown?: string; altText?: string }; completionEvents: string[] }
 
@@ -36,13 +38,27 @@ describe('Marketplace and Open VSX readiness', function () {
     ]);
   });
 
-  it('vsce package accepts the manifest', () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ca-vsix-')), 'x.vsix');
+  it('vsce package accepts the manifest; the details page links the screenshots and docs at the repository', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-vsix-'));
+    const out = path.join(dir, 'x.vsix');
     try {
       execFileSync(process.execPath, [VSCE, 'package', '--no-dependencies', '--out', out], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
-      assert.ok(fs.statSync(out).size > 0);
+      const readme = fs.readFileSync(path.join(unpackVsix(out, dir), 'readme.md'), 'utf8');
+      // the Marketplace shows no relative image: vsce rewrites each to the repository's raw URL
+      const source = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const images = [...source.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map(m => m[1]);
+      assert.ok(images.length >= 4, 'the README shows the screenshots');
+      for (const image of images) {
+        assert.match(image, /^images\/[\w-]+\.png$/, `${image}: a PNG of this repository (vsce refuses SVG in a README)`);
+        assert.ok(fs.existsSync(path.join(ROOT, image)), `${image} exists`);
+        assert.ok(readme.includes(`](${REPO}/raw/HEAD/${image})`), `${image} is rewritten to the repository in the .vsix`);
+      }
+      // contributor material lives in CONTRIBUTING.md, which is not shipped: the link goes to the repository
+      assert.ok(source.includes('](CONTRIBUTING.md)') && fs.existsSync(path.join(ROOT, 'CONTRIBUTING.md')));
+      assert.ok(readme.includes(`](${REPO}/blob/HEAD/CONTRIBUTING.md)`));
+      assert.doesNotMatch(readme, /\]\((?!https?:|#|mailto:)[^)]+\)/, 'no relative link is left in the packaged README');
     } finally {
-      fs.rmSync(path.dirname(out), { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

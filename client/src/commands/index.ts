@@ -17,6 +17,7 @@ import { buildImage } from './buildImage';
 import { buildAgain } from './buildAgain';
 import { clearBuildTimeline } from './clearBuildTimeline';
 import { openDockerSettings } from './openDockerSettings';
+import { showLensDetails } from './showLensDetails';
 import { registerBuildSupport } from '../build';
 import { registerLastBuilds } from '../lastBuilds';
 
@@ -45,6 +46,8 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'cacheAdvisor.buildAgain': buildAgain,
   'cacheAdvisor.clearBuildTimeline': clearBuildTimeline,
   'cacheAdvisor.openDockerSettings': openDockerSettings,
+  // what a CodeLens click runs (server/src/codeLens.ts LENS_DETAILS_COMMAND); not in the palette
+  'cacheAdvisor.showLensDetails': showLensDetails,
 };
 
 export function registerCommands(extension: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {

@@ -27,9 +27,13 @@ describe('language server: hover, CodeLens and cacheAdvisor/whyRebuild over stdi
     const fs = await import('fs');
     await client.open(uri, fs.readFileSync(path.join(FIXTURES, 'multistage', 'Dockerfile'), 'utf8'));
     const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 3 } })) as Hover;
-    assert.match((hover.contents as MarkupContent).value, /copies 1 file[\s\S]*`requirements\.txt`[\s\S]*re-runs this step and 1 later step/);
+    assert.match((hover.contents as MarkupContent).value, /^\*\*COPY\*\*: changing what it copies re-runs this step and 1 later step[\s\S]*copies 1 file[\s\S]*`requirements\.txt`/);
     const lenses = (await client.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
-    assert.deepStrictEqual(lenses.map(l => [l.range.start.line, l.command?.title]), [[3, 'cached unless: requirements.txt · any earlier step']]);
+    const first = lenses.slice(0, 2);
+    assert.deepStrictEqual(first.map(l => [l.range.start.line, l.command?.title, l.command?.command]), [
+      [2, 'changing requirements.txt re-runs 8 steps (6 in stage build, stage test, stage final)', 'cacheAdvisor.showLensDetails'],
+      [3, 'cached unless: requirements.txt', 'cacheAdvisor.showLensDetails'],
+    ]);
   });
 
   it('answers whyRebuild for every Dockerfile of the workspace whose context holds the file', async () => {
