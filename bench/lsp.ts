@@ -14,10 +14,15 @@ import { generateDockerfile } from './generate';
 import { median, percentile, type Metric } from './metrics';
 import { TestClient } from '../test/support/lspClient';
 
-/** The tests' LSP client, declaring what VS Code declares and keeping only the last publication per document. */
+/**
+ * The tests' LSP client, declaring what VS Code declares and keeping only the last publication per document.
+ * `versioned: false` is for a server that publishes without a document version (the peer): the next
+ * publication for the document is then taken as the answer, which holds because every edit is awaited
+ * before the next one is sent and the publications are counted against the changes (see `published`).
+ */
 class Client extends TestClient {
-  constructor(server: string) {
-    super(['--stdio'], [], {}, server, false);
+  constructor(server: string, private readonly versioned = true, record = false) {
+    super(['--stdio'], [], {}, server, record);
   }
 
   override async initialize(): Promise<void> {
@@ -40,7 +45,7 @@ class Client extends TestClient {
   override nextDiagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within 60 s; server stderr: ${this.stderr.slice(-2000)}`)), 60_000);
-      super.nextDiagnostics(uri, version).then(p => { clearTimeout(t); resolve(p); });
+      super.nextDiagnostics(uri, this.versioned ? version : undefined).then(p => { clearTimeout(t); resolve(p); });
     });
   }
 
@@ -65,7 +70,7 @@ class Client extends TestClient {
 /** The smallest generated Dockerfile with at least `lines` lines, cut at an instruction boundary near it. */
 export function dockerfileOfLines(lines: number, seed = 1): string {
   let n = 10;
-  while (generateDockerfile(n, seed).split('\n').length < lines) n += 10;
+  while (generateDockerfile(n, seed).split('\n').length < lines) n += n < 100 ? 1 : 10;
   return generateDockerfile(n, seed);
 }
 
@@ -159,36 +164,141 @@ export async function lspMetrics(o: LspOptions): Promise<{ metrics: Metric[]; de
   }
 
   // memory: 50 documents open, 1,000 edits spread over them, RSS at the 500th and 1,000th edit
-  const mem = new Client(o.server);
-  const docs: Array<{ uri: string; lines: number[]; version: number }> = [];
-  let rss500 = 0;
-  let rss1000 = 0;
-  let rssOpen = 0;
   const total = o.quick ? 200 : 1000;
+  const rss = await memoryWorkload(new Client(o.server), dir, total);
+  const growth = rss.at1000 - rss.at500;
+  metrics.push(
+    { name: 'server-rss-mb', value: rss.at1000, unit: 'MB', peer: null, peerValue: null, ratio: null, target: '≤ 80 MB', met: rss.at1000 <= 80, note: `VmRSS of dist/server.js after opening 50 Dockerfiles and ${total} edits (${rss.open.toFixed(1)} MB after opening)` },
+    { name: 'server-rss-growth-mb', value: growth, unit: 'MB', peer: `RSS at edit ${total / 2}`, peerValue: rss.at500, ratio: rss.at1000 / rss.at500, target: '≤ 5 MB (noise)', met: growth <= 5 },
+  );
+  return { metrics, detail: { lspLatenciesMs: { p50, p95, max: Math.max(...latencies), edits }, codeActionMs: { p50: median(actionLatencies), p95: percentile(actionLatencies, 95) }, fixAllResolveMs: resolveLatencies, rss } };
+}
+
+/** Open 50 generated Dockerfiles, make `total` edits spread over them; VmRSS after opening and at the middle and last edit. */
+async function memoryWorkload(client: Client, dir: string, total: number): Promise<{ open: number; at500: number; at1000: number }> {
+  const docs: Array<{ uri: string; lines: number[]; version: number }> = [];
+  const rss = { open: 0, at500: 0, at1000: 0 };
   try {
-    await mem.initialize();
+    await client.initialize();
     for (let d = 0; d < 50; d++) {
       const t = generateDockerfile(60 + (d % 5) * 20, 100 + d);
       const f = path.join(dir, `svc${d}.Dockerfile`);
       fs.writeFileSync(f, t);
       const u = pathToFileURL(f).toString();
-      await mem.open(u, t);
+      await client.open(u, t);
       docs.push({ uri: u, lines: runLines(t), version: 1 });
     }
-    rssOpen = mem.rssMb();
+    rss.open = client.rssMb();
     for (let i = 1; i <= total; i++) {
       const doc = docs[i % docs.length];
-      await mem.type(doc.uri, ++doc.version, doc.lines[(i * 3) % doc.lines.length], 4, `echo ${i} && `);
-      if (i === total / 2) rss500 = mem.rssMb();
-      if (i === total) rss1000 = mem.rssMb();
+      await client.type(doc.uri, ++doc.version, doc.lines[(i * 3) % doc.lines.length], 4, `echo ${i} && `);
+      if (i === total / 2) rss.at500 = client.rssMb();
+      if (i === total) rss.at1000 = client.rssMb();
     }
   } finally {
-    await mem.stop();
+    await client.stop();
   }
-  const growth = rss1000 - rss500;
-  metrics.push(
-    { name: 'server-rss-mb', value: rss1000, unit: 'MB', peer: null, peerValue: null, ratio: null, target: '≤ 80 MB', met: rss1000 <= 80, note: `VmRSS of dist/server.js after opening 50 Dockerfiles and ${total} edits (${rssOpen.toFixed(1)} MB after opening)` },
-    { name: 'server-rss-growth-mb', value: growth, unit: 'MB', peer: `RSS at edit ${total / 2}`, peerValue: rss500, ratio: rss1000 / rss500, target: '≤ 5 MB (noise)', met: growth <= 5 },
-  );
-  return { metrics, detail: { lspLatenciesMs: { p50, p95, max: Math.max(...latencies), edits }, codeActionMs: { p50: median(actionLatencies), p95: percentile(actionLatencies, 95) }, fixAllResolveMs: resolveLatencies, rss: { open: rssOpen, at500: rss500, at1000: rss1000 } } };
+  return rss;
+}
+
+/** The peer: the language server behind the Docker extensions (docker-langserver --stdio), from its npm package. */
+export function peerServer(): { bin: string; label: string } {
+  const manifest = require.resolve('dockerfile-language-server-nodejs/package.json');
+  const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string; bin: Record<string, string> };
+  return { bin: path.resolve(path.dirname(manifest), pkg.bin['docker-langserver']), label: `docker-langserver ${pkg.version}` };
+}
+
+/**
+ * Where the one-character edits go: inside the quoted argument of an `echo` in a RUN chain (a value no
+ * rule of either server looks at), so both servers keep publishing the same findings for every edit and
+ * the time measured is a re-lint with the findings on screen, not one with an emptied list. Each entry
+ * is (line, character just after `"$f-`); a file without such a line falls back to its comment lines.
+ */
+function valueEditPoints(text: string): Array<{ line: number; character: number }> {
+  const lines = text.split('\n');
+  const inRun = lines.flatMap((l, i) => { const c = l.indexOf('echo "$f-'); return c >= 0 ? [{ line: i, character: c + 'echo "$f-'.length }] : []; });
+  if (inRun.length) return inRun;
+  return lines.flatMap((l, i) => (/^#/.test(l) ? [{ line: i, character: l.length }] : []));
+}
+
+interface Side { client: Client; uri: string; version: number; latencies: number[]; counts: Set<number>; opened: number }
+
+/**
+ * Ours against the peer on the same generated Dockerfile: both servers started side by side, the same
+ * one-character edits sent to each in turn (ours, peer, ours, …) so that load on the machine falls on
+ * both alike, each edit awaited until that server published (one edit in flight at a time, so neither
+ * coalescing nor a queue helps either side). Then: every change got exactly one publication from each.
+ */
+export async function peerComparison(o: LspOptions, sizes: readonly number[], edits: number): Promise<{ metrics: Metric[]; detail: Record<string, unknown> }> {
+  const peer = peerServer();
+  const dir = path.join(o.tmpDir, 'peer');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask==3.0.3\n');
+  fs.writeFileSync(path.join(dir, 'package.json'), '{}\n');
+  const metrics: Metric[] = [];
+  const detail: Record<string, unknown> = { peer: peer.label };
+  const warmup = 20;
+  for (const size of sizes) {
+    const text = dockerfileOfLines(size);
+    const lineCount = text.split('\n').length;
+    const points = valueEditPoints(text);
+    const sides: Side[] = [];
+    for (const [name, server, versioned] of [['ours', o.server, true], ['peer', peer.bin, false]] as const) {
+      const file = path.join(dir, `${name}-${size}.Dockerfile`);
+      fs.writeFileSync(file, text);
+      // the peer reads its own settings section; null = its defaults, as with an unconfigured VS Code
+      const client = new Client(server, versioned, true);
+      if (name === 'peer') client.settings = null;
+      sides.push({ client, uri: pathToFileURL(file).toString(), version: 1, latencies: [], counts: new Set(), opened: 0 });
+    }
+    try {
+      for (const s of sides) {
+        await s.client.initialize();
+        s.opened = (await s.client.open(s.uri, text)).diagnostics.length;
+      }
+      for (let i = 0; i < warmup + edits; i++) {
+        const at = points[(i * 7) % points.length];
+        for (const s of sides) {
+          const t0 = process.hrtime.bigint();
+          const p = await s.client.type(s.uri, ++s.version, at.line, at.character, String(i % 10));
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          s.counts.add(p.diagnostics.length);
+          if (i >= warmup) s.latencies.push(ms);
+        }
+      }
+      // a late or duplicate publication would show up here (the peer's carry no version to tell them apart)
+      await new Promise(r => setTimeout(r, 500));
+      for (const [k, s] of sides.entries()) {
+        const got = s.client.published.filter(p => p.uri === s.uri).length;
+        if (got !== 1 + warmup + edits) throw new Error(`${k === 0 ? 'ours' : peer.label}: ${got} publications for ${1 + warmup + edits} changes of the ${lineCount}-line file`);
+      }
+    } finally {
+      for (const s of sides) await s.client.stop();
+    }
+    const [ours, theirs] = sides;
+    const p95 = percentile(ours.latencies, 95);
+    const peerP95 = percentile(theirs.latencies, 95);
+    const findings = (s: Side) => [...s.counts].sort((a, b) => a - b).join('/');
+    metrics.push({
+      name: `lsp-p95-vs-rcjsuen-${size}`, value: p95, unit: 'ms', peer: peer.label, peerValue: peerP95, ratio: p95 / peerP95, target: 'ratio ≤ 1.0', met: p95 <= peerP95,
+      note: `${lineCount} lines; didChange → publishDiagnostics, p95 of ${edits} one-character edits in an echo argument inside RUN chains (after ${warmup} warm-up edits), sent alternately to both servers; the peer validates on every didChange with no debounce (its publications carry no version), ours lints after a coalescing timer of max(20 ms, its last analysis time) capped at 200 ms, counted here as the user waits for it; findings on screen per edit: ours ${findings(ours)} (${ours.opened} on open), peer ${findings(theirs)} (${theirs.opened} on open); p50 ours ${median(ours.latencies).toFixed(2)} ms, peer ${median(theirs.latencies).toFixed(2)} ms`,
+    });
+    detail[`lines-${size}`] = {
+      lines: lineCount,
+      ours: { p50: median(ours.latencies), p95, max: Math.max(...ours.latencies), findings: [...ours.counts] },
+      peer: { p50: median(theirs.latencies), p95: peerP95, max: Math.max(...theirs.latencies), findings: [...theirs.counts] },
+    };
+  }
+  // memory after the same workload as server-rss-mb, both servers run one after the other
+  const total = edits >= 200 ? 1000 : 200;
+  const oursRss = await memoryWorkload(new Client(o.server), dir, total);
+  const peerClient = new Client(peer.bin, false);
+  peerClient.settings = null;
+  const peerRss = await memoryWorkload(peerClient, dir, total);
+  metrics.push({
+    name: 'server-rss-vs-rcjsuen', value: oursRss.at1000, unit: 'MB', peer: peer.label, peerValue: peerRss.at1000, ratio: oursRss.at1000 / peerRss.at1000, target: 'info', met: true,
+    note: `VmRSS after opening 50 Dockerfiles and ${total} edits (after opening: ours ${oursRss.open.toFixed(1)} MB, peer ${peerRss.open.toFixed(1)} MB)`,
+  });
+  detail.rss = { ours: oursRss, peer: peerRss };
+  return { metrics, detail };
 }

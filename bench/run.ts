@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: editor speed against the peers, the language server over stdio, memory, activation
+ * `npm run bench`: editor speed against the peers, the language server over stdio (alone, and side by side
+ * with docker-langserver, the Docker extensions' server), memory, activation
  * and package sizes, and the real-build rebuild savings — side by side in one run. Prints a table and
  * writes bench/results.json. Not part of `npm test`: nothing here asserts a time.
  *
@@ -13,7 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { editorSpeed } from './editor';
-import { lspMetrics } from './lsp';
+import { lspMetrics, peerComparison, peerServer } from './lsp';
 import { median, table, writeResults, type Metric } from './metrics';
 import { findEngine, rebuildMetrics } from './rebuild';
 
@@ -109,6 +110,10 @@ async function main(): Promise<void> {
       const r = await lspMetrics({ quick: opts.quick, log, tmpDir, server: path.join(root, 'dist', 'server.js') });
       metrics.push(...r.metrics);
       detail.lsp = r.detail;
+      log(`language servers side by side: ours against ${peerServer().label} at 60, 200 and 1,000 lines…`);
+      const p = await peerComparison({ quick: opts.quick, log, tmpDir, server: path.join(root, 'dist', 'server.js') }, [60, 200, 1000], opts.quick ? 60 : 200);
+      metrics.push(...p.metrics);
+      detail.lspPeer = p.detail;
     }
     if (opts.only.has('activation')) {
       log('activation: dist/extension.js activate() with a stub vscode module, real bundled server…');
