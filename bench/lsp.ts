@@ -281,7 +281,7 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
     const findings = (s: Side) => [...s.counts].sort((a, b) => a - b).join('/');
     metrics.push({
       name: `lsp-p95-vs-rcjsuen-${size}`, value: p95, unit: 'ms', peer: peer.label, peerValue: peerP95, ratio: p95 / peerP95, target: 'ratio ≤ 1.0', met: p95 <= peerP95,
-      note: `${lineCount} lines; didChange → publishDiagnostics, p95 of ${edits} one-character edits in an echo argument inside RUN chains (after ${warmup} warm-up edits), sent alternately to both servers; the peer validates on every didChange with no debounce (its publications carry no version), ours lints after a coalescing timer of max(20 ms, its last analysis time) capped at 200 ms, counted here as the user waits for it; findings on screen per edit: ours ${findings(ours)} (${ours.opened} on open), peer ${findings(theirs)} (${theirs.opened} on open); p50 ours ${median(ours.latencies).toFixed(2)} ms, peer ${median(theirs.latencies).toFixed(2)} ms`,
+      note: `${lineCount} lines; didChange → publishDiagnostics, p95 of ${edits} one-character edits in an echo argument inside RUN chains (after ${warmup} warm-up edits), sent alternately to both servers; the peer validates on every didChange with no debounce (its publications carry no version), ours lints after a 20 ms coalescing timer (edits during an analysis fold into one follow-up run), counted here as the user waits for it; findings on screen per edit: ours ${findings(ours)} (${ours.opened} on open), peer ${findings(theirs)} (${theirs.opened} on open); p50 ours ${median(ours.latencies).toFixed(2)} ms, peer ${median(theirs.latencies).toFixed(2)} ms`,
     });
     detail[`lines-${size}`] = {
       lines: lineCount,
