@@ -182,7 +182,8 @@ function copyFact(inst: Copy, doc: TextDocument, workdir: string, env: Env, stag
   return { sources, dest, destAbs, from, fromStage, heredoc, flags, broad };
 }
 
-const propertiesOf = (inst: Instruction): Property[] => (inst as unknown as { getProperties?: () => Property[] }).getProperties?.() ?? [];
+/** The name/value properties of an ARG or ENV instruction (none for other instructions). */
+export const propertiesOf = (inst: Instruction): Property[] => (inst as unknown as { getProperties?: () => Property[] }).getProperties?.() ?? [];
 
 /** Parse a Dockerfile once and derive the facts every rule reads. */
 export interface AnalyzeOptions {

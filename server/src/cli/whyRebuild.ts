@@ -5,6 +5,7 @@ import { parseArgs } from 'util';
 import { answerFor, contextDirOf, findDockerfiles, type DockerfileAnswer } from '../context/locate';
 import { UnknownTargetError } from '../context/invalidation';
 import { parseBuildArgs } from '../context/sources';
+import { isBuildArgSpec } from '../docker/buildArgs';
 import { contextRelative, summarise, toJson, type RebuildJson } from '../context/whyRebuild';
 import { UsageError, type CliIO } from './io';
 
@@ -81,7 +82,7 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd(), se
   const buildContext = contextOpt !== undefined ? path.resolve(cwd, contextOpt) : undefined;
   if (buildContext !== undefined && !fs.statSync(buildContext, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--context ${contextOpt}: no such folder`);
   for (const a of values['build-arg'] as string[]) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(a)) throw new UsageError(`--build-arg '${a}' must be NAME=value`);
+    if (!isBuildArgSpec(a)) throw new UsageError(`--build-arg '${a}' must be NAME=value`);
   }
   const buildArgs = parseBuildArgs(values['build-arg'] as string[], process.env);
   const given = (values.dockerfile as string[]).map(d => path.resolve(cwd, d));

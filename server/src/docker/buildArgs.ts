@@ -61,11 +61,14 @@ export function defaultTag(folder: string): string {
   return `${name || 'image'}:latest`;
 }
 
+/** A `--build-arg` value as docker takes it: `NAME=value`, or a bare `NAME` taken from the environment. */
+export const isBuildArgSpec = (s: string) => /^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(s);
+
 function buildArgList(b: BuildRequest['buildArgs']): string[] {
   if (!b) return [];
   const pairs: string[] = Array.isArray(b) ? [...(b as readonly string[])] : Object.entries(b as Record<string, string>).map(([k, v]) => `${k}=${v}`);
   for (const p of pairs) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(p)) throw new BuildArgsError(`build argument '${p}' must be NAME=value`);
+    if (!isBuildArgSpec(p)) throw new BuildArgsError(`build argument '${p}' must be NAME=value`);
   }
   return pairs;
 }

@@ -1,6 +1,7 @@
 import type { Property } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
+import { propertiesOf as nodeProperties } from '../analysis/analyze';
 import { unwrapCommand } from '../analysis/shell';
 import { lineNo, snippet } from './describe';
 import { instructionText, lineSpan, rangeOf } from './edits';
@@ -62,7 +63,7 @@ const isToken = (name: string) => /(^|_)TOKEN$/i.test(name);
 const CHEAP = new Set(['echo', 'printf', 'mkdir', 'ln', 'chmod', 'chown', 'chgrp', 'touch', 'rm', 'cp', 'mv', 'true', 'false', 'set', 'export', 'cd',
   'useradd', 'groupadd', 'adduser', 'addgroup', 'usermod', 'test', '[', 'sed', 'cat', 'tee', 'date', 'id', 'whoami', 'ls', 'env', 'printenv']);
 
-const propertiesOf = (f: InstructionFact): Property[] => (f.node as unknown as { getProperties?: () => Property[] }).getProperties?.() ?? [];
+const propertiesOf = (f: InstructionFact): Property[] => nodeProperties(f.node);
 const textOf = (model: DockerfileModel, f: InstructionFact) => model.text.slice(model.document.offsetAt(f.range.start), model.document.offsetAt(f.range.end));
 const refersTo = (text: string, names: ReadonlySet<string>) =>
   [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some(m => names.has(m[1]));
