@@ -16,8 +16,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
-import { lint } from '../server/src/engine';
-import { clearShellCache } from '../server/src/analysis/shell';
+import { lint } from '../server/src/lint/linter';
+import { clearShellCache } from '../common/analysis/shell';
 import { generateDockerfile, runLineStarts, typeInto } from './generate';
 import { median, type Metric } from './metrics';
 
@@ -48,7 +48,7 @@ function firstCallMs(which: 'parse' | 'lint' | 'validate', file: string): number
   const root = path.resolve(__dirname, '../..');
   const code = `
     const t = require('fs').readFileSync(${JSON.stringify(file)}, 'utf8');
-    const f = ${which === 'parse' ? "require('dockerfile-ast').DockerfileParser.parse" : which === 'validate' ? "require('dockerfile-utils').validate" : `require(${JSON.stringify(path.join(root, 'out/server/src/engine.js'))}).lint`};
+    const f = ${which === 'parse' ? "require('dockerfile-ast').DockerfileParser.parse" : which === 'validate' ? "require('dockerfile-utils').validate" : `require(${JSON.stringify(path.join(root, 'out/server/src/lint/linter.js'))}).lint`};
     const s = process.hrtime.bigint(); f(t); process.stdout.write(String(Number(process.hrtime.bigint() - s) / 1e6));`;
   const r = spawnSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fresh-process ${which} failed: ${r.stderr}`);

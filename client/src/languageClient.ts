@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { WORKSPACE_TRUST_NOTIFICATION, type InitializationOptions, type WorkspaceTrustParams } from '../../server/src/settings';
+import { WorkspaceTrustNotification, type InitializationOptions } from '../../common/protocol';
 import { outputChannel } from './log';
 import { RestartPolicy } from './restartPolicy';
 
@@ -37,7 +37,7 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
   };
   const client = new LanguageClient('cacheAdvisor', 'Dockerfile Cache Advisor', serverOptions, clientOptions);
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {
-    if (client.isRunning()) void client.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: true } satisfies WorkspaceTrustParams);
+    if (client.isRunning()) void client.sendNotification(WorkspaceTrustNotification, { trusted: true });
   }));
   return client;
 }

@@ -4,7 +4,7 @@
  */
 import * as readline from 'readline';
 import { LINT_USAGE, runLint } from './cli/lint';
-import { runWhyRebuild } from './cli/whyRebuild';
+import { runWhyRebuild } from './cli/whatRebuilds';
 import { runStats } from './cli/stats';
 import { runPrune } from './cli/prune';
 import { runBuild } from './cli/build';

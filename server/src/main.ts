@@ -1,6 +1,6 @@
 /**
  * Entry of dist/server.js. The same bundle is the language server (main thread) and its analysis
- * worker (server/src/lintPool.ts starts it as a worker thread), so the analysis ships once.
+ * worker (server/src/lsp/lintPool.ts starts it as a worker thread), so the analysis ships once.
  */
 import { setFlagsFromString } from 'v8';
 import { isMainThread } from 'worker_threads';
@@ -10,7 +10,7 @@ import { packageVersion } from './cli/version';
 // hundreds of MB before collecting. Measured: 50 open 1,100-line Dockerfiles, 315 MB → about 150 MB RSS.
 setFlagsFromString('--optimize-for-size');
 
-if (!isMainThread) require('./lintWorker');
+if (!isMainThread) require('./lsp/lintWorker');
 // before the connection exists: vscode-languageserver refuses to start without a transport argument
 else if (process.argv.includes('--version')) process.stdout.write(`${packageVersion()}\n`);
-else require('./server');
+else require('./lsp/server');

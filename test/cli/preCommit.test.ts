@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { isDockerfileName } from '../../server/src/cli/files';
-import { isComposeFileName } from '../../server/src/compose/model';
+import { isComposeFileName } from '../../common/analysis/composeModel';
 import { skipOrFail } from '../support/availability';
 import { cleanNpmEnv } from '../support/npmEnv';
 

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
 import type { CliIO } from '../../server/src/cli/io';
-import { runWhyRebuild } from '../../server/src/cli/whyRebuild';
+import { runWhyRebuild } from '../../server/src/cli/whatRebuilds';
 import { captureIO as capture } from '../support/cliIO';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/context');

@@ -11,11 +11,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
 import type { CliIO } from '../../server/src/cli/io';
-import { detectEngine, EngineError, type BuildEngine } from '../../server/src/docker/buildEngine';
-import { runBuild } from '../../server/src/docker/runBuild';
-import type { BuildTimeline } from '../../server/src/docker/timeline';
-import { fixAll } from '../../server/src/engine';
-import { gatherWorkspaceFacts } from '../../server/src/workspaceFacts';
+import { detectEngine, EngineError, type BuildEngine } from '../../common/docker/buildEngine';
+import { runBuild } from '../../common/docker/runBuild';
+import type { BuildTimeline } from '../../common/docker/timeline';
+import { fixAll } from '../../server/src/lint/linter';
+import { gatherWorkspaceFacts } from '../../server/src/buildContext/workspaceFacts';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 import { captureIO } from '../support/cliIO';
 
@@ -183,7 +183,7 @@ describe('docker: build timeline on a real engine', function () {
       assert.strictEqual(code, 1);
       assert.match(io.stdout, /^line +step +result$/m);
       assert.match(io.stdout, /^ +4 +RUN echo "about to fail" && exit 3 +failed/m);
-      assert.match(io.stdout, /^\d+\/4 steps cached · [\d.]+ s · failed at line 4$/m);
+      assert.match(io.stdout, /^\d+\/4 steps cached · [\d.]+s · failed at line 4$/m);
       assert.match(io.stderr, /about to fail/, 'the engine output is echoed');
     });
 

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { main } from '../../server/src/cli';
-import { buildCacheStats } from '../../server/src/docker/cacheStats';
-import { collectCacheStats } from '../../server/src/docker/collectStats';
-import { EngineClient, parseDockerHost } from '../../server/src/docker/engineApi';
+import { buildCacheStats } from '../../common/docker/cacheStats';
+import { collectCacheStats } from '../../common/docker/collectStats';
+import { EngineClient, parseDockerHost } from '../../common/docker/engineApi';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 import { build, cacheFixture, captureIO, cleanupFixtures, rawDf, type CacheFixture } from './cacheStatsFixture';
 

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
-import { clearWorkspaceFactsCache } from '../../server/src/workspaceFacts';
+import { clearWorkspaceFactsCache } from '../../server/src/buildContext/workspaceFacts';
 import { captureIO } from '../support/cliIO';
 import { writeContext } from '../support/contextOnDisk';
 import { requireDocker, type DockerEnv } from '../support/dockerd';

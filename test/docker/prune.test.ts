@@ -2,9 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
-import { collectCacheStats } from '../../server/src/docker/collectStats';
-import { EngineApiError, EngineClient, parseDockerHost } from '../../server/src/docker/engineApi';
-import { pruneBuildCache, removeDanglingImages, removeVolume } from '../../server/src/docker/prune';
+import { collectCacheStats } from '../../common/docker/collectStats';
+import { EngineApiError, EngineClient, parseDockerHost } from '../../common/docker/engineApi';
+import { pruneBuildCache, removeDanglingImages, removeVolume } from '../../common/docker/prune';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 import { build, cacheFixture, captureIO, cleanupFixtures, docker, rawDf, stepsCached, type CacheFixture } from './cacheStatsFixture';
 

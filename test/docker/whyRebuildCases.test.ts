@@ -8,11 +8,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { analyze } from '../../server/src/analysis/analyze';
-import { buildGraph } from '../../server/src/context/invalidation';
-import { answerFor } from '../../server/src/context/locate';
-import type { RebuildAnswer } from '../../server/src/context/whyRebuild';
-import { parsePlainProgress } from '../../server/src/docker/progress';
+import { analyze } from '../../common/analysis/analyze';
+import { buildGraph } from '../../common/analysis/invalidation';
+import { answerFor } from '../../server/src/buildContext/locate';
+import type { RebuildAnswer } from '../../server/src/buildContext/whatRebuilds';
+import { parsePlainProgress } from '../../common/docker/progress';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 
 describe('why-rebuild against a real dockerd: new folders, the ignore file, the Dockerfile, build args', function () {

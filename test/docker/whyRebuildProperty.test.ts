@@ -9,10 +9,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { analyze } from '../../server/src/analysis/analyze';
-import { buildGraph, type BuildGraph } from '../../server/src/context/invalidation';
-import { answerFor } from '../../server/src/context/locate';
-import { parsePlainProgress } from '../../server/src/docker/progress';
+import { analyze } from '../../common/analysis/analyze';
+import { buildGraph, type BuildGraph } from '../../common/analysis/invalidation';
+import { answerFor } from '../../server/src/buildContext/locate';
+import { parsePlainProgress } from '../../common/docker/progress';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/context');

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { WorkspaceFacts } from '../../server/src/rules/types';
-import { gatherWorkspaceFacts } from '../../server/src/workspaceFacts';
+import { gatherWorkspaceFacts } from '../../server/src/buildContext/workspaceFacts';
 
 /** Write `files` (path → content; a path ending in `/` is an empty folder) under a new temp folder. */
 export function writeContext(files: Record<string, string>, into = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-ctx-'))): string {

@@ -6,11 +6,11 @@ import * as assert from 'assert';
 import { DockerfileParser } from 'dockerfile-ast';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze } from '../../server/src/analysis/analyze';
-import { globPattern, patternList } from '../../server/src/analysis/dockerPattern';
-import { applyEdits, fixAll, lint, verifyFix } from '../../server/src/engine';
+import { analyze } from '../../common/analysis/analyze';
+import { globPattern, patternList } from '../../common/analysis/dockerPattern';
+import { applyEdits, fixAll, lint, verifyFix } from '../../server/src/lint/linter';
 import type { WorkspaceFacts } from '../../server/src/rules/types';
-import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { DEFAULT_SETTINGS } from '../../common/settings';
 
 function assertInside(doc: TextDocument, range: { start: { line: number; character: number }; end: { line: number; character: number } }, what: string) {
   for (const p of [range.start, range.end]) {

@@ -1,10 +1,10 @@
 /** Helpers for rule specs: lint a snippet, apply a rule's fix, check the fix invariants. */
 import * as assert from 'assert';
 import { DockerfileParser } from 'dockerfile-ast';
-import { analyze } from '../../server/src/analysis/analyze';
-import { applyEdits, fixAll, lint, verifyFix } from '../../server/src/engine';
+import { analyze } from '../../common/analysis/analyze';
+import { applyEdits, fixAll, lint, verifyFix } from '../../server/src/lint/linter';
 import type { Finding, WorkspaceFacts } from '../../server/src/rules/types';
-import { DEFAULT_SETTINGS, type CacheAdvisorSettings } from '../../server/src/settings';
+import { DEFAULT_SETTINGS, type CacheAdvisorSettings } from '../../common/settings';
 
 /** Dockerfile text from a template literal: drops the first newline and the common indentation. */
 export function df(strings: TemplateStringsArray, ...values: unknown[]): string {

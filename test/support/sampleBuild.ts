@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
-import { PlainProgressParser } from '../../server/src/docker/progress';
+import { PlainProgressParser } from '../../common/docker/progress';
 
 /** The repository root (this file runs from out/test/support or out/bench/…/test/support). */
 export function repoRoot(): string {

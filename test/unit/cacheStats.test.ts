@@ -1,8 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildCacheStats, formatAge, formatBytes, parseAge, parseCacheMountDescription } from '../../server/src/docker/cacheStats';
-import { cacheReportJson, cacheReportMarkdown, cacheReportText } from '../../server/src/docker/cacheReport';
+import { buildCacheStats, parseCacheMountDescription } from '../../common/docker/cacheStats';
+import { cacheReportJson, cacheReportMarkdown, cacheReportText } from '../../common/docker/cacheReport';
+import { formatAge, formatBytes, parseAge } from '../../common/format';
 
 /** A real GET /v1.41/system/df answer from dockerd 20.10 (BuildKit), captured after fixture builds. */
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'engine', 'system-df.json');

@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EngineClient, EngineConfigError, EngineUnreachableError, parseDockerHost, resolveEndpoint } from '../../server/src/docker/engineApi';
+import { EngineClient, EngineConfigError, EngineUnreachableError, parseDockerHost, resolveEndpoint } from '../../common/docker/engineApi';
 
 function tmpHome(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'ca-home-'));

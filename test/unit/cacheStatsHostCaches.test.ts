@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { hostCacheLocations, measureHostCaches, measureHostCachesInWorker } from '../../server/src/docker/hostCaches';
-import { clearHostCache } from '../../server/src/docker/prune';
+import { hostCacheLocations, measureHostCaches, measureHostCachesInWorker } from '../../common/docker/hostCaches';
+import { clearHostCache } from '../../common/docker/prune';
 
 function fakeHome(): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-hc-'));

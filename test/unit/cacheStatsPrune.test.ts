@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildCacheStats } from '../../server/src/docker/cacheStats';
-import { buildPruneRequest, describeSelection, previewBuildPrune } from '../../server/src/docker/prune';
+import { buildCacheStats } from '../../common/docker/cacheStats';
+import { buildPruneRequest, describeSelection, previewBuildPrune } from '../../common/docker/prune';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'engine', 'system-df.json');
 

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
-import { buildCacheStats, formatBytes } from '../../server/src/docker/cacheStats';
+import { buildCacheStats } from '../../common/docker/cacheStats';
 import { rootRows, type Row } from '../../client/src/views/cacheStats/rows';
+import { formatBytes } from '../../common/format';
 
 const now = new Date('2026-11-26T12:00:00Z');
 const record = (ID: string, Type: string, Size: number, extra: Partial<{ Shared: boolean; Description: string; LastUsedAt: string }> = {}) => ({

@@ -1,8 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { mapToDockerfile, parsePlainProgress, PlainProgressParser, PodmanProgressParser } from '../../server/src/docker/progress';
-import { formatDuration, formatTable, makeTimeline, summaryText, timelineJson } from '../../server/src/docker/timeline';
+import { mapToDockerfile, parsePlainProgress, PlainProgressParser, PodmanProgressParser } from '../../common/docker/progress';
+import { formatTable, makeTimeline, summaryText, timelineJson } from '../../common/docker/timeline';
+import { formatDuration } from '../../common/format';
 
 // out/test/unit → test/fixtures
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
@@ -169,7 +170,7 @@ describe('timeline text', () => {
     assert.deepStrictEqual(Object.keys(json), ['steps', 'cachedSteps', 'totalSteps', 'seconds']);
     assert.deepStrictEqual(Object.keys(json.steps[0]), ['line', 'instruction', 'cached', 'seconds', 'error']);
     assert.deepStrictEqual([json.cachedSteps, json.totalSteps, json.seconds], [4, 6, 41.29]);
-    assert.strictEqual(summaryText(t), '4/6 steps cached · 41.3 s');
+    assert.strictEqual(summaryText(t), '4/6 steps cached · 41.3s');
     const table = formatTable(t);
     assert.match(table, /^ +9 +COPY \. \. +ran 0\.0s$/m);
     assert.match(table, /^ +5 +WORKDIR \/app +cached$/m);

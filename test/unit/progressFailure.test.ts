@@ -4,8 +4,8 @@
  * steps the failure cancelled, and a Dockerfile that does not parse.
  */
 import * as assert from 'assert';
-import { mapToDockerfile, parsePlainProgress } from '../../server/src/docker/progress';
-import { formatTable, makeTimeline, stepOutcome, timelineJson } from '../../server/src/docker/timeline';
+import { mapToDockerfile, parsePlainProgress } from '../../common/docker/progress';
+import { formatTable, makeTimeline, stepOutcome, timelineJson } from '../../common/docker/timeline';
 
 const DOCKERFILE = [
   'FROM local/busybox:latest AS a',

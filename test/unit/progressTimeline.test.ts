@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { mapToDockerfile, parsePlainProgress } from '../../server/src/docker/progress';
-import { makeTimeline, shiftSteps, type BuildTimeline, type StepRecord } from '../../server/src/docker/timeline';
-import { lint } from '../../server/src/engine';
-import { TimelineStore } from '../../server/src/timeline';
+import { mapToDockerfile, parsePlainProgress } from '../../common/docker/progress';
+import { makeTimeline, shiftSteps, type BuildTimeline, type StepRecord } from '../../common/docker/timeline';
+import { lint } from '../../server/src/lint/linter';
+import { TimelineStore } from '../../server/src/lsp/buildTimelines';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
 const UNFIXED = fs.readFileSync(path.join(FIXTURES, 'build/unfixed/Dockerfile'), 'utf8');

@@ -6,10 +6,10 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { BuildArgsError, displayCommand, buildCommand, defaultTag } from '../../../server/src/docker/buildArgs';
-import { detectEngine, EngineError, type EngineChoice } from '../../../server/src/docker/buildEngine';
-import { runBuild } from '../../../server/src/docker/runBuild';
-import { formatTable, summaryText, type BuildTimeline } from '../../../server/src/docker/timeline';
+import { BuildArgsError, displayCommand, buildCommand, defaultTag } from '../../../common/docker/buildArgs';
+import { detectEngine, EngineError, type EngineChoice } from '../../../common/docker/buildEngine';
+import { runBuild } from '../../../common/docker/runBuild';
+import { formatTable, summaryText, type BuildTimeline } from '../../../common/docker/timeline';
 import { dockerProcessEnv, openDockerSetting } from '../dockerSettings';
 import { log } from '../log';
 

@@ -1,7 +1,7 @@
 /** Build support set up once at activation: the timelines on screen and the `cache-advisor-build` task type. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { BuildTimeline } from '../../../server/src/docker/timeline';
+import type { BuildTimeline } from '../../../common/docker/timeline';
 import { BuildTaskProvider, notifySummary, TASK_TYPE } from './buildTask';
 import { BuildTimelines } from './timelines';
 

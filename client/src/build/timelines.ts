@@ -6,11 +6,9 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import {
-  formatDuration, normaliseInstruction, shiftSteps, stepOutcome, summaryText, type BuildTimeline, type StepRecord,
-} from '../../../server/src/docker/timeline';
-
-const NOTIFICATION = 'cacheAdvisor/buildTimeline';
+import { normaliseInstruction, shiftSteps, stepOutcome, summaryText, type BuildTimeline, type StepRecord } from '../../../common/docker/timeline';
+import { formatDuration } from '../../../common/format';
+import { BuildTimelineNotification } from '../../../common/protocol';
 
 type Kind = 'cached' | 'ran' | 'failed';
 
@@ -46,7 +44,7 @@ export class BuildTimelines implements vscode.Disposable {
     this.byUri.set(uri.toString(), timeline);
     this.renderAll();
     this.updateStatus();
-    void this.client()?.sendNotification(NOTIFICATION, { uri: uri.toString(), timeline }).catch(() => undefined);
+    void this.client()?.sendNotification(BuildTimelineNotification, { uri: uri.toString(), timeline }).catch(() => undefined);
   }
 
   get(uri: vscode.Uri): BuildTimeline | undefined {
@@ -58,7 +56,7 @@ export class BuildTimelines implements vscode.Disposable {
     const keys = uri ? [uri.toString()].filter(k => this.byUri.has(k)) : [...this.byUri.keys()];
     for (const k of keys) {
       this.byUri.delete(k);
-      void this.client()?.sendNotification(NOTIFICATION, { uri: k, timeline: null }).catch(() => undefined);
+      void this.client()?.sendNotification(BuildTimelineNotification, { uri: k, timeline: null }).catch(() => undefined);
     }
     this.renderAll();
     this.updateStatus();

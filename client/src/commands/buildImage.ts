@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { defaultTag, validateTag } from '../../../server/src/docker/buildArgs';
+import { defaultTag, validateTag } from '../../../common/docker/buildArgs';
 import { onBuilt } from '../build';
 import { createBuildTask, engineSettings, resolvePath, substitute, TASK_TYPE } from '../build/buildTask';
 import { formatOptions, parseOptions, proposedOptions, type BuildOptions } from '../buildOptions';

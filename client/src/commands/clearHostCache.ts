@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../../server/src/docker/cacheStats';
-import { clearKeepsDescription, type HostCacheStat } from '../../../server/src/docker/hostCaches';
-import { clearHostCache as clear } from '../../../server/src/docker/prune';
+import { clearKeepsDescription, type HostCacheStat } from '../../../common/docker/hostCaches';
+import { clearHostCache as clear } from '../../../common/docker/prune';
 import { confirmAndRun, exactBytes, freshSnapshot, requireTrust } from '../views/cacheStats/actions';
 import { asRow } from '../views/cacheStats/rows';
 import type { CommandContext } from './index';
+import { formatBytes } from '../../../common/format';
 
 /** Empty one host cache directory (pip, npm, …): the row it was invoked on, or one picked from a list. */
 export async function clearHostCache(_ctx: CommandContext, arg?: unknown): Promise<void> {

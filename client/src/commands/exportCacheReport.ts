@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { cacheReportJson, cacheReportMarkdown } from '../../../server/src/docker/cacheReport';
+import { cacheReportJson, cacheReportMarkdown } from '../../../common/docker/cacheReport';
 import { cacheStatsProvider } from '../views/cacheStats';
 import type { CommandContext } from './index';
 

@@ -46,7 +46,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'cacheAdvisor.buildAgain': buildAgain,
   'cacheAdvisor.clearBuildTimeline': clearBuildTimeline,
   'cacheAdvisor.openDockerSettings': openDockerSettings,
-  // what a CodeLens click runs (server/src/codeLens.ts LENS_DETAILS_COMMAND); not in the palette
+  // what a CodeLens click runs (common/protocol.ts LENS_DETAILS_COMMAND); not in the palette
   'cacheAdvisor.showLensDetails': showLensDetails,
 };
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../../server/src/docker/cacheStats';
-import { previewBuildPrune, pruneBuildCache } from '../../../server/src/docker/prune';
+import { previewBuildPrune, pruneBuildCache } from '../../../common/docker/prune';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, plural, requireTrust } from '../views/cacheStats/actions';
 import type { CommandContext } from './index';
+import { formatBytes } from '../../../common/format';
 
 /** Delete all unused build cache (`docker builder prune --all`). */
 export async function pruneAllBuildCache(_ctx: CommandContext): Promise<void> {

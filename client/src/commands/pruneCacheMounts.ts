@@ -1,9 +1,9 @@
-import { formatBytes } from '../../../server/src/docker/cacheStats';
-import { previewBuildPrune, pruneBuildCache } from '../../../server/src/docker/prune';
+import { previewBuildPrune, pruneBuildCache } from '../../../common/docker/prune';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, plural, requireTrust } from '../views/cacheStats/actions';
 import * as vscode from 'vscode';
 import type { CommandContext } from './index';
+import { formatBytes } from '../../../common/format';
 
 /** Delete every unused `RUN --mount=type=cache` record; layers stay cached. */
 export async function pruneCacheMounts(_ctx: CommandContext): Promise<void> {

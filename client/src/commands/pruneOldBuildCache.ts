@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../../server/src/docker/cacheStats';
-import { previewBuildPrune, pruneBuildCache, type BuildPruneSelection } from '../../../server/src/docker/prune';
+import { previewBuildPrune, pruneBuildCache, type BuildPruneSelection } from '../../../common/docker/prune';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, plural, requireTrust } from '../views/cacheStats/actions';
 import type { CommandContext } from './index';
+import { formatBytes } from '../../../common/format';
 
 /** Delete build cache not used for N days (asks N, default 30). */
 export async function pruneOldBuildCache(_ctx: CommandContext): Promise<void> {

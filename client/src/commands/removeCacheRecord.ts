@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { formatBytes, typeLabel, type BuildCacheRecord } from '../../../server/src/docker/cacheStats';
-import { pruneBuildCache } from '../../../server/src/docker/prune';
+import { typeLabel, type BuildCacheRecord } from '../../../common/docker/cacheStats';
+import { pruneBuildCache } from '../../../common/docker/prune';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, requireTrust } from '../views/cacheStats/actions';
 import { asRow } from '../views/cacheStats/rows';
 import type { CommandContext } from './index';
+import { formatBytes } from '../../../common/format';
 
 /** Delete one build-cache record: the row it was invoked on, or one picked from a list. */
 export async function removeCacheRecord(_ctx: CommandContext, arg?: unknown): Promise<void> {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../../server/src/docker/cacheStats';
-import { removeDanglingImages as prune } from '../../../server/src/docker/prune';
+import { removeDanglingImages as prune } from '../../../common/docker/prune';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, plural, requireTrust } from '../views/cacheStats/actions';
 import type { CommandContext } from './index';
+import { formatBytes } from '../../../common/format';
 
 /** Delete untagged images no container uses (`docker image prune`). */
 export async function removeDanglingImages(_ctx: CommandContext): Promise<void> {

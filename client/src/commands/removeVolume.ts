@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { formatBytes, type VolumeStat } from '../../../server/src/docker/cacheStats';
-import { removeVolume as remove } from '../../../server/src/docker/prune';
+import { type VolumeStat } from '../../../common/docker/cacheStats';
+import { removeVolume as remove } from '../../../common/docker/prune';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, requireTrust } from '../views/cacheStats/actions';
 import { asRow } from '../views/cacheStats/rows';
 import type { CommandContext } from './index';
+import { formatBytes } from '../../../common/format';
 
 /** Delete one volume no container uses: the row it was invoked on, or one picked from a list. */
 export async function removeVolume(_ctx: CommandContext, arg?: unknown): Promise<void> {

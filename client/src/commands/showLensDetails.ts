@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LensDetail } from '../../../server/src/codeLens';
+import type { LensDetail } from '../../../common/protocol';
 
 /**
  * A click on a Cache Advisor lens: every detail it stands for (the steps a COPY re-runs, all the

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { formatDuration } from '../../../server/src/context/listing';
-import { WHY_REBUILD_REQUEST, type DockerfileRebuild, type WhyRebuildResult } from '../../../server/src/context/request';
+import { WhatRebuildsRequest, type DockerfileRebuild, type WhatRebuildsResult } from '../../../common/protocol';
 import { log } from '../log';
 import type { CommandContext } from './index';
+import { formatDuration } from '../../../common/format';
 
 /** Highlights of the last answer, per Dockerfile URI, re-applied when such an editor becomes visible. */
 const highlights = new Map<string, DockerfileRebuild>();
@@ -85,7 +85,7 @@ async function chooseFile(arg: unknown): Promise<vscode.Uri | undefined> {
 /** The summary line: "changing src/app.py re-runs 4 of 11 steps, last measured 38 s". */
 export function summaryLine(d: DockerfileRebuild): string {
   const m = /^(.*?)(?:, from line \d+)?( \(.*\))?$/.exec(d.summary)!;
-  const measured = d.measuredSeconds !== undefined && d.rerunLines.length ? `, last measured ${formatDuration(d.measuredSeconds * 1000)}` : '';
+  const measured = d.measuredSeconds !== undefined && d.rerunLines.length ? `, last measured ${formatDuration(d.measuredSeconds)}` : '';
   return `${m[1]}${measured}${m[2] ?? ''}`;
 }
 
@@ -105,11 +105,11 @@ export async function whatRebuilds(ctx: CommandContext, arg?: unknown): Promise<
     void vscode.window.showInformationMessage('Cache Advisor: only files on disk can be in a build context.');
     return;
   }
-  let result: WhyRebuildResult;
+  let result: WhatRebuildsResult;
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Cache Advisor: finding what rebuilds…' },
-      () => client.sendRequest<WhyRebuildResult>(WHY_REBUILD_REQUEST, { uri: file.toString() }),
+      () => client.sendRequest(WhatRebuildsRequest, { uri: file.toString() }),
     );
   } catch (e) {
     log.error(`what rebuilds for ${file.fsPath}`, e);

@@ -2,10 +2,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { BuildArgsError, defaultTag, validateTag } from '../docker/buildArgs';
-import { detectEngine, EngineError, type EngineChoice } from '../docker/buildEngine';
-import { runBuild as runEngineBuild } from '../docker/runBuild';
-import { formatTable, timelineJson } from '../docker/timeline';
+import { BuildArgsError, defaultTag, validateTag } from '../../../common/docker/buildArgs';
+import { detectEngine, EngineError, type EngineChoice } from '../../../common/docker/buildEngine';
+import { runBuild as runEngineBuild } from '../../../common/docker/runBuild';
+import { formatTable, timelineJson } from '../../../common/docker/timeline';
 import { UsageError, type CliIO } from './io';
 
 export const BUILD_USAGE = `Usage: dockerfile-cache-advisor build [options] [Dockerfile] [-- extra docker args]

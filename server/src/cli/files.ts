@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isInside } from '../boundedRead';
-import { isDockerfileName } from '../context/locate';
+import { isInside } from '../../../common/boundedRead';
+import { isDockerfileName } from '../buildContext/locate';
 
 export { isDockerfileName };
 

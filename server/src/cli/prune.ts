@@ -1,9 +1,10 @@
 /** `dockerfile-cache-advisor prune`: remove build cache safely (never anything in use). */
 import { parseArgs } from 'util';
-import { buildCacheStats, formatBytes, parseAge, typeLabel } from '../docker/cacheStats';
-import { describeSelection, previewBuildPrune, pruneBuildCache, type BuildPruneSelection } from '../docker/prune';
+import { buildCacheStats, typeLabel } from '../../../common/docker/cacheStats';
+import { describeSelection, previewBuildPrune, pruneBuildCache, type BuildPruneSelection } from '../../../common/docker/prune';
 import { UsageError, type CliIO } from './io';
 import { engineFailure, engineFor } from './stats';
+import { formatBytes, parseAge } from '../../../common/format';
 
 export const PRUNE_USAGE = `Usage: dockerfile-cache-advisor prune [--cache-mounts] [--older-than <age>] [--all] [--yes]
 

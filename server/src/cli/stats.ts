@@ -1,9 +1,9 @@
 /** `dockerfile-cache-advisor stats`: where the Docker and host caches are and how big they are. */
 import { parseArgs } from 'util';
-import { cacheReportJson, cacheReportMarkdown, cacheReportText } from '../docker/cacheReport';
-import { collectCacheStats } from '../docker/collectStats';
-import { EngineApiError, EngineClient, EngineConfigError, EngineUnreachableError } from '../docker/engineApi';
-import { DEFAULT_LIMITS, measureHostCaches } from '../docker/hostCaches';
+import { cacheReportJson, cacheReportMarkdown, cacheReportText } from '../../../common/docker/cacheReport';
+import { collectCacheStats } from '../../../common/docker/collectStats';
+import { EngineApiError, EngineClient, EngineConfigError, EngineUnreachableError } from '../../../common/docker/engineApi';
+import { DEFAULT_LIMITS, measureHostCaches } from '../../../common/docker/hostCaches';
 import { UsageError, type CliIO } from './io';
 
 export const STATS_USAGE = `Usage: dockerfile-cache-advisor stats [options]

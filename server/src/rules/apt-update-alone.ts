@@ -1,6 +1,6 @@
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { InstructionFact } from '../analysis/model';
-import { unwrapCommand, type ShellCommand } from '../analysis/shell';
+import type { InstructionFact } from '../../../common/analysis/model';
+import { unwrapCommand, type ShellCommand } from '../../../common/analysis/shell';
 import { lineNo, snippet } from './describe';
 import { lineSpan, rangeOf } from './edits';
 import { removeCommand } from './shellEdits';

@@ -1,8 +1,8 @@
 import type { Property } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import { propertiesOf as nodeProperties } from '../analysis/analyze';
-import { unwrapCommand } from '../analysis/shell';
+import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import { propertiesOf as nodeProperties } from '../../../common/analysis/analyze';
+import { unwrapCommand } from '../../../common/analysis/shell';
 import { lineNo, snippet } from './describe';
 import { instructionText, lineSpan, rangeOf } from './edits';
 import { docsFor, type Rule, type RuleFinding } from './types';

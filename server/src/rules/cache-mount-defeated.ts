@@ -1,16 +1,16 @@
 import type { Range } from 'vscode-languageserver-types';
-import { cacheTargets, mountCovers } from '../analysis/cacheTargets';
-import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import { covers, resolvePath, type MountFact } from '../analysis/mounts';
-import { fetchesPackages, type Manager, type PackageInvocation } from '../analysis/packageManagers';
-import { unwrapCommand, type ShellCommand, type ShellWord } from '../analysis/shell';
+import { cacheTargets, mountCovers } from '../../../common/analysis/cacheTargets';
+import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import { covers, resolvePath, type MountFact } from '../../../common/analysis/mounts';
+import { fetchesPackages, type Manager, type PackageInvocation } from '../../../common/analysis/packageManagers';
+import { unwrapCommand, type ShellCommand, type ShellWord } from '../../../common/analysis/shell';
 import { commandText, lineNo } from './describe';
 import { rangeOf, removeWord } from './edits';
 import { alreadyDone, cacheMountsOf, targetsFor } from './mountFixes';
 import { noCacheEnv } from './no-cache-env';
 import { removeCommand, rewriteMount } from './shellEdits';
 import { docsFor, type Fix, type Rule, type RuleContext, type RuleFinding } from './types';
-import { cutAtFirst } from '../analysis/text';
+import { cutAtFirst } from '../../../common/analysis/text';
 
 const id = 'cache-mount-defeated';
 

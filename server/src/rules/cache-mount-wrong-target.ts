@@ -1,12 +1,12 @@
-import { mountCovers, type CacheTarget } from '../analysis/cacheTargets';
-import type { InstructionFact } from '../analysis/model';
-import type { MountFact } from '../analysis/mounts';
-import type { Manager, PackageInvocation } from '../analysis/packageManagers';
+import { mountCovers, type CacheTarget } from '../../../common/analysis/cacheTargets';
+import type { InstructionFact } from '../../../common/analysis/model';
+import type { MountFact } from '../../../common/analysis/mounts';
+import type { Manager, PackageInvocation } from '../../../common/analysis/packageManagers';
 import { commandText } from './describe';
 import { cacheMountsOf, needsCacheMount, targetsFor } from './mountFixes';
 import { rewriteMount } from './shellEdits';
 import { docsFor, type Rule, type RuleFinding } from './types';
-import { trimTrailingSlashes } from '../analysis/text';
+import { trimTrailingSlashes } from '../../../common/analysis/text';
 
 const id = 'cache-mount-wrong-target';
 

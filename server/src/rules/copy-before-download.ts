@@ -1,9 +1,9 @@
 import * as path from 'path';
 import type { TextEdit } from 'vscode-languageserver-types';
-import { downloadsOf, pathsRead, type DownloadFact } from '../analysis/downloads';
-import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import { covers, resolvePath } from '../analysis/mounts';
-import { unwrapCommand } from '../analysis/shell';
+import { downloadsOf, pathsRead, type DownloadFact } from '../../../common/analysis/downloads';
+import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import { covers, resolvePath } from '../../../common/analysis/mounts';
+import { unwrapCommand } from '../../../common/analysis/shell';
 import { copyProvides } from './copyProvides';
 import { lineNo, snippet } from './describe';
 import { instructionText, lineSpan, rangeOf } from './edits';

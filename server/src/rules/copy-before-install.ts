@@ -1,16 +1,16 @@
 import * as path from 'path';
 import type { TextEdit } from 'vscode-languageserver-types';
-import { cacheTargets } from '../analysis/cacheTargets';
-import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../analysis/model';
-import { covers, normalisePath, resolvePath } from '../analysis/mounts';
-import { conventionalInput, downloadsNothing, installReads, irrelevantToOsInstall, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../analysis/installInputs';
-import { fetchesPackages, type PackageInvocation } from '../analysis/packageManagers';
-import { unwrapCommand } from '../analysis/shell';
+import { cacheTargets } from '../../../common/analysis/cacheTargets';
+import type { CopyFact, CopySource, DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import { covers, normalisePath, resolvePath } from '../../../common/analysis/mounts';
+import { conventionalInput, downloadsNothing, installReads, irrelevantToOsInstall, isManifestName, otherCommandPaths, prefetchesDependencies, toolCommandIsHarmless, type InstallInput } from '../../../common/analysis/installInputs';
+import { fetchesPackages, type PackageInvocation } from '../../../common/analysis/packageManagers';
+import { unwrapCommand } from '../../../common/analysis/shell';
 import { copyProvides } from './copyProvides';
 import { commandText, lineNo, snippet } from './describe';
 import { dockerArg, insertBefore, instructionText, lineSpan, rangeOf } from './edits';
 import { docsFor, type Fix, type Rule, type RuleFinding, type WorkspaceFacts } from './types';
-import { trimTrailingSlashes, lastSegment, beforeWildcardSegment } from '../analysis/text';
+import { trimTrailingSlashes, lastSegment, beforeWildcardSegment } from '../../../common/analysis/text';
 
 const id = 'copy-before-install';
 

@@ -1,9 +1,9 @@
 /** Whether a COPY/ADD puts a given container path in place: shared by the rules that ask "does this step read the copied files?". */
 import * as path from 'path';
-import { globPattern } from '../analysis/dockerPattern';
-import type { CopyFact } from '../analysis/model';
-import { covers, normalisePath } from '../analysis/mounts';
-import { trimTrailingSlashes } from '../analysis/text';
+import { globPattern } from '../../../common/analysis/dockerPattern';
+import type { CopyFact } from '../../../common/analysis/model';
+import { covers, normalisePath } from '../../../common/analysis/mounts';
+import { trimTrailingSlashes } from '../../../common/analysis/text';
 import type { WorkspaceFacts } from './types';
 
 function inContext(ws: WorkspaceFacts, rel: string): boolean {

@@ -1,5 +1,5 @@
-import type { InstructionFact } from '../analysis/model';
-import type { PackageInvocation } from '../analysis/packageManagers';
+import type { InstructionFact } from '../../../common/analysis/model';
+import type { PackageInvocation } from '../../../common/analysis/packageManagers';
 
 /** The first line of an instruction, shortened for messages. */
 export function snippet(fact: InstructionFact, max = 60): string {

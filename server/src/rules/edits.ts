@@ -1,7 +1,7 @@
 /** Text-edit builders shared by the rules' quick fixes. They keep line endings and continuations valid. */
 import type { Range, TextEdit } from 'vscode-languageserver-types';
-import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import type { ShellWord } from '../analysis/shell';
+import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import type { ShellWord } from '../../../common/analysis/shell';
 
 export const rangeOf = (model: DockerfileModel, start: number, end: number): Range => ({
   start: model.document.positionAt(start),

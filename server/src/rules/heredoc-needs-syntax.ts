@@ -1,5 +1,5 @@
 import type { Heredoc } from 'dockerfile-ast';
-import type { DockerfileModel, InstructionFact } from '../analysis/model';
+import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
 import { lineNo } from './describe';
 import { docsFor, type Rule } from './types';
 

@@ -10,10 +10,10 @@ import { cacheMountDefeated } from './cache-mount-defeated';
 import { aptUpdateAlone } from './apt-update-alone';
 import { missingDockerignore } from './missing-dockerignore';
 import { heredocNeedsSyntax } from './heredoc-needs-syntax';
-import { composeMissingCacheFrom } from './compose-missing-cache-from';
-import { composeInlineCache } from './compose-inline-cache';
-import { composeNoCacheEnv } from './compose-no-cache-env';
-import type { ComposeRule } from '../compose/types';
+import { composeMissingCacheFrom } from './compose/compose-missing-cache-from';
+import { composeInlineCache } from './compose/compose-inline-cache';
+import { composeNoCacheEnv } from './compose/compose-no-cache-env';
+import type { ComposeRule } from './compose/types';
 
 /** Every rule, in the order their findings and fixes are considered. */
 export const RULES: readonly Rule[] = [

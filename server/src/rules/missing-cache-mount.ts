@@ -1,6 +1,6 @@
-import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import type { PackageInvocation } from '../analysis/packageManagers';
-import { targetLabel } from '../analysis/cacheTargets';
+import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import type { PackageInvocation } from '../../../common/analysis/packageManagers';
+import { targetLabel } from '../../../common/analysis/cacheTargets';
 import { commandText, lineNo } from './describe';
 import { rangeOf } from './edits';
 import { wrongTargetMounts } from './cache-mount-wrong-target';

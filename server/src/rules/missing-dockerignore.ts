@@ -1,10 +1,10 @@
-import { ignoreSpec } from '../context/ignore';
-import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import type { Manager } from '../analysis/packageManagers';
-import { unwrapCommand } from '../analysis/shell';
+import { ignoreSpec } from '../buildContext/ignore';
+import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import type { Manager } from '../../../common/analysis/packageManagers';
+import { unwrapCommand } from '../../../common/analysis/shell';
 import { lineNo, snippet } from './describe';
 import { docsFor, type Rule, type WorkspaceFacts } from './types';
-import { trimTrailingSlashes, beforeWildcardSegment } from '../analysis/text';
+import { trimTrailingSlashes, beforeWildcardSegment } from '../../../common/analysis/text';
 
 const id = 'missing-dockerignore';
 

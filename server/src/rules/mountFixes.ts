@@ -1,11 +1,11 @@
 /** Cache-mount facts and fixes shared by the rules that add BuildKit cache mounts. */
 import type { TextEdit } from 'vscode-languageserver-types';
-import { cacheTargets, mountCovers, mountFlag, targetLabel, type CacheTarget } from '../analysis/cacheTargets';
-import type { DockerfileModel, InstructionFact, StageFact } from '../analysis/model';
-import { expandVars } from '../analysis/analyze';
-import { resolvePath, type MountFact } from '../analysis/mounts';
-import { fetchesPackages, offlineByEnv, type Manager, type PackageInvocation } from '../analysis/packageManagers';
-import { unwrapCommand, type ShellWord } from '../analysis/shell';
+import { cacheTargets, mountCovers, mountFlag, targetLabel, type CacheTarget } from '../../../common/analysis/cacheTargets';
+import type { DockerfileModel, InstructionFact, StageFact } from '../../../common/analysis/model';
+import { expandVars } from '../../../common/analysis/analyze';
+import { resolvePath, type MountFact } from '../../../common/analysis/mounts';
+import { fetchesPackages, offlineByEnv, type Manager, type PackageInvocation } from '../../../common/analysis/packageManagers';
+import { unwrapCommand, type ShellWord } from '../../../common/analysis/shell';
 import { insertFlags, removeWord } from './edits';
 
 /** `<tool> config set <key> <value>` keys that move a cache or an install path, as the variable that does the same. */

@@ -1,7 +1,7 @@
 import type { Property } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { InstructionFact, StageFact, DockerfileModel } from '../analysis/model';
-import type { Manager } from '../analysis/packageManagers';
+import type { InstructionFact, StageFact, DockerfileModel } from '../../../common/analysis/model';
+import type { Manager } from '../../../common/analysis/packageManagers';
 import { lineSpan, rangeOf } from './edits';
 import { needsCacheMount, planMountFix, uncoveredTargets } from './mountFixes';
 import { docsFor, type Rule, type RuleFinding } from './types';

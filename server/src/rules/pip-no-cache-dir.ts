@@ -1,4 +1,4 @@
-import { targetLabel } from '../analysis/cacheTargets';
+import { targetLabel } from '../../../common/analysis/cacheTargets';
 import { commandText } from './describe';
 import { rangeOf } from './edits';
 import { needsCacheMount, planMountFix, uncoveredTargets } from './mountFixes';

@@ -3,9 +3,9 @@
  * `&&`/`;` chain (or a heredoc line), and rewriting options of a `--mount=` flag in place.
  */
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { DockerfileModel, InstructionFact } from '../analysis/model';
-import type { MountFact } from '../analysis/mounts';
-import type { ShellCommand } from '../analysis/shell';
+import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import type { MountFact } from '../../../common/analysis/mounts';
+import type { ShellCommand } from '../../../common/analysis/shell';
 import { rangeOf } from './edits';
 
 const isSpace = (c: string | undefined) => c === ' ' || c === '\t';

@@ -8,10 +8,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../../server/src/cli';
-import { clearBuildContextCache, resolveBuildContext } from '../../../server/src/context/buildContext';
-import { lint } from '../../../server/src/engine';
-import { DEFAULT_SETTINGS } from '../../../server/src/settings';
-import { clearWorkspaceFactsCache, contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../../../server/src/workspaceFacts';
+import { clearBuildContextCache, resolveBuildContext } from '../../../server/src/buildContext/contextFolder';
+import { lint } from '../../../server/src/lint/linter';
+import { DEFAULT_SETTINGS } from '../../../common/settings';
+import { clearWorkspaceFactsCache, contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../../../server/src/buildContext/workspaceFacts';
 import { captureIO } from '../../support/cliIO';
 import { writeContext } from '../../support/contextOnDisk';
 

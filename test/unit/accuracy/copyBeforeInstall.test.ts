@@ -4,11 +4,11 @@
  * build context on disk; every fix is checked to keep each install's inputs above that install.
  */
 import * as assert from 'assert';
-import { analyze } from '../../../server/src/analysis/analyze';
-import { covers, normalisePath } from '../../../server/src/analysis/mounts';
-import { fixAll } from '../../../server/src/engine';
+import { analyze } from '../../../common/analysis/analyze';
+import { covers, normalisePath } from '../../../common/analysis/mounts';
+import { fixAll } from '../../../server/src/lint/linter';
 import type { WorkspaceFacts } from '../../../server/src/rules/types';
-import { DEFAULT_SETTINGS } from '../../../server/src/settings';
+import { DEFAULT_SETTINGS } from '../../../common/settings';
 import { contextOnDisk } from '../../support/contextOnDisk';
 import { applyFirstFix, df, findings, fixAllChecked, lines } from '../../support/lint';
 

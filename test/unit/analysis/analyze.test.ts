@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { analyze, classifySource, expandVars } from '../../../server/src/analysis/analyze';
-import { parseMountValue } from '../../../server/src/analysis/mounts';
+import { analyze, classifySource, expandVars } from '../../../common/analysis/analyze';
+import { parseMountValue } from '../../../common/analysis/mounts';
 
 const run = (text: string, n = 0) => analyze(text).instructions.filter(i => i.run)[n];
 const words = (text: string, n = 0) => run(text, n).run!.script.commands.map(c => c.words.map(w => w.value ?? `<${w.text}>`).join(' '));

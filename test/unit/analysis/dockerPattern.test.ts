@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { cleanPath, dockerPattern, globPattern, hasWildcard, normalisePatternLine, patternList } from '../../../server/src/analysis/dockerPattern';
+import { cleanPath, dockerPattern, globPattern, hasWildcard, normalisePatternLine, patternList } from '../../../common/analysis/dockerPattern';
 
 /** Assert which paths a matcher accepts and which it rejects. */
 function cases(what: string, test: (p: string) => boolean, yes: readonly string[], no: readonly string[]) {

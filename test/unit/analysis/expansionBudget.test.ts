@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { analyze, expandVars } from '../../../server/src/analysis/analyze';
-import { EXPANSION_LIMITS, ExpansionBudget } from '../../../server/src/analysis/envScope';
-import { lint } from '../../../server/src/engine';
+import { analyze, expandVars } from '../../../common/analysis/analyze';
+import { EXPANSION_LIMITS, ExpansionBudget } from '../../../common/analysis/envScope';
+import { lint } from '../../../server/src/lint/linter';
 
 /** `ENV A=<seed>` then lines each repeating the previous variable `times` times. */
 function chainedEnv(seed: string, lines: number, times: number): string {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { analyze } from '../../../server/src/analysis/analyze';
-import { fetchesPackages, type PackageInvocation } from '../../../server/src/analysis/packageManagers';
+import { analyze } from '../../../common/analysis/analyze';
+import { fetchesPackages, type PackageInvocation } from '../../../common/analysis/packageManagers';
 
 /** The invocations recognised in a one-RUN Dockerfile. */
 const invocations = (script: string): readonly PackageInvocation[] => analyze(`FROM x\nRUN ${script}\n`).instructions.find(i => i.run)!.run!.invocations;

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseUncached } from '../../../server/src/analysis/shell';
+import { parseUncached } from '../../../common/analysis/shell';
 
 /** The fast walker reads mvdan-sh's internal structs; it must agree with the public-API walker. */
 const CORPUS = [

@@ -4,8 +4,8 @@
  * so none is offered and the message says why.
  */
 import * as assert from 'assert';
-import { fixAllCompose, lintCompose } from '../../../server/src/compose/lint';
-import { parseCompose } from '../../../server/src/compose/model';
+import { fixAllCompose, lintCompose } from '../../../server/src/lint/composeLinter';
+import { parseCompose } from '../../../common/analysis/composeModel';
 import type { Finding } from '../../../server/src/rules/types';
 
 const of = (text: string, rule: string): Finding[] => lintCompose(text).findings.filter(f => f.rule === rule);

@@ -1,11 +1,11 @@
 import * as assert from 'assert';
 import { parseDocument } from 'yaml';
-import { applyEdits } from '../../../server/src/engine';
-import { fixAllCompose, lintCompose, verifyComposeFix } from '../../../server/src/compose/lint';
-import { isComposeFileName, parseCompose } from '../../../server/src/compose/model';
-import { documentKind } from '../../../server/src/compose/codeActions';
+import { applyEdits } from '../../../server/src/lint/linter';
+import { fixAllCompose, lintCompose, verifyComposeFix } from '../../../server/src/lint/composeLinter';
+import { isComposeFileName, parseCompose } from '../../../common/analysis/composeModel';
+import { documentKind } from '../../../server/src/lsp/composeCodeActions';
 import type { Finding } from '../../../server/src/rules/types';
-import { DEFAULT_SETTINGS } from '../../../server/src/settings';
+import { DEFAULT_SETTINGS } from '../../../common/settings';
 
 const y = (strings: TemplateStringsArray) => {
   const lines = strings.join('').replace(/^\n/, '').split('\n');

@@ -8,15 +8,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { analyze } from '../../../server/src/analysis/analyze';
-import { globPattern, patternList } from '../../../server/src/analysis/dockerPattern';
-import { parseCompose } from '../../../server/src/compose/model';
-import { readIgnoreSpec } from '../../../server/src/context/ignore';
-import { buildGraph } from '../../../server/src/context/invalidation';
-import { clearContextListingCache, listContext } from '../../../server/src/context/listing';
-import { answerFor } from '../../../server/src/context/locate';
-import { lint } from '../../../server/src/engine';
-import { copyHover } from '../../../server/src/hover';
+import { analyze } from '../../../common/analysis/analyze';
+import { globPattern, patternList } from '../../../common/analysis/dockerPattern';
+import { parseCompose } from '../../../common/analysis/composeModel';
+import { readIgnoreSpec } from '../../../server/src/buildContext/ignore';
+import { buildGraph } from '../../../common/analysis/invalidation';
+import { clearContextListingCache, listContext } from '../../../server/src/buildContext/listing';
+import { answerFor } from '../../../server/src/buildContext/locate';
+import { lint } from '../../../server/src/lint/linter';
+import { copyHover } from '../../../server/src/lsp/hover';
 
 /** Generous: these inputs took from 5 s to minutes before. */
 const BUDGET_MS = 2000;

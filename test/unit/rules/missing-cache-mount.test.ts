@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { applyFirstFix, df, findings, fixAllChecked, lines } from '../../support/lint';
-import { lint } from '../../../server/src/engine';
-import { DEFAULT_SETTINGS } from '../../../server/src/settings';
+import { lint } from '../../../server/src/lint/linter';
+import { DEFAULT_SETTINGS } from '../../../common/settings';
 
 const RULE = 'missing-cache-mount';
 

@@ -3,11 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import ignore from '@balena/dockerignore';
-import { analyze } from '../../../server/src/analysis/analyze';
-import { fixAll, lint, verifyFix } from '../../../server/src/engine';
+import { analyze } from '../../../common/analysis/analyze';
+import { fixAll, lint, verifyFix } from '../../../server/src/lint/linter';
 import type { WorkspaceFacts } from '../../../server/src/rules/types';
-import { DEFAULT_SETTINGS } from '../../../server/src/settings';
-import { ignoreFileFacts } from '../../../server/src/workspaceFacts';
+import { DEFAULT_SETTINGS } from '../../../common/settings';
+import { ignoreFileFacts } from '../../../server/src/buildContext/workspaceFacts';
 import { findings, lines } from '../../support/lint';
 
 const RULE = 'missing-dockerignore';

@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { containedBuildContext } from '../../../server/src/documentSettings';
-import { DEFAULT_SETTINGS, normaliseSettings, untrustedSettings } from '../../../server/src/settings';
+import { containedBuildContext } from '../../../server/src/lsp/documentSettings';
+import { DEFAULT_SETTINGS, normaliseSettings, untrustedSettings } from '../../../common/settings';
 
 const root = path.resolve(__dirname, '../../../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));

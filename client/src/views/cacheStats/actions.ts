@@ -1,10 +1,10 @@
 /** What every clean-up command shares: the trust check, a modal confirmation, progress, the result. */
 import * as vscode from 'vscode';
-import { formatBytes } from '../../../../server/src/docker/cacheStats';
-import type { PruneResult } from '../../../../server/src/docker/prune';
+import type { PruneResult } from '../../../../common/docker/prune';
 import { cacheStatsProvider } from './index';
 import { log } from '../../log';
 import type { Snapshot } from './rows';
+import { formatBytes } from '../../../../common/format';
 
 /** Clean-up runs Docker and deletes data: refuse in an untrusted workspace, and say why. */
 export function requireTrust(action: string): boolean {

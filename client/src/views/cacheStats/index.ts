@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { EngineClient } from '../../../../server/src/docker/engineApi';
-import { DEFAULT_LIMITS, measureHostCachesInWorker } from '../../../../server/src/docker/hostCaches';
+import { EngineClient } from '../../../../common/docker/engineApi';
+import { DEFAULT_LIMITS, measureHostCachesInWorker } from '../../../../common/docker/hostCaches';
 import { dockerHost } from '../../dockerSettings';
 import { log } from '../../log';
 import { CacheStatsProvider } from './provider';

@@ -2,10 +2,11 @@
  * The Build Cache view's data and rows, free of `vscode` so they are tested without VS Code.
  * CacheStatsProvider (provider.ts) wraps this: each Row becomes one TreeItem.
  */
-import { formatAge, formatBytes, typeLabel, type BuildCacheRecord, type CacheMountStat, type CacheStats, type ImageStat, type VolumeStat } from '../../../../server/src/docker/cacheStats';
-import { collectCacheStats } from '../../../../server/src/docker/collectStats';
-import { EngineConfigError, EngineUnreachableError, type EngineClient } from '../../../../server/src/docker/engineApi';
-import type { HostCacheStat } from '../../../../server/src/docker/hostCaches';
+import { typeLabel, type BuildCacheRecord, type CacheMountStat, type CacheStats, type ImageStat, type VolumeStat } from '../../../../common/docker/cacheStats';
+import { collectCacheStats } from '../../../../common/docker/collectStats';
+import { EngineConfigError, EngineUnreachableError, type EngineClient } from '../../../../common/docker/engineApi';
+import type { HostCacheStat } from '../../../../common/docker/hostCaches';
+import { formatAge, formatBytes } from '../../../../common/format';
 
 /** What a row stands for; decides its TreeItem class and icon. */
 export type RowKind =

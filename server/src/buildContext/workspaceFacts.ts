@@ -1,0 +1,106 @@
+/**
+ * Gathers the facts about a Dockerfile's surroundings that rules may use (which files the build
+ * context holds), bounded so a huge repository cannot stall the editor. Shared by the server and the CLI.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ignoreFileCandidates } from './ignore';
+import { perBuildArgs, workspaceRootOf } from './perBuildArgs';
+import { readInstallFiles } from './installFiles';
+import { clearBuildContextCache, repositoryRoot, resolveBuildContext, type ContextOrigin } from './contextFolder';
+import type { WorkspaceFacts } from '../rules/types';
+
+const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'target', 'dist', 'build', '.mypy_cache', '.pytest_cache']);
+const MAX_ENTRIES = 5000;
+const MAX_DEPTH = 4;
+const TTL_MS = 5000;
+
+const cache = new Map<string, { at: number; facts: WorkspaceFacts }>();
+
+/** How each Dockerfile's context was found, for ignoreFileFacts (keyed by Dockerfile and context). */
+const origins = new Map<string, ContextOrigin>();
+
+/**
+ * The build context folder of a Dockerfile: the one a Compose file names, else `buildContext`
+ * (relative to the Dockerfile's folder), else the folder its COPYs come from, else its own folder.
+ */
+export function contextDirFor(dockerfilePath: string, buildContext?: string): string {
+  const { dir, origin } = resolveBuildContext(dockerfilePath, buildContext);
+  origins.set(`${path.resolve(dockerfilePath)}\0${dir}`, origin);
+  if (origins.size > 200) origins.delete(origins.keys().next().value as string);
+  return dir;
+}
+
+/** List the context's files (relative posix paths), up to a bound; undefined facts when it cannot be read. */
+export function gatherWorkspaceFacts(contextDir: string, now = Date.now()): WorkspaceFacts {
+  const hit = cache.get(contextDir);
+  if (hit && now - hit.at < TTL_MS) return hit.facts;
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  let count = 0;
+  let complete = true;
+  const walk = (abs: string, rel: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true });
+    } catch {
+      if (depth === 0) complete = false;
+      return;
+    }
+    for (const e of entries) {
+      if (++count > MAX_ENTRIES) { complete = false; return; }
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        dirs.add(r);
+        if (depth < MAX_DEPTH && !SKIP.has(e.name)) walk(path.join(abs, e.name), r, depth + 1);
+        else if (depth >= MAX_DEPTH) complete = false;
+      } else files.add(r);
+    }
+  };
+  walk(contextDir, '', 0);
+  // a partial listing could claim a manifest is missing when it is not: then say nothing
+  const facts: WorkspaceFacts = {
+    ...(complete ? { contextFiles: files, contextDirs: dirs, installFiles: readInstallFiles(contextDir, files) } : {}),
+    perBuildArgs: perBuildArgs(workspaceRootOf(contextDir), [contextDir]),
+  };
+  cache.set(contextDir, { at: now, facts });
+  if (cache.size > 100) cache.delete(cache.keys().next().value as string);
+  return facts;
+}
+
+/**
+ * Which ignore file applies to a build: `<Dockerfile>.dockerignore` next to it wins over the context's
+ * `.dockerignore`. When the context is only guessed to be the Dockerfile's folder, a `.dockerignore` in
+ * a folder above it (up to the repository root) counts: the build most likely runs from there.
+ * Not cached: cheap, and must see a file just created.
+ */
+export function ignoreFileFacts(dockerfilePath: string, contextDir: string): Pick<WorkspaceFacts, 'ignoreFile' | 'contextOrigin'> {
+  const origin = origins.get(`${path.resolve(dockerfilePath)}\0${contextDir}`) ?? resolveBuildContext(dockerfilePath).origin;
+  for (const candidate of ignoreFileCandidates(dockerfilePath, contextDir)) {
+    if (isFile(candidate)) return { ignoreFile: path.basename(candidate), contextOrigin: origin };
+  }
+  if (origin === 'guessed') {
+    // up to the repository root, or the folder above when there is no repository
+    const root = repositoryRoot(path.resolve(dockerfilePath)) ?? path.dirname(contextDir);
+    for (let dir = path.dirname(contextDir); root && dir.length >= root.length; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, '.dockerignore');
+      if (isFile(candidate)) return { ignoreFile: path.relative(contextDir, candidate).split(path.sep).join('/'), contextOrigin: origin };
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+  return { ignoreFile: null, contextOrigin: origin };
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    // absent or unreadable
+    return false;
+  }
+}
+
+export function clearWorkspaceFactsCache(): void {
+  cache.clear();
+  clearBuildContextCache();
+}
