@@ -51,7 +51,7 @@ describe('progress: BuildKit plain output captured from dockerd 20.10', () => {
     assert.ok(!steps.some(s => s.line === 5), 'the step after the failure never started');
     assert.ok(p.trailer.some(l => /executor failed running/.test(l)));
     const t = makeTimeline({ dockerfile: '/x/Dockerfile', steps, seconds: 0.5, success: false, finishedAt: '' });
-    assert.strictEqual(summaryText(t), '2/4 steps cached · 0.5 s · failed at line 4');
+    assert.strictEqual(summaryText(t), '2/4 steps cached · 0.5s · failed at line 4');
   });
 
   it('multi-stage: named stages, stage-N for unnamed ones, interleaved parallel steps', () => {

@@ -1,5 +1,5 @@
 /**
- * The `cacheAdvisor/whyRebuild` request: the editor's "What rebuilds if I change…" answered by the
+ * The `cacheAdvisor/whatRebuilds` request: the editor's "What rebuilds if I change…" answered by the
  * same core as the CLI. Node-side (reads Dockerfiles and ignore files); no LSP connection here.
  */
 import * as path from 'path';

@@ -1,6 +1,6 @@
 /**
  * Wires the cache-insight features into the language server: hover on COPY/ADD, CodeLens above
- * expensive RUNs, and the `cacheAdvisor/whyRebuild` request. server.ts calls registerCacheInsight()
+ * expensive RUNs, and the `cacheAdvisor/whatRebuilds` request. server.ts calls registerCacheInsight()
  * and declares hoverProvider / codeLensProvider; the logic is in hover.ts, codeLens.ts and request.ts.
  */
 import * as path from 'path';

@@ -8,7 +8,7 @@ import { FIXTURES } from './fixtures';
 
 const uriOf = (...p: string[]) => pathToFileURL(path.join(FIXTURES, ...p)).toString();
 
-describe('language server: hover, CodeLens and cacheAdvisor/whyRebuild over stdio', function () {
+describe('language server: hover, CodeLens and cacheAdvisor/whatRebuilds over stdio', function () {
   this.timeout(30_000);
   let client: TestClient;
 

@@ -6,7 +6,7 @@ import { makeTimeline, type BuildTimeline } from '../../../common/docker/timelin
 import { URI } from '../../../server/src/lsp/uri';
 import { FIXTURES } from './fixtures';
 
-describe('cacheAdvisor/whyRebuild: the editor answers for the build as it was last run', () => {
+describe('cacheAdvisor/whatRebuilds: the editor answers for the build as it was last run', () => {
   const root = path.join(FIXTURES, 'args');
   const dockerfile = path.join(root, 'Dockerfile');
   const uri = URI.fromPath(dockerfile);

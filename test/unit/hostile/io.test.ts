@@ -111,7 +111,7 @@ describe('hostile input: workspace files, Engine API and output', function () {
         await client.open(uri, COPY_ALL);
         const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } })) as { contents: { value: string } };
         assert.match(hover.contents.value, /copies 4 files/);
-        const why = (await client.conn.sendRequest('cacheAdvisor/whyRebuild', { uri: pathToFileURL(path.join(dir, 'a.txt')).toString() })) as { dockerfiles: Array<{ rerunLines: number[] }> };
+        const why = (await client.conn.sendRequest('cacheAdvisor/whatRebuilds', { uri: pathToFileURL(path.join(dir, 'a.txt')).toString() })) as { dockerfiles: Array<{ rerunLines: number[] }> };
         assert.deepStrictEqual(why.dockerfiles.map(d => d.rerunLines), [[2, 3]]);
         const peak = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${client.proc.pid}/status`, 'utf8'));
         assert.ok(peak && Number(peak[1]) < 512 * 1024, `server peak memory ${peak?.[1]} kB`);
