@@ -22,7 +22,8 @@ const common = {
 
 const bundles = [
   // the client maps build steps to lines with the analysis but never parses RUN commands: no shell parser
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'mvdan-sh'] },
+  // mainFields: jsonc-parser's `main` is a UMD build whose relative requires esbuild cannot follow; its ESM build bundles
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'mvdan-sh'], mainFields: ['module', 'main'] },
   // one file for the server and its analysis worker thread (server/src/main.ts picks the role)
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

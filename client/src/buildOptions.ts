@@ -4,6 +4,8 @@
  * settings and hands the plain values in.
  */
 
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+
 /** Build options the ▷ flow passes to the engine: `--build-arg`, `--target` and any other flags. */
 export interface BuildOptions {
   readonly buildArgs: Readonly<Record<string, string>>;
@@ -174,6 +176,44 @@ export interface SettingValues {
   readonly globalValue?: unknown;
   readonly workspaceValue?: unknown;
   readonly workspaceFolderValue?: unknown;
+}
+
+/**
+ * The values of `keys` as written in the workspace's settings files. VS Code drops a machine setting
+ * from a folder's configuration model before `inspect()` sees it (the Settings editor still marks it
+ * "Modified in Workspace"), so the only way to warn about it is to read what was written: each folder's
+ * `.vscode/settings.json` (the workspace level in a single-folder window, the folder level in a
+ * multi-root one) and a `.code-workspace` file's `settings`. Unparsable files count as empty.
+ */
+export function writtenValues(keys: readonly string[], files: { readonly folders: readonly string[]; readonly workspaceFile?: string }): Map<string, SettingValues> {
+  const read = (text: string | undefined): Record<string, unknown> => {
+    if (text === undefined) return {};
+    const errors: ParseError[] = [];
+    const v = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
+    return !errors.length && v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  };
+  const multiRoot = files.workspaceFile !== undefined;
+  const folderObjects = files.folders.map(read);
+  const wsSettings = read(files.workspaceFile).settings;
+  const workspaceObject = wsSettings && typeof wsSettings === 'object' ? (wsSettings as Record<string, unknown>) : {};
+  const out = new Map<string, SettingValues>();
+  for (const key of keys) {
+    const inFolder = folderObjects.find(o => o[key] !== undefined)?.[key];
+    const values: SettingValues = multiRoot
+      ? { workspaceValue: workspaceObject[key], workspaceFolderValue: inFolder }
+      : { workspaceValue: inFolder };
+    if (values.workspaceValue !== undefined || values.workspaceFolderValue !== undefined) out.set(key, values);
+  }
+  return out;
+}
+
+/** `inspect()`'s values with what the settings files say where `inspect()` has nothing. */
+export function withWritten(inspected: SettingValues | undefined, written: SettingValues | undefined): SettingValues {
+  return {
+    globalValue: inspected?.globalValue,
+    workspaceValue: inspected?.workspaceValue ?? written?.workspaceValue,
+    workspaceFolderValue: inspected?.workspaceFolderValue ?? written?.workspaceFolderValue,
+  };
 }
 
 /** Where a value of a setting with `scope` must be written to take effect, for a person to read. */

@@ -4,7 +4,7 @@
  * machine settings live in the Remote tab and a value in the workspace is silently ignored.
  */
 import * as vscode from 'vscode';
-import { DOCKER_SETTING_SCOPES as SCOPES, dockerEnv, ignoredValues, optionsFromSettings, RESTRICTED_SETTINGS, scopeAdvice, type BuildOptions } from './buildOptions';
+import { DOCKER_SETTING_SCOPES as SCOPES, dockerEnv, ignoredValues, optionsFromSettings, RESTRICTED_SETTINGS, scopeAdvice, withWritten, writtenValues, type BuildOptions, type SettingValues } from './buildOptions';
 
 /**
  * The engine endpoint the user chose (`cacheAdvisor.dockerHost`), or undefined for docker's own
@@ -39,8 +39,8 @@ function trustedValue(cfg: vscode.WorkspaceConfiguration, key: string): unknown 
 export async function openDockerSetting(key: string): Promise<void> {
   const remote = vscode.env.remoteName;
   const scope = SCOPES[key] ?? 'resource';
-  const values = vscode.workspace.getConfiguration().inspect(key);
-  const ignored = values ? ignoredValues(key, scope, values, { trusted: vscode.workspace.isTrusted, restricted: (RESTRICTED_SETTINGS as readonly string[]).includes(key) }) : [];
+  const values = withWritten(vscode.workspace.getConfiguration().inspect(key), (await readWrittenValues([key])).get(key));
+  const ignored = ignoredValues(key, scope, values, { trusted: vscode.workspace.isTrusted, restricted: (RESTRICTED_SETTINGS as readonly string[]).includes(key) });
   await vscode.commands.executeCommand(settingsCommand(), { query: key });
   const advice = `Cache Advisor: ${key}: ${scopeAdvice(scope, remote)}`;
   if (ignored.length) void vscode.window.showWarningMessage(`${ignored.join(' ')} ${scopeAdvice(scope, remote)}`);
@@ -60,24 +60,54 @@ export function settingsCommand(): string {
  * changes (the moment someone writes one into .vscode/settings.json).
  */
 export function registerDockerSettingsChecks(context: vscode.ExtensionContext): void {
-  warnAboutIgnoredValues(Object.keys(SCOPES));
+  void warnAboutIgnoredValues(Object.keys(SCOPES));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => {
     const changed = Object.keys(SCOPES).filter(k => e.affectsConfiguration(k));
-    if (changed.length) warnAboutIgnoredValues(changed);
+    if (changed.length) void warnAboutIgnoredValues(changed);
   }));
+  // a machine setting written into .vscode/settings.json changes no configuration VS Code reports
+  const watcher = vscode.workspace.createFileSystemWatcher('**/.vscode/settings.json');
+  const recheck = () => void warnAboutIgnoredValues(Object.keys(SCOPES));
+  context.subscriptions.push(watcher, watcher.onDidChange(recheck), watcher.onDidCreate(recheck));
 }
 
-function warnAboutIgnoredValues(keys: readonly string[]): void {
+/** Settings files larger than this are not read for the check (a settings file is a few KiB). */
+const MAX_SETTINGS_FILE = 1024 * 1024;
+
+async function readSmallText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type !== vscode.FileType.File || stat.size > MAX_SETTINGS_FILE) return undefined;
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the workspace's settings files say about `keys` (see writtenValues). */
+async function readWrittenValues(keys: readonly string[]): Promise<Map<string, SettingValues>> {
+  const folders = await Promise.all((vscode.workspace.workspaceFolders ?? []).map(f => readSmallText(vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'))));
+  const wsFile = vscode.workspace.workspaceFile;
+  const workspaceFile = wsFile && wsFile.scheme !== 'untitled' ? (await readSmallText(wsFile)) ?? '{}' : undefined;
+  return writtenValues(keys, { folders: folders.filter((t): t is string => t !== undefined), workspaceFile });
+}
+
+let lastWarning: string | undefined;
+
+async function warnAboutIgnoredValues(keys: readonly string[]): Promise<void> {
   const problems: Array<{ key: string; text: string }> = [];
+  const written = await readWrittenValues(keys);
   for (const key of keys) {
-    const values = vscode.workspace.getConfiguration().inspect(key);
-    if (!values) continue;
+    const values = withWritten(vscode.workspace.getConfiguration().inspect(key), written.get(key));
     const restricted = (RESTRICTED_SETTINGS as readonly string[]).includes(key);
     for (const text of ignoredValues(key, SCOPES[key], values, { trusted: vscode.workspace.isTrusted, restricted })) problems.push({ key, text });
   }
-  if (!problems.length) return;
+  const text = `Cache Advisor: ${problems.map(p => p.text).join(' ')}`;
+  // the file watcher and the configuration event may both report one edit: say each thing once
+  if (!problems.length || text === lastWarning) return;
+  lastWarning = text;
   const open = vscode.env.remoteName ? 'Open Remote Settings' : 'Open User Settings';
-  void vscode.window.showWarningMessage(`Cache Advisor: ${problems.map(p => p.text).join(' ')}`, open).then(a => {
+  void vscode.window.showWarningMessage(text, open).then(a => {
     if (a) void openDockerSetting(problems[0].key);
   });
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   DOCKER_SETTING_SCOPES, dockerEnv, formatOptions, ignoredValues, optionsFromSettings, parseOptions, proposedOptions,
-  RESTRICTED_SETTINGS, scopeAdvice, splitWords,
+  RESTRICTED_SETTINGS, scopeAdvice, splitWords, withWritten, writtenValues,
 } from '../../client/src/buildOptions';
 
 const root = path.resolve(__dirname, '../../..');
@@ -91,6 +91,29 @@ describe('build options: which args, target, flags and engine a build gets', () 
         ['cacheAdvisor.dockerHost in the folder settings is ignored until the workspace is trusted.']);
       assert.deepStrictEqual(ignoredValues('cacheAdvisor.dockerHost', 'machine-overridable', values, { trusted: true, restricted: true }), []);
       assert.deepStrictEqual(ignoredValues('cacheAdvisor.dockerHost', 'machine-overridable', { globalValue: 'x' }, { trusted: false, restricted: true }), []);
+    });
+
+    it('reads a machine setting VS Code dropped from the folder model out of .vscode/settings.json (comments, trailing commas)', () => {
+      const folder = '{\n  // where docker lives\n  "cacheAdvisor.dockerPath": "/opt/docker",\n  "editor.tabSize": 2,\n}\n';
+      const w = writtenValues(['cacheAdvisor.dockerPath', 'cacheAdvisor.engine'], { folders: [folder] });
+      assert.deepStrictEqual([...w.entries()], [['cacheAdvisor.dockerPath', { workspaceValue: '/opt/docker' }]]);
+      const values = withWritten({ globalValue: '/usr/bin/docker' }, w.get('cacheAdvisor.dockerPath'));
+      assert.deepStrictEqual(ignoredValues('cacheAdvisor.dockerPath', 'machine', values, { trusted: true, restricted: true }),
+        ['cacheAdvisor.dockerPath in the workspace settings is ignored: it is a machine setting.']);
+    });
+
+    it('reads nothing from files that do not set the key, or do not parse', () => {
+      assert.strictEqual(writtenValues(['cacheAdvisor.dockerPath'], { folders: ['{"editor.tabSize": 2}', '{ "cacheAdvisor.dockerPath": '] }).size, 0);
+      assert.deepStrictEqual(withWritten({ globalValue: 'x' }, undefined), { globalValue: 'x', workspaceValue: undefined, workspaceFolderValue: undefined });
+    });
+
+    it('in a multi-root window, the .code-workspace file is the workspace level and .vscode/settings.json the folder level', () => {
+      const w = writtenValues(['cacheAdvisor.engine', 'cacheAdvisor.dockerPath'], {
+        folders: ['{ "cacheAdvisor.engine": "podman" }'],
+        workspaceFile: '{ "folders": [], "settings": { "cacheAdvisor.dockerPath": "/x/docker" } }',
+      });
+      assert.deepStrictEqual(w.get('cacheAdvisor.engine'), { workspaceValue: undefined, workspaceFolderValue: 'podman' });
+      assert.deepStrictEqual(w.get('cacheAdvisor.dockerPath'), { workspaceValue: '/x/docker', workspaceFolderValue: undefined });
     });
 
     it('the advice names the Remote settings in a remote window', () => {

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { skipOrFail } from '../../support/availability';
-import { e2eTools, startCodeServer, type RunningCodeServer } from './codeServer';
+import { e2eTools, startCodeServer, type RunningCodeServer, type StartOptions } from './codeServer';
 import { launchBrowser, Workbench } from './workbench';
 
 export interface Session {
@@ -17,9 +17,10 @@ export interface Session {
 
 /**
  * Register mocha hooks that open the window before the suite's tests and close it after. `files`
- * are written before code-server starts, so quick open's index has them.
+ * (paths relative to the workspace, `/`-separated) are written before code-server starts, so quick
+ * open's index has them. `options` pass user and machine settings to code-server.
  */
-export function useSession(name: string, files: Record<string, string>): () => Session {
+export function useSession(name: string, files: Record<string, string>, options: Pick<StartOptions, 'settings' | 'machineSettings'> = {}): () => Session {
   let server: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   let session: Session | undefined;
@@ -29,8 +30,11 @@ export function useSession(name: string, files: Record<string, string>): () => S
     const tools = e2eTools();
     if (typeof tools === 'string') skipOrFail(this, tools);
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), `ca-e2e-${name}-`));
-    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(workspace, file), text);
-    server = await startCodeServer({ workspace, tools });
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, file), text);
+    }
+    server = await startCodeServer({ workspace, tools, ...options });
     browser = await launchBrowser(tools.chromium);
     const wb = new Workbench(await browser.newPage({ viewport: { width: 1360, height: 820 } }));
     await wb.open(server.url);
