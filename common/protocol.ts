@@ -10,6 +10,11 @@ import type { BuildTimeline } from './docker/timeline';
 export interface InitializationOptions {
   /** False in Restricted Mode; absent from clients without workspace trust (their settings are the user's own). */
   readonly workspaceTrusted?: boolean;
+  /**
+   * `'client'`: the client runs {@link LENS_DETAILS_COMMAND} itself (VS Code's quick pick). Otherwise the
+   * server offers it through `workspace/executeCommand` (a message request, then `window/showDocument`).
+   */
+  readonly lensDetailsCommand?: 'client';
 }
 
 /** Client → server: the workspace was trusted (VS Code only grants trust while a window is open). */

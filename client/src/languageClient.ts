@@ -33,7 +33,7 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
     outputChannel: outputChannel(context),
     errorHandler: restartingErrorHandler(),
     // read at every (re)start: the server holds back what a Restricted Mode workspace may not set
-    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
+    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted, lensDetailsCommand: 'client' }),
   };
   const client = new LanguageClient('cacheAdvisor', 'Dockerfile Cache Advisor', serverOptions, clientOptions);
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {

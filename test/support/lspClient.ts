@@ -40,11 +40,17 @@ export class TestClient {
     this.conn.listen();
   }
 
-  async initialize(pullConfiguration = true): Promise<unknown> {
+  /** `extra`: initialization options, and whether the client can show a document (`window.showDocument`). */
+  async initialize(pullConfiguration = true, extra: { initializationOptions?: unknown; showDocument?: boolean } = {}): Promise<unknown> {
     const result = await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
-      capabilities: { workspace: { configuration: pullConfiguration, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } }, publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } } },
+      initializationOptions: extra.initializationOptions,
+      capabilities: {
+        workspace: { configuration: pullConfiguration, didChangeConfiguration: { dynamicRegistration: true } },
+        textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } }, publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } },
+        ...(extra.showDocument ? { window: { showDocument: { support: true } } } : {}),
+      },
     });
     await this.conn.sendNotification('initialized', {});
     return result;

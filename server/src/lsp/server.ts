@@ -26,10 +26,11 @@ import type { ComposeModel } from '../../../common/analysis/composeModel';
 import { TimelineStore } from './buildTimelines';
 import type { Finding, WorkspaceFacts } from '../rules/types';
 import { DEFAULT_SETTINGS, type CacheAdvisorSettings } from '../../../common/settings';
-import { BuildTimelineNotification, WorkspaceTrustNotification, type InitializationOptions } from '../../../common/protocol';
+import { BuildTimelineNotification, LENS_DETAILS_COMMAND, WorkspaceTrustNotification, type InitializationOptions } from '../../../common/protocol';
+import { registerLensCommand, serverHandlesLensCommand } from './lensCommand';
 import { LARGE_DOCUMENT_CHARS, LintPool, SupersededError } from './lintPool';
 import { serializeFacts } from './lintWorker';
-import type { CodeAction, CodeLens, Hover, WorkspaceEdit } from 'vscode-languageserver';
+import type { ClientCapabilities, CodeAction, CodeLens, Hover, WorkspaceEdit } from 'vscode-languageserver';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -58,7 +59,11 @@ let resolvesEdits = false;
 /** The client reports workspace folder changes (buildContext is held inside the folders). */
 let workspaceFolderEvents = false;
 
+/** What the client said it can do, for the features that ask later (showDocument after a lens click). */
+let clientCapabilities: ClientCapabilities = {};
+
 connection.onInitialize((params): InitializeResult => {
+  clientCapabilities = params.capabilities;
   settings.setClientCapabilities(params.capabilities);
   if ((params.initializationOptions as InitializationOptions | undefined)?.workspaceTrusted === false) settings.setTrusted(false);
   settings.setWorkspaceFolders(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []));
@@ -70,11 +75,14 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
+      ...(serverHandlesLensCommand(params.initializationOptions as InitializationOptions | undefined) ? { executeCommandProvider: { commands: [LENS_DETAILS_COMMAND] } } : {}),
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'dockerfile-cache-advisor-ls' },
   };
 });
+
+registerLensCommand(connection, () => clientCapabilities);
 
 connection.onInitialized(() => {
   if (settings.canPull) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
