@@ -176,7 +176,7 @@ export function cacheMountRow(m: CacheMountStat, now: Date): Row {
     id: `bc/mount/${m.id}`,
     kind: 'cacheMount',
     label: m.target,
-    description: `${formatBytes(m.bytes)} · used ${m.usageCount}× · ${formatAge(m.lastUsed, now)}${m.inUse ? ' · in use' : ''}${m.shared ? ' · shared' : ''}`,
+    description: `${formatBytes(m.bytes)} · ${m.usageCount ? `used ${m.usageCount}× · ` : 'changed '}${formatAge(m.lastUsed, now)}${m.inUse ? ' · in use' : ''}${m.shared ? ' · shared' : ''}`,
     tooltip: `**Cache mount** ${mdCode(m.target)}\n\n- size: ${exact(m.bytes)}\n- last used: ${when(m.lastUsed, now)}\n- created: ${when(m.createdAt, now)}\n- used ${m.usageCount} time(s)\n- in use: ${m.inUse ? 'yes' : 'no'}, shared: ${m.shared ? 'yes' : 'no'}\n- record: \`${m.id}\`${m.createdBy ? `\n\nCreated by ${mdCode(oneLine(m.createdBy, 200))}` : ''}`,
     contextValue: m.inUse ? 'cacheMount.inUse' : 'cacheMount',
     record: m,
