@@ -15,6 +15,8 @@ import { buildahCacheRoots, collectPodmanStats, knownCacheMounts, PodmanClient }
 import { parseDockerHost } from '../../common/docker/engineApi';
 import { requirePodman, startPodmanService, stopPodmanService, type PodmanEnv, type PodmanService } from '../support/podman';
 import { captureIO } from '../support/cliIO';
+import { CacheStatsSource, rootRows, type Row } from '../../client/src/views/cacheStats/rows';
+import { previewPrune, runPrune } from '../../client/src/views/cacheStats/engineOps';
 
 describe('podman: cache stats and clean-up on a real engine', function () {
   let env: PodmanEnv;
@@ -165,6 +167,31 @@ describe('podman: cache stats and clean-up on a real engine', function () {
     fs.writeFileSync(path.join(dir, 'a.txt'), `${nonce}-2`);
     assert.match(build(dir, `ca-podman-stats-${nonce}:1`), /filled/);
     assert.strictEqual(fs.statSync(path.join(idFolder(), 'blob')).size, 102400);
+  });
+
+  it('the Build Cache view with cacheAdvisor.engine = podman: rows from Podman, clean-up acts on Podman only', async () => {
+    const source = new CacheStatsSource({
+      engine: () => { throw new Error('the view asked Docker while showing Podman'); },
+      measureHostCaches: async () => [],
+      podman: () => client,
+      knownMounts: async () => knownCacheMounts([{ file: 'Dockerfile', text: fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8') }]),
+    });
+    const snap = await source.load();
+    assert.strictEqual(snap.engineError, undefined);
+    assert.strictEqual(snap.engineHost, svc!.host);
+    const flat = (rows: Row[]): Row[] => rows.flatMap(r => [r, ...flat(r.children ?? [])]);
+    const rows = flat(rootRows(snap, { loadHistory: async () => [] }));
+    assert.ok(rows.some(r => r.label === '/root/.cache/ca'), rows.map(r => r.label).join(' | '));
+    // the target-only mount, by the age filter: fresh, so a 30-day clean-up leaves it
+    const fresh = previewPrune(source, snap.stats!, { kind: 'cacheMounts', olderThanMs: 30 * 86_400_000 });
+    const tFolder = path.join(targetFolder(), 't');
+    assert.ok(!fresh.ids.includes(tFolder));
+    const one = await runPrune(source, snap.stats!, { kind: 'record', id: tFolder });
+    assert.deepStrictEqual(one.deleted, [tFolder]);
+    assert.strictEqual(one.reclaimedBytes, 6);
+    assert.ok(!fs.existsSync(tFolder));
+    const intermediate = snap.stats!.buildCache.records.find(r => r.type === 'podman.intermediate')!;
+    await assert.rejects(runPrune(source, snap.stats!, { kind: 'record', id: intermediate.id }), /only cache mounts are removed one by one/);
   });
 
   it('CLI prune --engine podman --all: clears cache mounts and dangling images, keeps tagged images', async () => {
