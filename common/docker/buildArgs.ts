@@ -82,13 +82,22 @@ function classicCacheRef(entry: string, engineName: string, flag = '--cache-from
   throw new BuildArgsError(`${flag} '${entry}' needs docker buildx (${engineName} only takes image references). Install the buildx plugin or use an image reference (type=registry,ref=…).`);
 }
 
+/**
+ * Podman reads `--file` as a list of comma-separated values (a CSV record): a path with a `"`, a comma
+ * or a line break is quoted the CSV way, or podman 4.3 refuses it ("bare \" in non-quoted-field") or
+ * splits it at the comma.
+ */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
 /** The argument vector for `engine` to build `req`. Relative paths resolve against `cwd`. */
 export function buildCommand(engine: BuildEngine, req: BuildRequest, cwd = process.cwd()): BuildCommand {
   const dockerfile = path.resolve(cwd, req.dockerfile);
   const context = path.resolve(cwd, req.context);
   const args: string[] = [...engine.baseArgs];
   if (engine.kind !== 'podman') args.push('--progress=plain');
-  args.push('--file', dockerfile);
+  args.push('--file', engine.kind === 'podman' ? csvField(dockerfile) : dockerfile);
   if (req.tag) args.push('--tag', req.tag);
   if (req.target) args.push('--target', req.target);
   for (const a of buildArgList(req.buildArgs)) args.push('--build-arg', a);

@@ -85,7 +85,7 @@ export function cacheReportText(stats: CacheStats, opts: { maxRows?: number } = 
   }
   out.push(`Cache mounts: ${stats.cacheMounts.length}`);
   for (const m of stats.cacheMounts.slice(0, max)) {
-    row(m.target, `${size(m.bytes).padStart(10)}  used ${m.usageCount}× ${formatAge(m.lastUsed, now)}${m.inUse ? '  in use' : ''}`);
+    row(m.target, `${size(m.bytes).padStart(10)}  ${m.usageCount ? `used ${m.usageCount}× ` : 'changed '}${formatAge(m.lastUsed, now)}${m.inUse ? '  in use' : ''}`);
   }
   if (stats.cacheMounts.length > max) out.push(`  … ${stats.cacheMounts.length - max} more`);
   const im = stats.images;

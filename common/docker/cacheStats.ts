@@ -241,6 +241,8 @@ export const TYPE_LABELS: Record<string, string> = {
   'source.git.checkout': 'Git checkouts',
   frontend: 'Frontends',
   internal: 'Internal',
+  /** Podman: untagged parents of images, the layer cache of `--layers` builds (podmanStats.ts). */
+  'podman.intermediate': 'Intermediate images',
 };
 
 export function typeLabel(type: string): string {

@@ -9,8 +9,10 @@
  *   #5 DONE 0.3s | #5 CACHED | #5 ERROR: … | #5 CANCELED
  * and, after a failure, a block between `------` lines and the error itself.
  *
- * Podman (buildah) prints `STEP 3/6: RUN …`, `--> Using cache <id>` for a cached step and
- * `--> <id>` when a step finished; it prints no timings, so the parser timestamps lines as they arrive.
+ * Podman (buildah) prints `STEP 3/6: RUN …` (`[2/3] STEP 1/4: …` in multi-stage builds), `--> Using cache
+ * <id>` for a cached step and `--> <id>` when a step finished, `Error: building at STEP "…": …` when one
+ * failed; it prints no timings, so the parser timestamps lines as they arrive. Recorded output of podman
+ * 4.3: test/fixtures/progress/*.podman.txt.
  */
 import { analyze } from '../analysis/analyze';
 import type { DockerfileModel, InstructionFact } from '../analysis/model';
@@ -193,15 +195,18 @@ export class PodmanProgressParser {
     for (const line of lines) this.line(line);
   }
 
-  /** Flush; `failed` marks a step still running as the failed one. */
-  end(failed = false): void {
+  /**
+   * Flush; `failed` marks a step still running as the failed one, `'canceled'` as stopped (podman
+   * prints nothing when it is interrupted).
+   */
+  end(failed: boolean | 'canceled' = false): void {
     if (this.partial) this.line(this.partial);
     this.partial = '';
     if (this.current) {
       const { v, startedAt } = this.current;
       v.seconds = (this.now() - startedAt) / 1000;
-      v.state = failed ? 'error' : 'done';
-      if (failed) v.errorMessage = this.trailer.filter(l => /^error/i.test(l)).pop() ?? 'failed';
+      v.state = failed === 'canceled' ? 'canceled' : failed ? 'error' : 'done';
+      if (failed === true) v.errorMessage = this.trailer.filter(l => /^error/i.test(l)).pop() ?? 'failed';
       this.current = undefined;
     }
   }
@@ -243,6 +248,18 @@ export class PodmanProgressParser {
       return;
     }
     if (/^(COMMIT|Successfully tagged|STEP \d|\[\d)/.test(line)) return;
+    // the built image's full id, printed last
+    if (/^[0-9a-f]{64}$/.test(line)) return;
+    // podman 4.3: `Error: building at STEP "RUN …": while running runtime: exit status 3`, right after the
+    // failed step's own output: the engine's message, not the step's
+    if (/^Error: /.test(line)) {
+      this.trailer.push(line.trim());
+      if (this.current) {
+        this.current.v.errorMessage = line.slice('Error: '.length).trim();
+        this.finish('error');
+      }
+      return;
+    }
     if (this.current) {
       this.current.v.logs.push(line);
       if (this.current.v.logs.length > MAX_LOG_LINES) this.current.v.logs.shift();

@@ -106,7 +106,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
   });
   const seconds = (Date.now() - started) / 1000;
   plain?.end();
-  podman?.end(exitCode !== 0 && !canceled);
+  podman?.end(canceled ? 'canceled' : exitCode !== 0);
 
   const success = exitCode === 0 && !canceled;
   const buildArgs = parseBuildArgs(options.request.buildArgs ?? [], { ...env, ...command.env });

@@ -158,6 +158,64 @@ describe('progress: podman (buildah) output', () => {
   });
 });
 
+describe('progress: podman 4.3 output captured on the CI machine kind', () => {
+  const podman = (name: string, failed: boolean | 'canceled' = false) => {
+    const p = new PodmanProgressParser();
+    p.push(progress(name));
+    p.end(failed);
+    return p;
+  };
+  /** line → outcome, with podman's step count (every instruction is a step). */
+  const outcomeOf = (name: string, fixture: string, failed: boolean | 'canceled' = false) =>
+    Object.fromEntries(mapToDockerfile(podman(name, failed).steps, dockerfile(fixture), { countsAllInstructions: true })
+      .map(s => [s.line ?? `?${s.name}`, s.error ? 'error' : s.canceled ? 'canceled' : s.cached ? 'cached' : 'ran']));
+
+  it('first build: every instruction is a step (ENV and CMD too); all but FROM ran; the RUN\'s output is its log', () => {
+    assert.deepStrictEqual(outcomeOf('app-first.podman.txt', 'app'), { 3: 'cached', 4: 'ran', 5: 'ran', 6: 'ran', 7: 'ran', 9: 'ran', 10: 'ran', 11: 'ran' });
+    const p = podman('app-first.podman.txt');
+    assert.deepStrictEqual(p.steps.find(v => v.index === 5)!.logs, ['installed 3 packages']);
+    assert.deepStrictEqual(p.trailer, [], 'COMMIT, Successfully tagged and the image id are not output');
+    assert.ok(p.steps.every(v => v.logs.every(l => !/^(COMMIT|-->|Successfully)/.test(l))));
+  });
+
+  it('second build: every step cached (`--> Using cache <id>` then `--> <short id>`)', () => {
+    const o = outcomeOf('app-cached.podman.txt', 'app');
+    assert.strictEqual(Object.keys(o).length, 8);
+    assert.ok(Object.values(o).every(x => x === 'cached'), JSON.stringify(o));
+  });
+
+  it('after touching a source file: COPY . . and everything below it ran', () => {
+    assert.deepStrictEqual(outcomeOf('app-touched.podman.txt', 'app'), { 3: 'cached', 4: 'cached', 5: 'cached', 6: 'cached', 7: 'cached', 9: 'ran', 10: 'ran', 11: 'ran' });
+  });
+
+  it('a failing step: the error line is the engine\'s message, not the step\'s output, and the step is the failed one', () => {
+    const p = podman('failing.podman.txt', true);
+    const failed = p.steps.find(v => v.state === 'error')!;
+    assert.strictEqual(failed.index, 4);
+    assert.deepStrictEqual(failed.logs, ['about to fail']);
+    assert.strictEqual(failed.errorMessage, 'building at STEP "RUN echo "about to fail" && exit 3": while running runtime: exit status 3');
+    assert.deepStrictEqual(outcomeOf('failing.podman.txt', 'failing', true), { 1: 'cached', 2: 'ran', 3: 'ran', 4: 'error' });
+  });
+
+  it('multi-stage: `[i/n]` prefixes name the stages; FROM … AS is matched by its image', () => {
+    const o = outcomeOf('multistage-first.podman.txt', 'multistage');
+    assert.deepStrictEqual(Object.keys(o).map(Number), [1, 2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14, 15]);
+    assert.deepStrictEqual([o[1], o[4], o[8], o[11], o[15]], ['cached', 'ran', 'ran', 'cached', 'ran'], JSON.stringify(o));
+    assert.deepStrictEqual(podman('multistage-first.podman.txt').steps.map(v => v.stage).filter((s, i, a) => a.indexOf(s) === i), ['stage-0', 'stage-1', 'stage-2']);
+    assert.ok(Object.values(outcomeOf('multistage-cached.podman.txt', 'multistage')).every(x => x === 'cached'));
+  });
+
+  it('interrupted: podman prints nothing more; the running step is the cancelled one', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'progress', 'cancelled.podman.Dockerfile'), 'utf8');
+    const p = new PodmanProgressParser();
+    p.push(progress('cancelled.podman.txt'));
+    p.end('canceled');
+    const steps = mapToDockerfile(p.steps, text, { countsAllInstructions: true });
+    assert.deepStrictEqual(steps.map(s => [s.line, s.cached, !!s.canceled]), [[1, true, false], [2, false, true]]);
+    assert.deepStrictEqual(steps[1].logs, ['started']);
+  });
+});
+
 describe('timeline text', () => {
   it('formats durations the way people read them', () => {
     assert.deepStrictEqual([0.04, 42.06, 59.96, 192, 3725].map(formatDuration), ['0.0s', '42.1s', '60.0s', '3m12s', '1h02m']);

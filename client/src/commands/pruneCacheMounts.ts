@@ -1,4 +1,4 @@
-import { previewBuildPrune, pruneBuildCache } from '../../../common/docker/prune';
+import { previewPrune, runPrune } from '../views/cacheStats/engineOps';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, plural, requireTrust } from '../views/cacheStats/actions';
 import * as vscode from 'vscode';
@@ -10,19 +10,19 @@ export async function pruneCacheMounts(_ctx: CommandContext): Promise<void> {
   if (!requireTrust('Prune cache mounts')) return;
   const s = await freshSnapshot();
   if (!s?.stats) return;
-  const plan = previewBuildPrune(s.stats, { kind: 'cacheMounts' });
-  if (!plan.records.length) {
+  const plan = previewPrune(cacheStatsProvider().source, s.stats, { kind: 'cacheMounts' });
+  if (!plan.count) {
     void vscode.window.showInformationMessage('Cache Advisor: no unused cache mounts to prune.');
     return;
   }
-  const targets = [...new Set(plan.records.map(r => s.stats!.cacheMounts.find(m => m.id === r.id)?.target ?? r.id))];
+  const targets = [...new Set(plan.ids.map(id => s.stats!.cacheMounts.find(m => m.id === id)?.target ?? id))];
   await confirmAndRun({
-    question: `Delete ${plural(plan.records.length, 'build-cache mount')}, freeing ${formatBytes(plan.bytes)}?`,
+    question: `Delete ${plural(plan.count, 'build-cache mount')}, freeing ${formatBytes(plan.bytes)}?`,
     detail: `Deletes the contents of ${targets.slice(0, 8).join(', ')}${targets.length > 8 ? ` and ${targets.length - 8} more` : ''} (${exactBytes(plan.bytes)}). ` +
       'The next build downloads those packages again; image layers stay cached and mounts in use are kept.',
     confirm: 'Delete',
     progress: 'pruning cache mounts',
-    run: () => pruneBuildCache(cacheStatsProvider().source.engine(), { kind: 'cacheMounts' }),
+    run: () => runPrune(cacheStatsProvider().source, s.stats!, { kind: 'cacheMounts' }),
     summary: r => `removed ${plural(r.deleted.length, 'cache mount')}`,
   });
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { previewBuildPrune, pruneBuildCache, type BuildPruneSelection } from '../../../common/docker/prune';
+import type { BuildPruneSelection } from '../../../common/docker/prune';
+import { previewPrune, runPrune } from '../views/cacheStats/engineOps';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, plural, requireTrust } from '../views/cacheStats/actions';
 import type { CommandContext } from './index';
@@ -19,17 +20,17 @@ export async function pruneOldBuildCache(_ctx: CommandContext): Promise<void> {
   const s = await freshSnapshot();
   if (!s?.stats) return;
   const sel: BuildPruneSelection = { kind: 'all', olderThanMs: days * 86400e3 };
-  const plan = previewBuildPrune(s.stats, sel);
-  if (!plan.records.length) {
+  const plan = previewPrune(cacheStatsProvider().source, s.stats, sel);
+  if (!plan.count) {
     void vscode.window.showInformationMessage(`Cache Advisor: no build cache unused for ${plural(days, 'day')}.`);
     return;
   }
   await confirmAndRun({
-    question: `Delete ${plural(plan.records.length, 'build-cache record')} unused for ${plural(days, 'day')}, freeing ${formatBytes(plan.bytes)}?`,
+    question: `Delete ${plural(plan.count, 'build-cache record')} unused for ${plural(days, 'day')}, freeing ${formatBytes(plan.bytes)}?`,
     detail: `Frees about ${exactBytes(plan.bytes)}. Builds that need those steps run them again. Records used in the last ${plural(days, 'day')} and records in use are kept.`,
     confirm: 'Delete',
     progress: `pruning build cache older than ${plural(days, 'day')}`,
-    run: () => pruneBuildCache(cacheStatsProvider().source.engine(), sel),
+    run: () => runPrune(cacheStatsProvider().source, s.stats!, sel),
     summary: r => `removed ${plural(r.deleted.length, 'build-cache record')}`,
   });
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { typeLabel, type BuildCacheRecord } from '../../../common/docker/cacheStats';
-import { pruneBuildCache } from '../../../common/docker/prune';
+import { runPrune } from '../views/cacheStats/engineOps';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, requireTrust } from '../views/cacheStats/actions';
 import { asRow } from '../views/cacheStats/rows';
@@ -45,7 +45,7 @@ export async function removeCacheRecord(_ctx: CommandContext, arg?: unknown): Pr
       (dependents ? ` ${dependents} newer record(s) build on it; the engine keeps it until those are gone.` : ''),
     confirm: 'Delete',
     progress: 'removing the cache record',
-    run: () => pruneBuildCache(cacheStatsProvider().source.engine(), { kind: 'record', id: r.id }),
+    run: () => runPrune(cacheStatsProvider().source, stats, { kind: 'record', id: r.id }),
     summary: res => (res.deleted.length ? `removed record ${r.id}` : 'the engine kept the record (newer records depend on it, or it came into use)'),
   });
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { removeDanglingImages as prune } from '../../../common/docker/prune';
+import { runRemoveDangling } from '../views/cacheStats/engineOps';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, plural, requireTrust } from '../views/cacheStats/actions';
 import type { CommandContext } from './index';
@@ -20,7 +20,7 @@ export async function removeDanglingImages(_ctx: CommandContext): Promise<void> 
     detail: `Untagged images left behind by rebuilds (${exactBytes(d.bytes)} not shared with other images). Images used by containers are kept.`,
     confirm: 'Delete',
     progress: 'removing dangling images',
-    run: () => prune(cacheStatsProvider().source.engine()),
+    run: () => runRemoveDangling(cacheStatsProvider().source),
     summary: r => `removed ${plural(r.deleted.length, 'image layer or tag', 'image layers and tags')}`,
   });
 }

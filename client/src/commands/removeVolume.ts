@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { type VolumeStat } from '../../../common/docker/cacheStats';
-import { removeVolume as remove } from '../../../common/docker/prune';
+import { runRemoveVolume } from '../views/cacheStats/engineOps';
 import { cacheStatsProvider } from '../views/cacheStats';
 import { confirmAndRun, exactBytes, freshSnapshot, requireTrust } from '../views/cacheStats/actions';
 import { asRow } from '../views/cacheStats/rows';
@@ -35,7 +35,7 @@ export async function removeVolume(_ctx: CommandContext, arg?: unknown): Promise
     detail: `Its data (${exactBytes(Math.max(0, v.bytes))}${v.mountpoint ? ` in ${v.mountpoint}` : ''}) is deleted for good. No container uses it.`,
     confirm: 'Delete',
     progress: `removing volume ${v.name}`,
-    run: () => remove(cacheStatsProvider().source.engine(), v.name, stats),
+    run: () => runRemoveVolume(cacheStatsProvider().source, v.name, stats),
     summary: () => `removed volume ${v.name}`,
   });
 }

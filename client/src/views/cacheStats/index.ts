@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { EngineClient } from '../../../../common/docker/engineApi';
+import { knownCacheMounts, PodmanClient } from '../../../../common/docker/podmanStats';
 import { DEFAULT_LIMITS, measureHostCachesInWorker } from '../../../../common/docker/hostCaches';
 import { dockerHost } from '../../dockerSettings';
 import { log } from '../../log';
@@ -24,6 +25,15 @@ function config() {
 export function createSource(): CacheStatsSource {
   return new CacheStatsSource({
     engine: () => EngineClient.fromEnvironment({ host: dockerHost() }),
+    // cacheAdvisor.engine picks the engine the view shows, as it picks the one the build uses
+    podman: () => (vscode.workspace.getConfiguration('cacheAdvisor').get<string>('engine', 'docker') === 'podman'
+      ? PodmanClient.fromEnvironment({ host: dockerHost() })
+      : undefined),
+    knownMounts: async () => {
+      const uris = await vscode.workspace.findFiles('**/{Dockerfile,Containerfile,*.Dockerfile,*.Containerfile,Dockerfile.*,Containerfile.*}', '**/node_modules/**', 200);
+      const files = await Promise.all(uris.map(async u => ({ file: vscode.workspace.asRelativePath(u), text: Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8') })));
+      return knownCacheMounts(files);
+    },
     measureHostCaches: () => {
       const c = config();
       return c.hostCachesEnabled ? measureHostCachesInWorker({ maxEntries: c.maxEntries, timeoutMs: c.timeoutMs }) : Promise.resolve([]);
@@ -55,7 +65,7 @@ export function registerCacheStatsView(context: vscode.ExtensionContext): void {
       status.show();
     }),
     vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('cacheAdvisor.dockerHost') || e.affectsConfiguration('cacheAdvisor.hostCaches')) void p.refresh();
+      if (e.affectsConfiguration('cacheAdvisor.dockerHost') || e.affectsConfiguration('cacheAdvisor.engine') || e.affectsConfiguration('cacheAdvisor.hostCaches')) void p.refresh();
     }),
     { dispose: () => { provider = undefined; } });
   // The status bar shows the total without opening the view; one /system/df, host caches in a worker.

@@ -5,6 +5,7 @@
 import { typeLabel, type BuildCacheRecord, type CacheMountStat, type CacheStats, type ImageStat, type VolumeStat } from '../../../../common/docker/cacheStats';
 import { collectCacheStats } from '../../../../common/docker/collectStats';
 import { EngineConfigError, EngineUnreachableError, type EngineClient } from '../../../../common/docker/engineApi';
+import { collectPodmanStats, type KnownCacheMount, type PodmanClient } from '../../../../common/docker/podmanStats';
 import type { HostCacheStat } from '../../../../common/docker/hostCaches';
 import { formatAge, formatBytes } from '../../../../common/format';
 
@@ -57,6 +58,13 @@ export interface SourceOptions {
   engine: () => EngineClient;
   /** Measures host caches (a worker thread in the extension). */
   measureHostCaches: () => Promise<HostCacheStat[]>;
+  /**
+   * The Podman API client when the view shows Podman (`cacheAdvisor.engine` is "podman"), else
+   * undefined; asked at every load, so a changed setting applies on refresh.
+   */
+  podman?: () => PodmanClient | undefined;
+  /** Cache mounts the workspace's Dockerfiles declare, to name Buildah's cache folders. */
+  knownMounts?: () => Promise<KnownCacheMount[]>;
 }
 
 /** Loads snapshots. Never throws: failures become snapshot fields and then error rows. */
@@ -69,16 +77,28 @@ export class CacheStatsSource {
       (e: Error) => ({ hostCaches: [] as HostCacheStat[], hostCacheError: e.message }));
     let engine: EngineClient | undefined;
     let engineError: string | undefined;
+    let engineHost: string | undefined;
     let stats: CacheStats | undefined;
     try {
-      engine = this.opts.engine();
-      stats = await collectCacheStats(engine);
+      const podman = this.opts.podman?.();
+      if (podman) {
+        engineHost = podman.endpoint.host;
+        stats = await collectPodmanStats(podman, { knownMounts: await this.opts.knownMounts?.().catch(() => []) });
+      } else {
+        engine = this.opts.engine();
+        stats = await collectCacheStats(engine);
+      }
     } catch (e) {
       engineError = e instanceof EngineUnreachableError || e instanceof EngineConfigError ? e.message : `Docker is not reachable: ${(e as Error).message}`;
     }
     const h = await host;
     if (stats) stats.hostCaches = h.hostCaches;
-    return { stats, engineError, engineHost: engine?.endpoint.host, hostCaches: h.hostCaches, hostCacheError: h.hostCacheError, loadedAt: new Date() };
+    return { stats, engineError, engineHost: engine?.endpoint.host ?? engineHost, hostCaches: h.hostCaches, hostCacheError: h.hostCacheError, loadedAt: new Date() };
+  }
+
+  /** The Podman client when the view shows Podman: clean-up commands then act on Podman, never on Docker. */
+  podman(): PodmanClient | undefined {
+    return this.opts.podman?.();
   }
 
   /** The client commands use for clean-up (same endpoint as the view). */
@@ -176,7 +196,7 @@ export function cacheMountRow(m: CacheMountStat, now: Date): Row {
     id: `bc/mount/${m.id}`,
     kind: 'cacheMount',
     label: m.target,
-    description: `${formatBytes(m.bytes)} · used ${m.usageCount}× · ${formatAge(m.lastUsed, now)}${m.inUse ? ' · in use' : ''}${m.shared ? ' · shared' : ''}`,
+    description: `${formatBytes(m.bytes)} · ${m.usageCount ? `used ${m.usageCount}× · ` : 'changed '}${formatAge(m.lastUsed, now)}${m.inUse ? ' · in use' : ''}${m.shared ? ' · shared' : ''}`,
     tooltip: `**Cache mount** ${mdCode(m.target)}\n\n- size: ${exact(m.bytes)}\n- last used: ${when(m.lastUsed, now)}\n- created: ${when(m.createdAt, now)}\n- used ${m.usageCount} time(s)\n- in use: ${m.inUse ? 'yes' : 'no'}, shared: ${m.shared ? 'yes' : 'no'}\n- record: \`${m.id}\`${m.createdBy ? `\n\nCreated by ${mdCode(oneLine(m.createdBy, 200))}` : ''}`,
     contextValue: m.inUse ? 'cacheMount.inUse' : 'cacheMount',
     record: m,
