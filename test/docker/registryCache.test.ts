@@ -19,6 +19,8 @@ import * as path from 'path';
 import { detectEngine, type BuildEngine } from '../../common/docker/buildEngine';
 import { EngineClient } from '../../common/docker/engineApi';
 import { runBuild } from '../../common/docker/runBuild';
+import { main } from '../../server/src/cli';
+import { captureIO } from '../support/cliIO';
 import type { BuildTimeline } from '../../common/docker/timeline';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 import { startDockerRegistry, type DockerRegistry } from '../support/dockerRegistry';
@@ -108,19 +110,44 @@ describe('docker: a cache shared through a registry (inline cache, --cache-from)
     push(v1);
     await forgetLocally([v1], since);
 
+    // the rebuild as `docker compose build` would run it: the CLI takes the service's cache_from and
+    // cache_to; the built-in BuildKit cannot export a registry cache, so that one is left out with a note
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), [
+      'services:',
+      '  app:',
+      `    image: ${v1}`,
+      '    build:',
+      '      context: .',
+      '      cache_from:',
+      `        - ${v1}`,
+      '      cache_to:',
+      `        - type=registry,ref=${registry.host}/ca-test/single-${nonce}:buildcache,mode=max`,
+      '',
+    ].join('\n'));
     fs.writeFileSync(path.join(dir, 'src.txt'), 'v2\n');
     const before = registry.requests().length;
-    const shared = await build(dir, image('single', 'v2'), [v1]);
-    assert.deepStrictEqual(outcomes(shared), { 1: 'cached', 2: 'cached', 3: 'cached', 4: 'ran', 5: 'ran' }, JSON.stringify(shared.steps));
+    const io = captureIO();
+    const code = await main(['build', path.join(dir, 'Dockerfile'), '--compose', path.join(dir, 'compose.yaml'), '--docker-path', env.dockerCli,
+      '--format', 'json', '-q', '-t', image('single', 'v2'), '--build-arg', 'BUILDKIT_INLINE_CACHE=1', '--', ...NET], io);
+    assert.strictEqual(code, 0, io.stderr);
+    const json = JSON.parse(io.stdout) as { steps: Array<{ line: number; cached: boolean; imported?: true }> };
+    const shared = { steps: json.steps.map(x => ({ line: x.line, cached: x.cached, error: false })) } as unknown as BuildTimeline;
+    assert.deepStrictEqual(outcomes(shared), { 1: 'cached', 2: 'cached', 3: 'cached', 4: 'ran', 5: 'ran' }, io.stdout);
+    // the steps the registry served are marked; FROM came from the local base image
+    assert.deepStrictEqual(json.steps.filter(x => x.imported).map(x => x.line), [2, 3], io.stdout);
+    assert.match(io.stderr, /Compose service app: cache_from /);
+    assert.match(io.stderr, /cache-to 'type=registry,ref=[^']+' left out: .*cannot export a cache/);
     // the cache really came from the registry: the builder fetched the pushed manifest
     const fetched = registry.requests().slice(before);
     assert.ok(fetched.some(r => new RegExp(`^GET /v2/ca-test/single-${nonce}/manifests/\\S+ 200$`).test(r)), fetched.join('\n'));
+    assert.ok(!fetched.some(r => /buildcache/.test(r)), 'nothing was exported to the registry cache');
 
     // the same per-step timeline as a rebuild with the local cache after the same kind of change
     fs.writeFileSync(path.join(dir, 'src.txt'), 'v3\n');
     const local = await build(dir, image('single', 'v3'));
     assert.deepStrictEqual(outcomes(local), outcomes(shared));
-    measured.push(`single stage: cold build ${cold.seconds.toFixed(1)} s, rebuild from the registry cache after a source change ${shared.seconds.toFixed(1)} s, with the local cache ${local.seconds.toFixed(1)} s`);
+    assert.ok(!local.steps.some(x => x.imported), 'the local cache served this one');
+    measured.push(`single stage: cold build ${cold.seconds.toFixed(1)} s, rebuild from the registry cache after a source change ${(json as unknown as { seconds: number }).seconds.toFixed(1)} s, with the local cache ${local.seconds.toFixed(1)} s`);
   });
 
   it('multi-stage: the inline cache holds the final stage only, so a change in the builder stage re-runs its earlier steps', async function () {
@@ -153,6 +180,7 @@ describe('docker: a cache shared through a registry (inline cache, --cache-from)
     await forgetLocally([v1, images[images.length - 1]], since);
     fs.writeFileSync(path.join(dir, 'src.txt'), 'v3\n');
     const shared = await build(dir, image('multi', 'v3'), [v1]);
+    assert.deepStrictEqual(shared.cacheImports, [{ ref: v1, ok: true }]);
     const o = outcomes(shared);
     assert.strictEqual(o[3], 'ran', `the builder stage's install: ${JSON.stringify(shared.steps)}`);
     assert.deepStrictEqual(o, { 1: 'cached', 2: 'ran', 3: 'ran', 4: 'ran', 5: 'ran', 7: 'cached', 8: 'ran', 9: 'ran' });
