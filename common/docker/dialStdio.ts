@@ -103,6 +103,17 @@ export class DialStdioSocket extends Duplex {
 
   setNoDelay(): this { return this; }
   setKeepAlive(): this { return this; }
-  ref(): this { return this; }
-  unref(): this { return this; }
+
+  /** An idle kept-alive connection must not keep the process alive (the HTTP agent unrefs free sockets). */
+  unref(): this {
+    this.child.unref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+    return this;
+  }
+
+  ref(): this {
+    this.child.ref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { ref?: () => void } | null)?.ref?.();
+    return this;
+  }
 }

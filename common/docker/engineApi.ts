@@ -171,6 +171,7 @@ const MAX_API = [1, 47];
 /** A Docker Engine API client for one endpoint. Requests are JSON in, JSON out. */
 export class EngineClient {
   private apiVersion: Promise<string> | undefined;
+  private agent: http.Agent | undefined;
 
   constructor(readonly endpoint: EngineEndpoint, private readonly options: EngineClientOptions = {}) {}
 
@@ -194,7 +195,7 @@ export class EngineClient {
       method,
       path: apiPath,
       headers: { Host: 'docker', Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
-      ...(ep.dialStdio ? { createConnection: () => this.dial(ep.dialStdio!) } : ep.socketPath ? { socketPath: ep.socketPath } : { hostname: ep.hostname, port: ep.port }),
+      ...(ep.dialStdio ? { agent: this.dialAgent(ep.dialStdio) } : ep.socketPath ? { socketPath: ep.socketPath } : { hostname: ep.hostname, port: ep.port }),
       ...(ep.tls ? { ca: ep.tls.ca, cert: ep.tls.cert, key: ep.tls.key, rejectUnauthorized: ep.tls.rejectUnauthorized, ...tlsIdentity(ep.hostname!) } : {}),
     };
     return new Promise((resolve, reject) => {
@@ -241,11 +242,26 @@ export class EngineClient {
     });
   }
 
-  /** A connection through `docker … system dial-stdio`; the endpoint flags alone pick the engine. */
-  private dial(target: readonly string[]): DialStdioSocket {
-    const env = { ...(this.options.env ?? process.env) };
-    if (target[0] === '-H') { delete env.DOCKER_HOST; delete env.DOCKER_CONTEXT; }
-    return new DialStdioSocket({ target, dockerPath: this.options.dockerPath, env });
+  /**
+   * Connections through `docker … system dial-stdio`, kept open between requests (each new one is an
+   * ssh session): a few at a time, closed after a few idle seconds, never holding the process open.
+   */
+  private dialAgent(target: readonly string[]): http.Agent {
+    if (!this.agent) {
+      const env = { ...(this.options.env ?? process.env) };
+      // the endpoint flags alone pick the engine
+      if (target[0] === '-H') { delete env.DOCKER_HOST; delete env.DOCKER_CONTEXT; }
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 8, timeout: 5000 });
+      (agent as unknown as { createConnection: () => DialStdioSocket }).createConnection = () => new DialStdioSocket({ target, dockerPath: this.options.dockerPath, env });
+      this.agent = agent;
+    }
+    return this.agent;
+  }
+
+  /** Close kept-open connections now (they close by themselves after a few idle seconds). */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
   }
 
   /** The API version to speak: the engine's own, capped at what this client knows. */

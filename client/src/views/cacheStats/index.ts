@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { EngineClient } from '../../../../common/docker/engineApi';
 import { DEFAULT_LIMITS, measureHostCachesInWorker } from '../../../../common/docker/hostCaches';
 import { dockerHost } from '../../dockerSettings';
+import { engineSettings } from '../../build/buildTask';
 import { log } from '../../log';
 import { CacheStatsProvider } from './provider';
 import { CacheStatsSource, statusBarText } from './rows';
@@ -23,7 +24,8 @@ function config() {
 /** The source the view and the clean-up commands share: the build's endpoint (dockerSettings.dockerHost), same limits. */
 export function createSource(): CacheStatsSource {
   return new CacheStatsSource({
-    engine: () => EngineClient.fromEnvironment({ host: dockerHost() }),
+    // the docker CLI of the builds also runs `system dial-stdio` for ssh:// endpoints
+    engine: () => EngineClient.fromEnvironment({ host: dockerHost(), dockerPath: engineSettings().dockerPath }),
     measureHostCaches: () => {
       const c = config();
       return c.hostCachesEnabled ? measureHostCachesInWorker({ maxEntries: c.maxEntries, timeoutMs: c.timeoutMs }) : Promise.resolve([]);
