@@ -159,6 +159,7 @@ export type SettingScope = 'machine' | 'machine-overridable' | 'resource' | 'win
 export const RESTRICTED_SETTINGS = [
   'cacheAdvisor.dockerPath', 'cacheAdvisor.dockerHost', 'cacheAdvisor.maxFileSize',
   'cacheAdvisor.build.args', 'cacheAdvisor.build.target', 'cacheAdvisor.build.extraArgs',
+  'cacheAdvisor.build.cacheFrom', 'cacheAdvisor.build.cacheTo', 'cacheAdvisor.cacheFrom', 'cacheAdvisor.cacheTo',
 ] as const;
 
 /** Scopes of the Docker settings (as in package.json), for the advice shown with them. */
@@ -169,7 +170,21 @@ export const DOCKER_SETTING_SCOPES: Readonly<Record<string, SettingScope>> = {
   'cacheAdvisor.build.args': 'machine-overridable',
   'cacheAdvisor.build.target': 'machine-overridable',
   'cacheAdvisor.build.extraArgs': 'machine-overridable',
+  'cacheAdvisor.build.cacheFrom': 'machine-overridable',
+  'cacheAdvisor.build.cacheTo': 'machine-overridable',
+  'cacheAdvisor.cacheFrom': 'machine-overridable',
+  'cacheAdvisor.cacheTo': 'machine-overridable',
 };
+
+/** A list setting's entries: strings only, trimmed, empty ones dropped. */
+export function cacheEntries(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map(x => x.trim()) : [];
+}
+
+/** `cacheAdvisor.build.cacheFrom`/`cacheTo`, else the old `cacheAdvisor.cacheFrom`/`cacheTo` when the new one is not set. */
+export function cacheSettingValue(current: unknown, old: unknown): string[] {
+  return current === undefined ? cacheEntries(old) : cacheEntries(current);
+}
 
 /** The values of one setting by level, as `WorkspaceConfiguration.inspect` returns them. */
 export interface SettingValues {

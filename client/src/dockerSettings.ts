@@ -4,7 +4,7 @@
  * machine settings live in the Remote tab and a value in the workspace is silently ignored.
  */
 import * as vscode from 'vscode';
-import { DOCKER_SETTING_SCOPES as SCOPES, dockerEnv, ignoredValues, optionsFromSettings, RESTRICTED_SETTINGS, scopeAdvice, withWritten, writtenValues, type BuildOptions, type SettingValues } from './buildOptions';
+import { cacheSettingValue, DOCKER_SETTING_SCOPES as SCOPES, dockerEnv, ignoredValues, optionsFromSettings, RESTRICTED_SETTINGS, scopeAdvice, withWritten, writtenValues, type BuildOptions, type SettingValues } from './buildOptions';
 
 /**
  * The engine endpoint the user chose (`cacheAdvisor.dockerHost`), or undefined for docker's own
@@ -24,6 +24,23 @@ export function dockerProcessEnv(scope?: vscode.Uri): NodeJS.ProcessEnv {
 export function buildOptionSettings(scope: vscode.Uri): BuildOptions {
   const cfg = vscode.workspace.getConfiguration('cacheAdvisor', scope);
   return optionsFromSettings({ args: trustedValue(cfg, 'build.args'), target: trustedValue(cfg, 'build.target'), extraArgs: trustedValue(cfg, 'build.extraArgs') });
+}
+
+/**
+ * `cacheAdvisor.build.cacheFrom` / `cacheTo` (a cache destination pushes to a registry: restricted like
+ * the other build options), falling back to the old `cacheAdvisor.cacheFrom` / `cacheTo`.
+ */
+export function cacheSettings(scope?: vscode.Uri): { cacheFrom: string[]; cacheTo: string[] } {
+  const cfg = vscode.workspace.getConfiguration('cacheAdvisor', scope);
+  const value = (key: string) => {
+    const v = cfg.inspect(key);
+    // undefined when set at no level (the default does not count), so the old name still applies
+    return vscode.workspace.isTrusted ? v?.workspaceFolderValue ?? v?.workspaceValue ?? v?.globalValue : v?.globalValue;
+  };
+  return {
+    cacheFrom: cacheSettingValue(value('build.cacheFrom'), value('cacheFrom')),
+    cacheTo: cacheSettingValue(value('build.cacheTo'), value('cacheTo')),
+  };
 }
 
 /** A restricted setting's value: every level in a trusted workspace, the user's own value otherwise. */

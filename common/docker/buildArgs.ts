@@ -28,6 +28,11 @@ export interface BuildCommand {
   readonly args: readonly string[];
   /** Added to the inherited environment. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * What the engine will not do of what was asked, for a person to read before the build's output:
+   * a `--cache-to` a builder without buildx cannot export is left out (the build still runs).
+   */
+  readonly notes?: readonly string[];
 }
 
 /** A request the chosen engine cannot carry out; the message says why and what to do. */
@@ -103,6 +108,7 @@ export function buildCommand(engine: BuildEngine, req: BuildRequest, cwd = proce
   for (const a of buildArgList(req.buildArgs)) args.push('--build-arg', a);
 
   const extra = req.extraArgs ?? [];
+  const notes: string[] = [];
   const engineName = engine.kind === 'podman' ? 'podman' : 'docker build without buildx';
   for (const c of req.cacheFrom ?? []) {
     if (!c.trim()) continue;
@@ -112,9 +118,13 @@ export function buildCommand(engine: BuildEngine, req: BuildRequest, cwd = proce
     if (!c.trim()) continue;
     if (engine.kind === 'buildx') args.push('--cache-to', c);
     else if (engine.kind === 'podman') args.push('--cache-to', classicCacheRef(c, engineName, '--cache-to'));
-    else {
-      throw new BuildArgsError(`--cache-to '${c}' needs docker buildx: ${engine.command} builds with its built-in BuildKit, which cannot export a cache. ` +
-        'Install the buildx plugin, or use BUILDKIT_INLINE_CACHE=1 (--build-arg) and push the image to share its cache.');
+    else if (/^type=inline$/i.test(c.trim())) {
+      // what the built-in BuildKit can do: cache metadata in the image, exported when it is pushed
+      if (!buildArgList(req.buildArgs).some(a => /^BUILDKIT_INLINE_CACHE=/.test(a))) args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
+    } else {
+      notes.push(`--cache-to '${c}' left out: ${engine.command} builds with its built-in BuildKit, which cannot export a cache (that needs docker buildx). ` +
+        'The build runs without it. Install the buildx plugin, or use --cache-to type=inline (--build-arg BUILDKIT_INLINE_CACHE=1): ' +
+        'the pushed image then carries the cache of its final stage, for --cache-from <image>.');
     }
   }
   // buildx with a non-docker driver keeps the result in the builder: load a tagged image into the
@@ -125,7 +135,7 @@ export function buildCommand(engine: BuildEngine, req: BuildRequest, cwd = proce
   args.push(...extra);
   // absolute, so a context named `-x` is never read as an option
   args.push(context);
-  return { command: engine.command, args, env: { ...engine.env } };
+  return { command: engine.command, args, env: { ...engine.env }, ...(notes.length ? { notes } : {}) };
 }
 
 /** The command for a person to read or copy (POSIX-quoted). Never executed. */

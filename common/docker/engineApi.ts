@@ -11,9 +11,12 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as tls from 'tls';
 import { readWorkspaceBytes, readWorkspaceText } from '../boundedRead';
+import { DialStdioSocket } from './dialStdio';
 
 /** Where the engine listens, and why that endpoint was chosen (shown in error rows and reports). */
 export interface EngineEndpoint {
@@ -25,6 +28,11 @@ export interface EngineEndpoint {
   readonly hostname?: string;
   readonly port?: number;
   readonly tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean };
+  /**
+   * Reached through `docker <these> system dial-stdio` (ssh:// hosts and contexts): `['-H', 'ssh://…']`
+   * or `['--context', name]`. See dialStdio.ts.
+   */
+  readonly dialStdio?: readonly string[];
 }
 
 /** The endpoint could not be worked out (bad DOCKER_HOST, unknown context, unsupported scheme). */
@@ -73,11 +81,8 @@ export function parseDockerHost(host: string, source: string, tls?: EngineEndpoi
     const port = m[3] ? Number(m[3]) : secure ? 2376 : 2375;
     return { host: h, source, hostname: m[2].replace(/^\[|\]$/g, ''), port, tls: secure ? tls ?? { rejectUnauthorized: true } : undefined };
   }
-  if (/^ssh:\/\//.test(h)) {
-    throw new EngineConfigError(`${source} is ${h}: ssh:// endpoints are not supported. Forward the socket instead ` +
-      '(ssh -nNT -L /tmp/docker.sock:/var/run/docker.sock user@host) and use unix:///tmp/docker.sock.');
-  }
-  throw new EngineConfigError(`${source} is '${h}': expected unix://, tcp://, https:// or npipe://`);
+  if (/^ssh:\/\/[^/\s]+\/?$/.test(h)) return { host: h, source, dialStdio: ['-H', h] };
+  throw new EngineConfigError(`${source} is '${h}': expected unix://, tcp://, https://, ssh://[user@]host[:port] or npipe://`);
 }
 
 /**
@@ -121,7 +126,9 @@ export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
     if (typeof ep?.Host !== 'string' || !ep.Host) throw new EngineConfigError(`docker context "${context}" has no docker endpoint in ${metaFile}`);
     const tlsDir = path.join(configDir, 'contexts', 'tls', digest, 'docker');
     const tls = fs.existsSync(tlsDir) ? readTls(tlsDir, ep.SkipTLSVerify !== true) : undefined;
-    return parseDockerHost(ep.Host, `context "${context}"`, tls);
+    const endpoint = parseDockerHost(ep.Host, `context "${context}"`, tls);
+    // the context's own ssh settings apply: the CLI reads them from the context
+    return endpoint.dialStdio ? { ...endpoint, dialStdio: ['--context', context] } : endpoint;
   }
   return platform === 'win32'
     ? parseDockerHost('npipe:////./pipe/docker_engine', 'default')
@@ -150,6 +157,10 @@ export interface EngineClientOptions {
   deadlineMs?: number;
   /** Largest response body accepted (default 64 MiB; a big /system/df is a few MB). */
   maxResponseBytes?: number;
+  /** The docker CLI that runs `system dial-stdio` for ssh:// endpoints (default: `docker` on PATH). */
+  dockerPath?: string;
+  /** Environment of that CLI (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -160,6 +171,7 @@ const MAX_API = [1, 47];
 /** A Docker Engine API client for one endpoint. Requests are JSON in, JSON out. */
 export class EngineClient {
   private apiVersion: Promise<string> | undefined;
+  private agent: http.Agent | undefined;
 
   constructor(readonly endpoint: EngineEndpoint, private readonly options: EngineClientOptions = {}) {}
 
@@ -183,8 +195,8 @@ export class EngineClient {
       method,
       path: apiPath,
       headers: { Host: 'docker', Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
-      ...(ep.socketPath ? { socketPath: ep.socketPath } : { hostname: ep.hostname, port: ep.port }),
-      ...(ep.tls ? { ca: ep.tls.ca, cert: ep.tls.cert, key: ep.tls.key, rejectUnauthorized: ep.tls.rejectUnauthorized } : {}),
+      ...(ep.dialStdio ? { agent: this.dialAgent(ep.dialStdio) } : ep.socketPath ? { socketPath: ep.socketPath } : { hostname: ep.hostname, port: ep.port }),
+      ...(ep.tls ? { ca: ep.tls.ca, cert: ep.tls.cert, key: ep.tls.key, rejectUnauthorized: ep.tls.rejectUnauthorized, ...tlsIdentity(ep.hostname!) } : {}),
     };
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -228,6 +240,28 @@ export class EngineClient {
       if (payload) req.write(payload);
       req.end();
     });
+  }
+
+  /**
+   * Connections through `docker … system dial-stdio`, kept open between requests (each new one is an
+   * ssh session): a few at a time, closed after a few idle seconds, never holding the process open.
+   */
+  private dialAgent(target: readonly string[]): http.Agent {
+    if (!this.agent) {
+      const env = { ...(this.options.env ?? process.env) };
+      // the endpoint flags alone pick the engine
+      if (target[0] === '-H') { delete env.DOCKER_HOST; delete env.DOCKER_CONTEXT; }
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 8, timeout: 5000 });
+      (agent as unknown as { createConnection: () => DialStdioSocket }).createConnection = () => new DialStdioSocket({ target, dockerPath: this.options.dockerPath, env });
+      this.agent = agent;
+    }
+    return this.agent;
+  }
+
+  /** Close kept-open connections now (they close by themselves after a few idle seconds). */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
   }
 
   /** The API version to speak: the engine's own, capped at what this client knows. */
@@ -305,6 +339,17 @@ export class EngineClient {
   removeVolume(name: string): Promise<void> {
     return this.request('DELETE', `/volumes/${encodeURIComponent(name)}`, {}, undefined, 120_000);
   }
+}
+
+/**
+ * The certificate is checked against the endpoint's host name or IP address, never the `Host: docker`
+ * header (which Node would otherwise take as the server name); SNI only for a name, as TLS allows.
+ */
+function tlsIdentity(hostname: string): Pick<https.RequestOptions, 'servername' | 'checkServerIdentity'> {
+  return {
+    checkServerIdentity: (_host, cert) => tls.checkServerIdentity(hostname, cert),
+    ...(net.isIP(hostname) ? {} : { servername: hostname }),
+  };
 }
 
 /** 0.4, 30, 600: seconds as people read them. */

@@ -10,6 +10,7 @@ import { buildCommand, BuildArgsError, type BuildCommand, type BuildRequest } fr
 import { daemonProblem, describeEngine, detectEngine, type BuildEngine, type DetectOptions } from './buildEngine';
 import { mapToDockerfile, PlainProgressParser, PodmanProgressParser } from './progress';
 import { makeTimeline, type BuildTimeline } from './timeline';
+import { cacheImportsOf, markImported } from './cacheImport';
 import { parseBuildArgs } from '../analysis/sources';
 
 export interface RunBuildOptions {
@@ -67,6 +68,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
   const engine = options.engine ?? (await detectEngine({ env, ...options.detect }));
   const command = buildCommand(engine, { ...options.request, dockerfile, context }, cwd);
   if (options.signal?.aborted) throw new Error('cancelled');
+  for (const n of command.notes ?? []) options.onOutput?.(`note: ${n}\n`);
 
   const plain = engine.kind === 'podman' ? undefined : new PlainProgressParser();
   const podman = engine.kind === 'podman' ? new PodmanProgressParser() : undefined;
@@ -116,7 +118,8 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     const down = daemonProblem(transcript, engine, env);
     if (down) throw down;
   }
-  const steps = mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman', target: options.request.target });
+  const cacheImports = plain ? cacheImportsOf(plain.vertices) : [];
+  const steps = markImported(mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman', target: options.request.target }), cacheImports);
   const trailer = (plain ?? podman)!.trailer;
   let error: string | undefined;
   if (canceled) error = 'cancelled';
@@ -137,6 +140,8 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     ...(options.request.tag ? { tag: options.request.tag } : {}),
     ...(options.request.target ? { target: options.request.target } : {}),
     ...(buildArgs.size ? { buildArgs: Object.fromEntries(buildArgs) } : {}),
+    ...(cacheImports.length ? { cacheImports } : {}),
+    ...(command.notes ? { notes: command.notes } : {}),
   });
   return { timeline, exitCode, canceled, engine, command };
 }

@@ -43,6 +43,8 @@ export interface StepRecord {
    * printed. This record is that result seen from another line.
    */
   readonly sharedWith?: number;
+  /** The cached result came from an imported cache source (`--cache-from`), not the local cache (see cacheImport.ts). */
+  readonly imported?: boolean;
 }
 
 /** One build of one Dockerfile. */
@@ -66,6 +68,10 @@ export interface BuildTimeline {
   readonly target?: string;
   /** The `--build-arg` values of the build: "what rebuilds" answers for the build as it was run. */
   readonly buildArgs?: Readonly<Record<string, string>>;
+  /** The `--cache-from` sources BuildKit imported (`importing cache manifest from …`) and whether that worked. */
+  readonly cacheImports?: ReadonlyArray<{ readonly ref: string; readonly ok: boolean }>;
+  /** What the engine left out of the request, e.g. a `--cache-to` a builder without buildx cannot export. */
+  readonly notes?: readonly string[];
 }
 
 /** The CLI's `--format json` shape (the issue's contract: exactly these keys). */
@@ -76,7 +82,7 @@ export interface TimelineJson {
    * `error`: false, or the engine's message for the step that failed; `cancelled`: the failure (or
    * a stop) cut the step short; `sharedWith`: the line BuildKit ran this step for (merged stages).
    */
-  steps: Array<{ line: number | null; instruction: string; cached: boolean; seconds: number; error: false | string; cancelled?: true; sharedWith?: number }>;
+  steps: Array<{ line: number | null; instruction: string; cached: boolean; seconds: number; error: false | string; cancelled?: true; sharedWith?: number; imported?: true }>;
   cachedSteps: number;
   totalSteps: number;
   seconds: number;
@@ -110,7 +116,7 @@ export function stepOutcome(s: StepRecord): string {
   if (s.error) return s.seconds > 0 ? `failed after ${formatDuration(s.seconds)}` : 'failed';
   if (s.canceled) return 'cancelled';
   if (s.incomplete) return 'did not finish';
-  if (s.cached) return 'cached';
+  if (s.cached) return s.imported ? 'cached (imported)' : 'cached';
   return `ran ${formatDuration(s.seconds)}`;
 }
 
@@ -126,6 +132,7 @@ export function timelineJson(t: BuildTimeline): TimelineJson {
       error: s.error ? s.errorMessage ?? 'failed' : false,
       ...(s.canceled || s.incomplete ? { cancelled: true as const } : {}),
       ...(s.sharedWith !== undefined ? { sharedWith: s.sharedWith } : {}),
+      ...(s.imported ? { imported: true as const } : {}),
     })),
     cachedSteps: t.cachedSteps,
     totalSteps: t.totalSteps,
@@ -145,6 +152,8 @@ export function formatTable(t: BuildTimeline, width = 60): string {
   const lines = [`${'line'.padStart(w0)}  ${'step'.padEnd(w1)}  result`];
   for (const r of rows) lines.push(`${r[0].padStart(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
   lines.push('', summaryText(t));
+  for (const c of t.cacheImports ?? []) lines.push(c.ok ? `cache imported from ${c.ref}` : `cache import from ${c.ref} failed`);
+  for (const n of t.notes ?? []) lines.push(`note: ${n}`);
   if (!t.success && t.error) lines.push(`error: ${t.error}`);
   return lines.join('\n');
 }

@@ -56,12 +56,22 @@ describe('Docker endpoint resolution', () => {
     assert.deepStrictEqual([ep.hostname, ep.port, ep.tls?.ca?.toString(), ep.tls?.rejectUnauthorized], ['h', 2376, 'C', true]);
   });
 
+  it('ssh:// hosts and contexts go through `docker system dial-stdio`', () => {
+    assert.deepStrictEqual(parseDockerHost('ssh://me@box:2222', 'DOCKER_HOST'), { host: 'ssh://me@box:2222', source: 'DOCKER_HOST', dialStdio: ['-H', 'ssh://me@box:2222'] });
+    const home = tmpHome();
+    const digest = crypto.createHash('sha256').update('far').digest('hex');
+    fs.mkdirSync(path.join(home, '.docker', 'contexts', 'meta', digest), { recursive: true });
+    fs.writeFileSync(path.join(home, '.docker', 'contexts', 'meta', digest, 'meta.json'), JSON.stringify({ Name: 'far', Endpoints: { docker: { Host: 'ssh://me@far' } } }));
+    const ep = resolveEndpoint({ env: { DOCKER_CONTEXT: 'far' }, home });
+    assert.deepStrictEqual([ep.source, ep.dialStdio], ['context "far"', ['--context', 'far']]);
+  });
+
   it('explains bad configuration', () => {
     const home = tmpHome();
     fs.mkdirSync(path.join(home, '.docker'));
     fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ currentContext: 'gone' }));
     assert.throws(() => resolveEndpoint({ env: {}, home }), (e: Error) => e instanceof EngineConfigError && /context "gone"/.test(e.message) && /docker context use default/.test(e.message));
-    assert.throws(() => parseDockerHost('ssh://me@box', 'DOCKER_HOST'), (e: Error) => e instanceof EngineConfigError && /ssh:\/\/ endpoints are not supported/.test(e.message));
+    assert.throws(() => parseDockerHost('ssh://me@box/var/run/docker.sock', 'DOCKER_HOST'), (e: Error) => e instanceof EngineConfigError && /ssh:\/\/\[user@\]host\[:port\]/.test(e.message));
     assert.throws(() => parseDockerHost('docker.sock', 'setting'), /expected unix:\/\//);
   });
 

@@ -10,7 +10,7 @@ import { BuildArgsError, displayCommand, buildCommand, defaultTag } from '../../
 import { detectEngine, EngineError, type EngineChoice } from '../../../common/docker/buildEngine';
 import { runBuild } from '../../../common/docker/runBuild';
 import { formatTable, summaryText, type BuildTimeline } from '../../../common/docker/timeline';
-import { dockerProcessEnv, openDockerSetting } from '../dockerSettings';
+import { cacheSettings, dockerProcessEnv, openDockerSetting } from '../dockerSettings';
 import { log } from '../log';
 
 export const TASK_TYPE = 'cache-advisor-build';
@@ -37,8 +37,7 @@ export function engineSettings(scope?: vscode.Uri): { dockerPath?: string; engin
   const pathSetting = cfg.inspect<string>('dockerPath');
   const dockerPath = (pathSetting?.globalValue ?? '').trim() || undefined;
   const engine = cfg.get<string>('engine') === 'podman' ? 'podman' : 'docker';
-  const list = (k: string) => (cfg.get<unknown[]>(k) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
-  return { dockerPath, engine, cacheFrom: list('cacheFrom'), cacheTo: list('cacheTo') };
+  return { dockerPath, engine, ...cacheSettings(scope) };
 }
 
 /** `${workspaceFolder}`, `${workspaceFolderBasename}`, `${userHome}` in task definitions (custom executions get no substitution). */

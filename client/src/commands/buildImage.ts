@@ -2,11 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { defaultTag, validateTag } from '../../../common/docker/buildArgs';
+import { composeCacheFor, mergeEntries } from '../../../common/docker/composeCache';
 import { onBuilt } from '../build';
 import { createBuildTask, engineSettings, resolvePath, substitute, TASK_TYPE } from '../build/buildTask';
 import { formatOptions, parseOptions, proposedOptions, type BuildOptions } from '../buildOptions';
 import { buildOptionSettings } from '../dockerSettings';
 import { folderOf, lastBuild } from '../lastBuilds';
+import { log } from '../log';
 import type { CommandContext } from './index';
 
 /** The Dockerfile to build: the explorer/editor-title argument, else the active editor's file. */
@@ -100,13 +102,17 @@ export async function buildImage(_ctx: CommandContext, arg?: unknown): Promise<v
 
   const settings = engineSettings(file);
   const folder = vscode.workspace.getWorkspaceFolder(file);
+  // the caches `docker compose build` would import and export for this Dockerfile
+  const compose = composeCacheFor(file.fsPath, [path.dirname(file.fsPath), ...(folder ? [folder.uri.fsPath] : [])]);
+  for (const c of compose) log.info(`Build: Compose service ${c.service} (${c.file}) adds cache_from [${c.cacheFrom.join(', ')}], cache_to [${c.cacheTo.join(', ')}]${c.skipped.length ? `; left out ${c.skipped.join(', ')}` : ''}`);
   const task = createBuildTask(
     {
       type: TASK_TYPE, dockerfile: file.fsPath, context, tag: tag.trim(),
       ...(Object.keys(options.buildArgs).length ? { buildArgs: { ...options.buildArgs } } : {}),
       ...(options.target ? { target: options.target } : {}),
       ...(options.extraArgs.length ? { extraArgs: [...options.extraArgs] } : {}),
-      cacheFrom: settings.cacheFrom, cacheTo: settings.cacheTo,
+      cacheFrom: compose.reduce((a, c) => mergeEntries(a, c.cacheFrom), settings.cacheFrom),
+      cacheTo: compose.reduce((a, c) => mergeEntries(a, c.cacheTo), settings.cacheTo),
     },
     folder, (f, t) => void onBuilt(f, t), `build ${vscode.workspace.asRelativePath(file)}`);
   await vscode.tasks.executeTask(task);

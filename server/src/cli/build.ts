@@ -4,6 +4,8 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { BuildArgsError, defaultTag, validateTag } from '../../../common/docker/buildArgs';
 import { detectEngine, EngineError, type EngineChoice } from '../../../common/docker/buildEngine';
+import { composeCacheIn, mergeEntries } from '../../../common/docker/composeCache';
+import { readWorkspaceText } from '../../../common/boundedRead';
 import { runBuild as runEngineBuild } from '../../../common/docker/runBuild';
 import { formatTable, timelineJson } from '../../../common/docker/timeline';
 import { UsageError, type CliIO } from './io';
@@ -21,7 +23,11 @@ Options:
   --target <stage>           build this stage
   --build-arg <NAME=value>   build argument (repeatable)
   --cache-from <source>      cache source, e.g. type=registry,ref=ghcr.io/org/app:cache (repeatable)
-  --cache-to <dest>          cache export (buildx), e.g. type=local,dest=.buildcache,mode=max (repeatable)
+  --cache-to <dest>          cache export (buildx), e.g. type=local,dest=.buildcache,mode=max (repeatable);
+                             without buildx only type=inline (= --build-arg BUILDKIT_INLINE_CACHE=1) is
+                             done, any other is left out with a note and the build still runs
+  --compose <file>           also the build.cache_from / cache_to of the services in this Compose file
+                             that build the Dockerfile (as \`docker compose build\` would use them)
   --docker-path <path>       the docker (or podman) executable (default: the first docker on PATH with BuildKit)
   --engine docker|podman     default: docker
   --format text|json         default: text; json prints {"steps":[{"line","instruction","cached","seconds","error"}],
@@ -77,6 +83,7 @@ async function build(argv: string[], io: CliIO): Promise<number> {
       'build-arg': { type: 'string', multiple: true, default: [] },
       'cache-from': { type: 'string', multiple: true, default: [] },
       'cache-to': { type: 'string', multiple: true, default: [] },
+      compose: { type: 'string' },
       'docker-path': { type: 'string' },
       engine: { type: 'string', default: 'docker' },
       format: { type: 'string', default: 'text' },
@@ -109,6 +116,23 @@ async function build(argv: string[], io: CliIO): Promise<number> {
   const bad = validateTag(tag);
   if (bad) throw new UsageError(`--tag: ${bad}`);
 
+  let cacheFrom = values['cache-from'] as string[];
+  let cacheTo = values['cache-to'] as string[];
+  if (values.compose) {
+    const file = path.resolve(values.compose);
+    let text: string;
+    try { text = readWorkspaceText(file); } catch (e) { throw new UsageError(`--compose: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+    const services = composeCacheIn(file, text, dockerfile);
+    if (!services.length) throw new UsageError(`--compose: no service in ${file} builds ${dockerfile}`);
+    for (const c of services) {
+      cacheFrom = mergeEntries(cacheFrom, c.cacheFrom);
+      cacheTo = mergeEntries(cacheTo, c.cacheTo);
+      const said = [...(c.cacheFrom.length ? [`cache_from ${c.cacheFrom.join(', ')}`] : []), ...(c.cacheTo.length ? [`cache_to ${c.cacheTo.join(', ')}`] : [])];
+      io.err(`dockerfile-cache-advisor: Compose service ${c.service}: ${said.length ? said.join('; ') : 'no cache_from or cache_to'}`);
+      for (const k of c.skipped) io.err(`dockerfile-cache-advisor: Compose service ${c.service}: left out ${k}`);
+    }
+  }
+
   const echo = values.quiet ? undefined : lineWriter(t => io.err(t));
   try {
     const detected = await detectEngine({ dockerPath: values['docker-path'], engine });
@@ -118,14 +142,16 @@ async function build(argv: string[], io: CliIO): Promise<number> {
       request: {
         dockerfile, context, tag, target: values.target,
         buildArgs: values['build-arg'] as string[],
-        cacheFrom: values['cache-from'] as string[],
-        cacheTo: values['cache-to'] as string[],
+        cacheFrom,
+        cacheTo,
         extraArgs,
       },
       onOutput: echo ? s => echo.push(s) : undefined,
     });
     echo?.end();
     const t = outcome.timeline;
+    // echoed with the engine's output otherwise; the JSON has no place for them
+    if (values.quiet) for (const n of t.notes ?? []) io.err(`dockerfile-cache-advisor: note: ${n}`);
     if (format === 'json') io.out(JSON.stringify(timelineJson(t)));
     else io.out(formatTable(t));
     return t.success ? 0 : 1;

@@ -3,6 +3,7 @@ import { EngineClient } from '../../../../common/docker/engineApi';
 import { knownCacheMounts, PodmanClient } from '../../../../common/docker/podmanStats';
 import { DEFAULT_LIMITS, measureHostCachesInWorker } from '../../../../common/docker/hostCaches';
 import { dockerHost } from '../../dockerSettings';
+import { engineSettings } from '../../build/buildTask';
 import { log } from '../../log';
 import { CacheStatsProvider } from './provider';
 import { CacheStatsSource, statusBarText } from './rows';
@@ -21,18 +22,27 @@ function config() {
   };
 }
 
+/** Dockerfiles above this are not read for cache-mount names (the linter's default limit, 2 MiB). */
+const MAX_DOCKERFILE_BYTES = 2 * 1024 * 1024;
+
 /** The source the view and the clean-up commands share: the build's endpoint (dockerSettings.dockerHost), same limits. */
 export function createSource(): CacheStatsSource {
   return new CacheStatsSource({
-    engine: () => EngineClient.fromEnvironment({ host: dockerHost() }),
+    // the docker CLI of the builds also runs `system dial-stdio` for ssh:// endpoints
+    engine: () => EngineClient.fromEnvironment({ host: dockerHost(), dockerPath: engineSettings().dockerPath }),
     // cacheAdvisor.engine picks the engine the view shows, as it picks the one the build uses
     podman: () => (vscode.workspace.getConfiguration('cacheAdvisor').get<string>('engine', 'docker') === 'podman'
       ? PodmanClient.fromEnvironment({ host: dockerHost() })
       : undefined),
     knownMounts: async () => {
       const uris = await vscode.workspace.findFiles('**/{Dockerfile,Containerfile,*.Dockerfile,*.Containerfile,Dockerfile.*,Containerfile.*}', '**/node_modules/**', 200);
-      const files = await Promise.all(uris.map(async u => ({ file: vscode.workspace.asRelativePath(u), text: Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8') })));
-      return knownCacheMounts(files);
+      const files = await Promise.all(uris.map(async u => {
+        // a repository's "Dockerfile" may be huge or not a regular file: read only regular files up to the lint limit
+        const stat = await vscode.workspace.fs.stat(u).then(x => x, () => undefined);
+        if (!stat || stat.type !== vscode.FileType.File || stat.size > MAX_DOCKERFILE_BYTES) return undefined;
+        return { file: vscode.workspace.asRelativePath(u), text: Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8') };
+      }));
+      return knownCacheMounts(files.filter((f): f is { file: string; text: string } => f !== undefined));
     },
     measureHostCaches: () => {
       const c = config();

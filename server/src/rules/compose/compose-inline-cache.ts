@@ -10,12 +10,15 @@ const TRUTHY = /^(1|true|yes|on)$/i;
 /** `ref` of a registry cache next to an image: same repository, tag `buildcache`. */
 export const registryCacheRef = (image: string) => `${image.replace(/@sha256:[0-9a-f]+$/i, '').replace(/:[^/:]+$/, '')}:buildcache`;
 
-/** `BUILDKIT_INLINE_CACHE: 1` in build args: the cache lives in the image, so pruning the builder does not clear it. */
+/**
+ * `BUILDKIT_INLINE_CACHE: 1` in build args: the cache lives in the pushed image, so pruning the builder
+ * does not clear it, and it holds the final stage only (test/docker/registryCache.test.ts shows both).
+ */
 export const composeInlineCache: ComposeRule = {
   meta: {
     id,
     defaultSeverity: 'information',
-    description: '`BUILDKIT_INLINE_CACHE: 1` in Compose build args embeds cache metadata in the image: clearing the builder cache does not clear it, and it only records the final stage.',
+    description: '`BUILDKIT_INLINE_CACHE: 1` in Compose build args puts the cache in the pushed image: pruning the builder cache does not clear it, and it holds the final stage only, so builder stages run again.',
     docs: docsFor(id),
   },
   check({ model }) {
@@ -37,9 +40,11 @@ export const composeInlineCache: ComposeRule = {
         findings.push({
           range: e.range,
           message:
-            `BUILDKIT_INLINE_CACHE=1 embeds the cache metadata in the image itself: \`docker builder prune\` does not clear it, so a build that ` +
-            `should start fresh keeps reusing old layers ("my changes don't show up"), and only the final stage is recorded. ` +
-            `Prefer a registry cache: \`cache_to: ["type=registry,ref=${ref ?? '<registry>/<image>:buildcache'},mode=max"]\` with the same ref in \`cache_from\` (all stages, kept apart from the image).` +
+            `BUILDKIT_INLINE_CACHE=1 puts the cache metadata in the pushed image itself: a build with that image in cache_from takes the steps ` +
+            `before a change from the registry even after \`docker builder prune\`, so pruning the builder does not start it fresh. ` +
+            `It holds the final stage only: when a change reaches a builder stage, that stage's steps before the change run again. ` +
+            `Prefer a registry cache exported by buildx with mode=max, which records the builder stages too: ` +
+            `\`cache_to: ["type=registry,ref=${ref ?? '<registry>/<image>:buildcache'},mode=max"]\` with the same ref in \`cache_from\` (kept apart from the image).` +
             (s.shared ? ` (No automatic fix: ${s.shared}, which other services share.)` : ''),
           fixes: usable ? [{ title: `Use a registry cache (${ref}) instead of the inline cache`, preferred: false, edits }] : [],
         });

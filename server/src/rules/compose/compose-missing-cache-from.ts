@@ -25,8 +25,9 @@ export const composeMissingCacheFrom: ComposeRule = {
         range: s.shared ? s.keyRange : { start: model.document.positionAt(nodeStart(key)), end: model.document.positionAt(nodeEnd(key)) },
         message:
           `Service "${s.name}" builds ${s.image.value} but has no build.cache_from: after \`docker builder prune\`, or on a fresh CI runner, ` +
-          `every layer is built from scratch. \`cache_from: [${s.image.value}]\` lets the builder reuse the layers of the pushed image ` +
-          `(it needs cache metadata: push it with \`cache_to: [type=inline]\`, or use a registry cache \`type=registry,ref=…\`).` +
+          `every layer is built from scratch. \`cache_from: [${s.image.value}]\` lets the builder take the steps before a change from the pushed image, ` +
+          `if the image carries cache metadata: build it with the build arg BUILDKIT_INLINE_CACHE=1 (final stage only), or export a registry cache ` +
+          `with buildx (\`cache_to: [type=registry,ref=…,mode=max]\`, every stage) and name that in cache_from.` +
           (s.shared ? ` (No automatic fix: ${s.shared}, which other services share.)` : ''),
         related: [{ range: s.image.range, message: 'the image to take the cache from' }],
         fixes: edit ? [{ title: `Add cache_from: [${s.image.value}]`, preferred: true, edits: [edit] }] : [],
