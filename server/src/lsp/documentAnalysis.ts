@@ -110,12 +110,15 @@ export class AnalysisCache {
     return analysis;
   }
 
-  /** The Dockerfile model and build graph of a version: from its analysis when there is one, else parsed now; once. */
-  insight(doc: DocumentVersion): InsightModel {
+  /**
+   * The Dockerfile model and build graph of a version: from its analysis when there is one, else parsed
+   * now by `kind` (a Dockerfile kind); once.
+   */
+  insight(doc: DocumentVersion, kind: FileKind = DOCKERFILE): InsightModel {
     const e = this.entry(doc);
     if (!e.insight) {
       if (e.modelKind !== DOCKERFILE.id) {
-        e.model = DOCKERFILE.parse(doc.text);
+        e.model = kind.parse(doc.text);
         e.modelKind = DOCKERFILE.id;
       }
       e.insight = insightModel(e.model as DockerfileModel);
@@ -201,7 +204,8 @@ export class DocumentAnalyses {
   /** The Dockerfile model and graph of the document's current version, for hover and lenses (small documents). */
   async insight(doc: TextDocument): Promise<{ analysis: Analysis; insight: InsightModel }> {
     const analysis = await this.current(doc);
-    return { analysis, insight: this.cache.insight({ uri: doc.uri, version: analysis.version, text: doc.getText() }) };
+    const kind = analysis.kind?.id === DOCKERFILE.id ? analysis.kind : DOCKERFILE;
+    return { analysis, insight: this.cache.insight({ uri: doc.uri, version: analysis.version, text: doc.getText() }, kind) };
   }
 
   forget(uri: string): void {
