@@ -79,10 +79,10 @@ export class AnalysisCache {
     return hit;
   }
 
-  /** The kept analysis of this version, if any. */
-  peek(uri: string, version: number): Analysis | undefined {
-    const hit = this.entries.get(uri);
-    return hit && hit.version === version ? hit.analysis : undefined;
+  /** The kept analysis of this version, if any (a document closed and opened again restarts at its first version). */
+  peek(doc: DocumentVersion): Analysis | undefined {
+    const hit = this.entries.get(doc.uri);
+    return hit && hit.version === doc.version && hit.text === doc.text ? hit.analysis : undefined;
   }
 
   /**
@@ -188,7 +188,7 @@ export class DocumentAnalyses {
   /** The analysis of the document's current version: kept, running, or started now. */
   current(doc: TextDocument): Promise<Analysis> {
     const { uri, version } = doc;
-    const kept = this.cache.peek(uri, version);
+    const kept = this.cache.peek({ uri, version, text: doc.getText() });
     if (kept) return Promise.resolve(kept);
     const running = this.inFlight.get(uri);
     if (running?.version === version) return running.done;
@@ -208,8 +208,10 @@ export class DocumentAnalyses {
     return { analysis, insight: this.cache.insight({ uri: doc.uri, version: analysis.version, text: doc.getText() }, kind) };
   }
 
+  /** The document closed: its analysis goes, and one still running is not handed to whoever asks next. */
   forget(uri: string): void {
     this.cache.forget(uri);
+    this.inFlight.delete(uri);
   }
 
   /** Settings, workspace folders, trust or files on disk changed: every analysis is out of date. */
