@@ -86,13 +86,13 @@ export class AnalysisCache {
   }
 
   /**
-   * The analysis of a version: kept (same kind and `key`), or made now by `compute` (by default the
-   * engine's lint, reusing a parse this version already has) and kept.
+   * The analysis of a version: kept (same kind and `key`), or made now by the engine's lint (reusing a
+   * parse this version already has, from hover) and kept.
    */
-  analyse(doc: DocumentVersion, kind: FileKind | undefined, inputs: Omit<Analysis, 'version' | 'kind' | 'result'>, key?: string, compute?: () => LintResult): Analysis {
+  analyse(doc: DocumentVersion, kind: FileKind | undefined, inputs: Omit<Analysis, 'version' | 'kind' | 'result'>, key?: string): Analysis {
     const e = this.entry(doc);
     if (e.analysis && e.analysis.kind === kind && e.key === key) return e.analysis;
-    const result = compute ? compute() : kind ? lint(kind, doc.text, inputs.settings, inputs.workspace, e.modelKind === kind.id ? e.model : undefined) : { findings: [] };
+    const result: LintResult = kind ? lint(kind, doc.text, inputs.settings, inputs.workspace, e.modelKind === kind.id ? e.model : undefined) : { findings: [] };
     if (result.model && kind) {
       e.model = result.model;
       e.modelKind = kind.id;
