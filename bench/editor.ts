@@ -1,5 +1,5 @@
 /**
- * Editor-speed metrics: the full lint (parse + analysis + all rules, `lint()` of the engine) against
+ * Editor-speed metrics: the full lint (parse + analysis + all rules, `lint(DOCKERFILE, )` of the engine) against
  * dockerfile-ast's `DockerfileParser.parse` alone (the floor: lint includes that very parse) and against
  * dockerfile-utils `validate` (what the Docker extension runs on every keystroke), on the same texts,
  * measured side by side in the same process with tinybench.
@@ -17,6 +17,7 @@ import * as path from 'path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { lint } from '../server/src/lint/linter';
+import { DOCKERFILE } from '../server/src/lint/fileKinds';
 import { clearShellCache } from '../common/analysis/shell';
 import { generateDockerfile, runLineStarts, typeInto } from './generate';
 import { median, type Metric } from './metrics';
@@ -65,17 +66,17 @@ export async function editorSpeed(o: EditorOptions): Promise<{ metrics: Metric[]
     const text = generateDockerfile(n);
     const runs = runLineStarts(text);
     const variant = () => { k++; return typeInto(text, runs, k * 7, `k${k}`); };
-    lint(text); // the cache holds the file as the editor would after opening it
+    lint(DOCKERFILE, text); // the cache holds the file as the editor would after opening it
     const time = o.quick ? 150 : n === 100 ? 400 : n === 1000 ? 1000 : 1500;
     o.log(`  ${n} instructions (${text.length} chars, ${text.split('\n').length} lines, ${runs.length} shell RUNs)…`);
     const r = await rounds([
       { name: 'parse', fn: () => DockerfileParser.parse(variant()) },
       { name: 'validate', fn: () => validate(variant()) },
-      { name: 'lint-keystroke', fn: () => lint(variant()) },
-      { name: 'lint-warm', fn: () => lint(text) },
-      { name: 'lint-cold', fn: () => { clearShellCache(); lint(variant()); }, iterations: o.quick || n === 2000 ? 2 : 4 },
+      { name: 'lint-keystroke', fn: () => lint(DOCKERFILE, variant()) },
+      { name: 'lint-warm', fn: () => lint(DOCKERFILE, text) },
+      { name: 'lint-cold', fn: () => { clearShellCache(); lint(DOCKERFILE, variant()); }, iterations: o.quick || n === 2000 ? 2 : 4 },
     ], o.quick ? 1 : 3, time);
-    lint(text);
+    lint(DOCKERFILE, text);
     const med = (name: string) => median(r[name]);
     detail[`generated-${n}`] = { chars: text.length, lines: text.split('\n').length, shellRuns: runs.length, parseMs: med('parse'), validateMs: med('validate'), lintKeystrokeMs: med('lint-keystroke'), lintWarmMs: med('lint-warm'), lintColdMs: med('lint-cold') };
     const target = n === 2000;
@@ -117,8 +118,8 @@ export async function editorSpeed(o: EditorOptions): Promise<{ metrics: Metric[]
   const r = await rounds([
     { name: 'parse', fn: () => texts.forEach(t => DockerfileParser.parse(t)) },
     { name: 'validate', fn: () => texts.forEach(t => validate(t)) },
-    { name: 'lint-cold', fn: () => { for (const t of texts) { clearShellCache(); lint(t); } } },
-    { name: 'lint-warm', fn: () => texts.forEach(t => lint(t)) },
+    { name: 'lint-cold', fn: () => { for (const t of texts) { clearShellCache(); lint(DOCKERFILE, t); } } },
+    { name: 'lint-warm', fn: () => texts.forEach(t => lint(DOCKERFILE, t)) },
   ], o.quick ? 1 : 3, o.quick ? 150 : 500);
   detail.fixtures = { files: texts.length, parseMs: median(r.parse), validateMs: median(r.validate), lintColdMs: median(r['lint-cold']), lintWarmMs: median(r['lint-warm']) };
   metrics.push(

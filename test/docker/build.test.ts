@@ -16,6 +16,7 @@ import { detectEngine, EngineError, type BuildEngine } from '../../common/docker
 import { runBuild } from '../../common/docker/runBuild';
 import type { BuildTimeline } from '../../common/docker/timeline';
 import { fixAll } from '../../server/src/lint/linter';
+import { DOCKERFILE } from '../../server/src/lint/fileKinds';
 import { gatherWorkspaceFacts } from '../../server/src/buildContext/workspaceFacts';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 import { captureIO } from '../support/cliIO';
@@ -79,7 +80,7 @@ describe('docker: build timeline on a real engine', function () {
 
     const fixedDir = copyFixture('unfixed', path.join(tmp, 'after'));
     const file = path.join(fixedDir, 'Dockerfile');
-    const result = fixAll(fs.readFileSync(file, 'utf8'), undefined, gatherWorkspaceFacts(fixedDir));
+    const result = fixAll(DOCKERFILE, fs.readFileSync(file, 'utf8'), undefined, gatherWorkspaceFacts(fixedDir));
     assert.deepStrictEqual(result.applied.map(a => a.rule).sort(), ['copy-before-install', 'missing-cache-mount']);
     fs.writeFileSync(file, result.text);
     const after = await rebuildAfterCodeChange(fixedDir, 'fixed');

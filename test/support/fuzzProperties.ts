@@ -9,6 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../common/analysis/analyze';
 import { globPattern, patternList } from '../../common/analysis/dockerPattern';
 import { applyEdits, fixAll, lint, verifyFix } from '../../server/src/lint/linter';
+import { DOCKERFILE } from '../../server/src/lint/fileKinds';
 import type { WorkspaceFacts } from '../../server/src/rules/types';
 import { DEFAULT_SETTINGS } from '../../common/settings';
 
@@ -39,14 +40,14 @@ function untouchedInstructionTexts(text: string, edits: ReadonlyArray<{ range: {
 export function checkDockerfile(text: string, workspace: WorkspaceFacts = {}): number {
   const doc = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
   const model = analyze(text);
-  const { findings } = lint(text, DEFAULT_SETTINGS, workspace, model);
+  const { findings } = lint(DOCKERFILE, text, DEFAULT_SETTINGS, workspace, model);
   let fixes = 0;
   for (const f of findings) {
     assertInside(doc, f.range, `${f.rule} range`);
     for (const r of f.related ?? []) assertInside(doc, r.range, `${f.rule} related range`);
     for (const fix of f.fixes ?? []) {
       for (const e of fix.edits) assertInside(doc, e.range, `${f.rule} fix edit`);
-      const verified = verifyFix(model, fix);
+      const verified = verifyFix(DOCKERFILE, model, fix);
       if (verified === undefined) continue; // refused fixes are never offered
       fixes++;
       const out = applyEdits(model, fix.edits);
@@ -61,19 +62,19 @@ export function checkDockerfile(text: string, workspace: WorkspaceFacts = {}): n
       }
       // the fixed finding is gone: nothing of that rule with its message stays on its line
       // (a neighbour may now be reported instead, e.g. the next of two stacked `COPY . .`)
-      const again = lint(out, DEFAULT_SETTINGS, workspace).findings.filter(x => x.rule === f.rule);
+      const again = lint(DOCKERFILE, out, DEFAULT_SETTINGS, workspace).findings.filter(x => x.rule === f.rule);
       assert.ok(!again.some(x => x.message === f.message && x.range.start.line === f.range.start.line),
         `fix "${fix.title}" left its finding in place:\n${JSON.stringify(text)}`);
     }
   }
-  const all = fixAll(text, DEFAULT_SETTINGS, workspace);
+  const all = fixAll(DOCKERFILE, text, DEFAULT_SETTINGS, workspace);
   assert.doesNotThrow(() => DockerfileParser.parse(all.text));
-  assert.strictEqual(fixAll(all.text, DEFAULT_SETTINGS, workspace).text, all.text, `fix-all is not idempotent on ${JSON.stringify(text)}`);
+  assert.strictEqual(fixAll(DOCKERFILE, all.text, DEFAULT_SETTINGS, workspace).text, all.text, `fix-all is not idempotent on ${JSON.stringify(text)}`);
   // nothing fixable is left behind: every remaining preferred fix is one the safety check refuses
   const finalModel = analyze(all.text);
-  for (const f of lint(all.text, DEFAULT_SETTINGS, workspace, finalModel).findings) {
+  for (const f of lint(DOCKERFILE, all.text, DEFAULT_SETTINGS, workspace, finalModel).findings) {
     for (const fix of f.fixes ?? []) {
-      if (fix.preferred && !fix.createFiles?.length) assert.strictEqual(verifyFix(finalModel, fix), undefined, `fix-all left a fixable ${f.rule} behind in ${JSON.stringify(all.text)}`);
+      if (fix.preferred && !fix.createFiles?.length) assert.strictEqual(verifyFix(DOCKERFILE, finalModel, fix), undefined, `fix-all left a fixable ${f.rule} behind in ${JSON.stringify(all.text)}`);
     }
   }
   return fixes;

@@ -3,6 +3,7 @@ import * as assert from 'assert';
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../common/analysis/analyze';
 import { applyEdits, fixAll, lint, verifyFix } from '../../server/src/lint/linter';
+import { DOCKERFILE } from '../../server/src/lint/fileKinds';
 import type { Finding, WorkspaceFacts } from '../../server/src/rules/types';
 import { DEFAULT_SETTINGS, type CacheAdvisorSettings } from '../../common/settings';
 
@@ -16,7 +17,7 @@ export function df(strings: TemplateStringsArray, ...values: unknown[]): string 
 }
 
 export function findings(text: string, rule: string, workspace: WorkspaceFacts = {}, settings: CacheAdvisorSettings = DEFAULT_SETTINGS): Finding[] {
-  return lint(text, settings, workspace).findings.filter(f => f.rule === rule);
+  return lint(DOCKERFILE, text, settings, workspace).findings.filter(f => f.rule === rule);
 }
 
 /** 1-based start lines of a rule's findings. */
@@ -25,11 +26,11 @@ export const lines = (text: string, rule: string, workspace: WorkspaceFacts = {}
 /** Apply the first (preferred) fix of the first finding of `rule`, checking it is safe. */
 export function applyFirstFix(text: string, rule: string, workspace: WorkspaceFacts = {}): string {
   const model = analyze(text);
-  const f = lint(text, DEFAULT_SETTINGS, workspace, model).findings.find(x => x.rule === rule);
+  const f = lint(DOCKERFILE, text, DEFAULT_SETTINGS, workspace, model).findings.find(x => x.rule === rule);
   assert.ok(f, `expected a ${rule} finding`);
   const fix = f.fixes?.[0];
   assert.ok(fix, `expected a fix for ${rule}: ${f.message}`);
-  const verified = verifyFix(model, fix);
+  const verified = verifyFix(DOCKERFILE, model, fix);
   assert.ok(verified !== undefined, `fix "${fix.title}" failed verification`);
   const out = applyEdits(model, fix.edits);
   assert.strictEqual(out, verified);
@@ -38,9 +39,9 @@ export function applyFirstFix(text: string, rule: string, workspace: WorkspaceFa
 
 /** Fix-all, then check: it parses, fix-all again is a no-op, and the rule has nothing left to say. */
 export function fixAllChecked(text: string, rule: string, workspace: WorkspaceFacts = {}): string {
-  const out = fixAll(text, DEFAULT_SETTINGS, workspace).text;
+  const out = fixAll(DOCKERFILE, text, DEFAULT_SETTINGS, workspace).text;
   assert.doesNotThrow(() => DockerfileParser.parse(out));
-  assert.strictEqual(fixAll(out, DEFAULT_SETTINGS, workspace).text, out, 'fix-all is not idempotent');
+  assert.strictEqual(fixAll(DOCKERFILE, out, DEFAULT_SETTINGS, workspace).text, out, 'fix-all is not idempotent');
   assert.deepStrictEqual(lines(out, rule, workspace), [], `${rule} still reports after fix-all:\n${out}`);
   return out;
 }

@@ -81,6 +81,34 @@ describe('architecture: the arrows between rooms', () => {
     assert.deepStrictEqual(bad, []);
   });
 
+  /** A rule module is a file named after its rule id (ids are kebab-case): `copy-before-install.ts`. */
+  const isRuleModule = (file: string) => file.startsWith('server/src/rules/') && path.posix.basename(file, '.ts').includes('-');
+
+  /** What a file under server/src/rules/ must not import: another rule module, or the lint engine and LSP wiring. */
+  function ruleImportViolations(file: string, imports: readonly Import[]): string[] {
+    // the registry (rules/index.ts) lists every rule: that is its job
+    if (file === 'server/src/rules/index.ts') return [];
+    return imports
+      .filter(i => i.target && ((isRuleModule(i.target) && i.target !== file) || /^server\/src\/(lsp|lint)\//.test(i.target)))
+      .map(i => `${file} imports ${i.spec}`);
+  }
+
+  it('a rule never imports another rule, the lint engine or LSP wiring: shared facts live in common/analysis', () => {
+    const bad = sources('server/src/rules').flatMap(f => ruleImportViolations(f, importsOf(f)));
+    assert.deepStrictEqual(bad, []);
+  });
+
+  it('catches what it is for: a rule importing a rule, a helper importing a rule, a rule importing the engine', () => {
+    const rule = 'server/src/rules/missing-cache-mount.ts';
+    assert.deepStrictEqual(ruleImportViolations(rule, importsOf(rule, "import { wrongTargetMounts } from './cache-mount-wrong-target';\n")), [`${rule} imports ./cache-mount-wrong-target`]);
+    const nested = 'server/src/rules/compose/compose-no-cache-env.ts';
+    assert.deepStrictEqual(ruleImportViolations(nested, importsOf(nested, "import { noCacheEnv } from '../no-cache-env';\n")), [`${nested} imports ../no-cache-env`]);
+    const helper = 'server/src/rules/mountFixes.ts';
+    assert.deepStrictEqual(ruleImportViolations(helper, importsOf(helper, "import type { Rule } from './pip-no-cache-dir';\n")), [`${helper} imports ./pip-no-cache-dir`]);
+    assert.deepStrictEqual(ruleImportViolations(rule, importsOf(rule, "import { lint } from '../lint/linter';\nimport { SOURCE } from '../lsp/diagnostics';\n")).length, 2);
+    assert.deepStrictEqual(ruleImportViolations(rule, importsOf(rule, "import { planMountFix } from './mountFixes';\nimport { NO_CACHE_VARS } from '../../../common/analysis/noCache';\n")), []);
+  });
+
   it('no module cycle through run-time imports', () => {
     const files = [...sources('common'), ...sources('server/src'), ...sources('client/src')];
     const edges = new Map(files.map(f => [f, importsOf(f).filter(i => !i.typeOnly && i.target).map(i => i.target!)]));

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { mapToDockerfile, parsePlainProgress } from '../../common/docker/progress';
 import { makeTimeline, shiftSteps, type BuildTimeline, type StepRecord } from '../../common/docker/timeline';
 import { lint } from '../../server/src/lint/linter';
+import { DOCKERFILE } from '../../server/src/lint/fileKinds';
 import { TimelineStore } from '../../server/src/lsp/buildTimelines';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
@@ -30,7 +31,7 @@ describe('progress → diagnostics: "re-ran in the last build"', () => {
   it('a flagged step that ran long says so; cached or short steps do not', () => {
     const store = new TimelineStore();
     assert.ok(store.accept({ uri, timeline: timelineFor(UNFIXED, 192.4) }));
-    const findings = store.annotate(uri, lint(UNFIXED)).findings;
+    const findings = store.annotate(uri, lint(DOCKERFILE, UNFIXED)).findings;
     const onInstall = findings.filter(f => f.range.start.line === 5);
     assert.ok(onInstall.length > 0);
     for (const f of onInstall) assert.match(f.message, / \(re-ran in the last build: 3m12s\)$/);
@@ -38,16 +39,16 @@ describe('progress → diagnostics: "re-ran in the last build"', () => {
     for (const f of onCopy) assert.doesNotMatch(f.message, /re-ran/, 'COPY ran 0.1s: not worth a word');
 
     store.accept({ uri, timeline: timelineFor(UNFIXED, 0.3) });
-    assert.ok(store.annotate(uri, lint(UNFIXED)).findings.every(f => !/re-ran/.test(f.message)));
+    assert.ok(store.annotate(uri, lint(DOCKERFILE, UNFIXED)).findings.every(f => !/re-ran/.test(f.message)));
   });
 
   it('follows the instruction when lines move, and drops it once the instruction is edited', () => {
     const store = new TimelineStore();
     store.accept({ uri, timeline: timelineFor(UNFIXED, 12) });
     const moved = '# a new comment\n\n' + UNFIXED;
-    assert.ok(store.annotate(uri, lint(moved)).findings.some(f => f.range.start.line === 7 && /re-ran in the last build: 12\.0s/.test(f.message)));
+    assert.ok(store.annotate(uri, lint(DOCKERFILE, moved)).findings.some(f => f.range.start.line === 7 && /re-ran in the last build: 12\.0s/.test(f.message)));
     const edited = UNFIXED.replace('-r requirements.txt', '-r requirements.txt --quiet');
-    assert.ok(store.annotate(uri, lint(edited)).findings.every(f => !/re-ran/.test(f.message)));
+    assert.ok(store.annotate(uri, lint(DOCKERFILE, edited)).findings.every(f => !/re-ran/.test(f.message)));
   });
 
   it('forgets on null and ignores malformed notifications', () => {

@@ -6,11 +6,10 @@ import { fixAll, lint } from '../lint/linter';
 import { ruleById } from '../rules';
 import { DEFAULT_SETTINGS, parseSeverity, type CacheAdvisorSettings, type Severity } from '../../../common/settings';
 import { contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../buildContext/workspaceFacts';
-import { fixAllCompose, lintCompose } from '../lint/composeLinter';
-import { isComposeFileName } from '../../../common/analysis/composeModel';
+import { isLintedFileName, kindOfFile } from '../lint/fileKinds';
 import { keepLineEndings, writeFileAtomic } from '../../../common/atomicWrite';
 import { readWorkspaceText, resolveInside } from '../../../common/boundedRead';
-import { expandPaths, isDockerfileName, type CliFile } from './files';
+import { expandPaths, type CliFile } from './files';
 import { formatJson, formatSarif, formatText, type FileReport } from './report';
 import { packageVersion } from './version';
 import { UsageError, type CliIO } from './io';
@@ -85,7 +84,7 @@ export function runLint(argv: string[], io: CliIO): number {
   }
   if (positionals.length === 0) throw new UsageError('no files or directories given');
 
-  const { files: found, errors, skipped } = expandPaths(positionals, name => isDockerfileName(name) || isComposeFileName(name));
+  const { files: found, errors, skipped } = expandPaths(positionals, isLintedFileName);
   let status = errors.length ? 2 : 0;
   for (const e of errors) io.err(`dockerfile-cache-advisor: ${e}`);
   for (const s of skipped) io.err(`dockerfile-cache-advisor: skipped ${s}`);
@@ -100,25 +99,18 @@ export function runLint(argv: string[], io: CliIO): number {
       status = 2;
       continue;
     }
-    if (/\.ya?ml$/i.test(file) && !isDockerfileName(path.basename(file))) {
-      // a Compose file: same report shape, compose rules
-      if (values.fix) {
-        const written = writeFixed(entry, text, fixAllCompose(text, settings), io);
-        if (written !== undefined) text = written;
-        else status = 2;
-      }
-      reports.push({ file, findings: lintCompose(text, settings).findings });
-      continue;
-    }
-    const contextDir = contextDirFor(file, settings.buildContext);
-    let workspace = { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) };
+    const kind = kindOfFile(file);
+    // only kinds whose rules read the build context get its facts (a Compose file's rules do not)
+    const contextDir = kind.readsBuildContext ? contextDirFor(file, settings.buildContext) : undefined;
+    let workspace = contextDir ? { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) } : {};
     if (values.fix) {
-      const result = fixAll(text, settings, workspace);
+      const result = fixAll(kind, text, settings, workspace);
       const written = writeFixed(entry, text, result, io);
       if (written !== undefined) text = written;
       else status = 2;
       // files a fix creates (a .dockerignore); never overwrite one that appeared meanwhile
       for (const c of result.createFiles) {
+        if (!contextDir) break; // only kinds that read the build context create files in it
         const target = path.join(contextDir, c.path);
         try {
           writeFileAtomic(target, c.content, { exclusive: true });
@@ -127,9 +119,9 @@ export function runLint(argv: string[], io: CliIO): number {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') { io.err(`dockerfile-cache-advisor: cannot create ${target}: ${(e as Error).message}`); status = 2; }
         }
       }
-      if (result.createFiles.length) workspace = { ...workspace, ...ignoreFileFacts(file, contextDir) };
+      if (result.createFiles.length && contextDir) workspace = { ...workspace, ...ignoreFileFacts(file, contextDir) };
     }
-    reports.push({ file, findings: lint(text, settings, workspace).findings });
+    reports.push({ file, findings: lint(kind, text, settings, workspace).findings });
   }
   if (format === 'json') io.out(formatJson(reports));
   else if (format === 'sarif') io.out(formatSarif(reports, packageVersion()));

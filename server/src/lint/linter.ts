@@ -1,39 +1,44 @@
 /**
- * The analysis engine shared by the language server and the CLI: parse once, run the rules, honour
- * suppressions and severities, and apply fixes safely.
+ * The one lint engine, shared by the language server, its worker and the CLI, for every file kind:
+ * parse once, run the kind's rules, honour suppressions and severities, check a fix before it is
+ * offered, and apply every safe fix (fix-all). What differs between Dockerfiles and Compose files —
+ * how to parse, which rules, how to verify a fix — is the kind's adapter (fileKind.ts, kinds/).
  */
-import { DockerfileParser } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
-import { analyze } from '../../../common/analysis/analyze';
-import type { DockerfileModel } from '../../../common/analysis/model';
-import { RULES } from '../rules/index';
-import type { FileCreation, Finding, Fix, RuleContext, WorkspaceFacts } from '../rules/types';
+import type { FileCreation, Finding, Fix, WorkspaceFacts } from '../rules/types';
 import { DEFAULT_SETTINGS, type CacheAdvisorSettings } from '../../../common/settings';
+import type { FileKind, LintedModel } from './fileKind';
 
-export interface LintResult {
-  readonly model?: DockerfileModel;
+export interface LintResult<M extends LintedModel = LintedModel> {
+  /** Undefined only for a file above `maxFileSize`, which is not parsed. */
+  readonly model?: M;
   readonly findings: Finding[];
 }
 
 /** The id of the pseudo-rule reported for files above `maxFileSize`. */
 export const TOO_LARGE = 'file-too-large';
 
-/** Run every enabled rule over a Dockerfile's text. Never throws: a failing rule is skipped and reported. */
-export function lint(text: string, settings: CacheAdvisorSettings = DEFAULT_SETTINGS, workspace: WorkspaceFacts = {}, model?: DockerfileModel): LintResult {
+const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * Run every enabled rule of `kind` over a file's text (`model`: its parse, when the caller has it).
+ * Never throws: a failing rule is skipped and reported.
+ */
+export function lint<M extends LintedModel>(kind: FileKind<M>, text: string, settings: CacheAdvisorSettings = DEFAULT_SETTINGS, workspace: WorkspaceFacts = {}, model?: M): LintResult<M> {
   if (text.length > settings.maxFileSize) {
     return {
       findings: [{
         rule: TOO_LARGE,
         severity: 'information',
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        range: TOP,
         message: `File too large to analyse (${text.length} characters; the limit is cacheAdvisor.maxFileSize = ${settings.maxFileSize}).`,
       }],
     };
   }
-  model ??= analyze(text);
-  const ctx: RuleContext = { model, settings, workspace };
+  model ??= kind.parse(text);
+  const ctx = { model, settings, workspace };
   const findings: Finding[] = [];
-  for (const rule of RULES) {
+  for (const rule of kind.rules) {
     const configured = settings.rules[rule.meta.id];
     if (configured === 'off' || model.ignoredGlobally.has(rule.meta.id)) continue;
     let found;
@@ -43,13 +48,13 @@ export function lint(text: string, settings: CacheAdvisorSettings = DEFAULT_SETT
       findings.push({
         rule: rule.meta.id,
         severity: 'information',
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        range: TOP,
         message: `Rule ${rule.meta.id} failed on this file and was skipped: ${(e as Error)?.message ?? e}`,
       });
       continue;
     }
     for (const f of found) {
-      if (isSuppressed(model, rule.meta.id, f.range.start.line)) continue;
+      if (kind.isSuppressed(model, rule.meta.id, f.range.start.line)) continue;
       findings.push({ ...f, rule: rule.meta.id, severity: configured ?? f.severity ?? rule.meta.defaultSeverity });
     }
   }
@@ -57,35 +62,8 @@ export function lint(text: string, settings: CacheAdvisorSettings = DEFAULT_SETT
   return { model, findings };
 }
 
-/** The instruction whose lines contain `line` (binary search: instructions are in document order). */
-export function instructionAtLine(model: DockerfileModel, line: number): DockerfileModel['instructions'][number] | undefined {
-  const list = model.instructions;
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const r = list[mid].range;
-    if (line < r.start.line) hi = mid - 1;
-    else if (line > r.end.line) lo = mid + 1;
-    else {
-      // ONBUILD triggers share their ONBUILD's lines: prefer the outer instruction
-      let k = mid;
-      while (k > 0 && list[k - 1].range.start.line <= line && line <= list[k - 1].range.end.line) k--;
-      return list[k];
-    }
-  }
-  return undefined;
-}
-
-function isSuppressed(model: DockerfileModel, id: string, line: number): boolean {
-  if (model.ignoredAt.size === 0) return false;
-  const inst = instructionAtLine(model, line);
-  if (!inst) return false;
-  return model.ignoredAt.get(inst.range.start.line)?.has(id) ?? false;
-}
-
 /** Apply LSP text edits to a string. Edits must not overlap; inserts at one place keep their order. */
-export function applyEdits(model: Pick<DockerfileModel, 'document' | 'text'>, edits: readonly TextEdit[]): string {
+export function applyEdits(model: Pick<LintedModel, 'document' | 'text'>, edits: readonly TextEdit[]): string {
   const resolved = edits
     .map((e, order) => ({ s: model.document.offsetAt(e.range.start), e: model.document.offsetAt(e.range.end), t: e.newText, order }))
     .sort((a, b) => a.s - b.s || a.e - b.e || a.order - b.order);
@@ -102,63 +80,23 @@ export function applyEdits(model: Pick<DockerfileModel, 'document' | 'text'>, ed
 }
 
 /**
- * Check that a fix is safe: the result parses, and every instruction the fix did not touch is still
- * there byte for byte. Returns the new text, or undefined when the fix must not be offered.
+ * Check that a fix is safe: its edits apply (no overlaps), it changes something (text, or files it
+ * creates such as a .dockerignore), and the kind accepts the result (it parses; what the fix did not
+ * mean to change is unchanged). Returns the new text, or undefined when the fix must not be offered.
  */
-export function verifyFix(model: DockerfileModel, fix: Fix): string | undefined {
+export function verifyFix<M extends LintedModel>(kind: FileKind<M>, model: M, fix: Fix): string | undefined {
   let next: string;
   try {
     next = applyEdits(model, fix.edits);
   } catch {
     return undefined;
   }
-  // a fix that only creates files (a .dockerignore) leaves the text as it is
   if (next === model.text && !fix.createFiles?.length) return undefined;
-  const spans = fix.edits.map(e => [model.document.offsetAt(e.range.start), model.document.offsetAt(e.range.end)]);
-  const untouched = model.instructions.filter(i => {
-    if (i.onbuild) return false;
-    const s = model.document.offsetAt(i.range.start);
-    const e = model.document.offsetAt(i.range.end);
-    // an edit touches an instruction when it overlaps it or inserts strictly inside it
-    return !spans.some(([es, ee]) => (es < e && ee > s) || (es === ee && es > s && es < e));
-  });
-  const after = DockerfileParser.parse(next);
-  const counts = new Map<string, number>();
-  for (const inst of after.getInstructions()) {
-    const t = inst.toString();
-    counts.set(t, (counts.get(t) ?? 0) + 1);
-  }
-  for (const inst of untouched) {
-    const t = inst.node.toString();
-    const c = counts.get(t) ?? 0;
-    if (c === 0) return undefined;
-    counts.set(t, c - 1);
-  }
-  if (after.getEscapeCharacter() !== model.escapeChar) return undefined;
-  return next;
+  return kind.keepsStructure(model, next, fix) ? next : undefined;
 }
 
-/** Lines of instructions a fix edits; fixes on disjoint instructions can be applied in one pass. */
-function fixFootprint(model: DockerfileModel, fix: Fix): Set<number> {
-  const list = model.instructions;
-  // first instruction ending at or after `line` (instructions are in document order)
-  const firstEndingFrom = (line: number) => {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].range.end.line < line) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const out = new Set<number>();
-  for (const e of fix.edits) {
-    // the instructions on the edited lines and their neighbours (an insertion between two touches both)
-    for (let k = firstEndingFrom(e.range.start.line - 1); k < list.length && list[k].range.start.line <= e.range.end.line + 1; k++) out.add(list[k].index);
-  }
-  return out;
-}
+/** The parts of the file a fix touches; without the kind's footprint every fix touches the whole file (one per pass). */
+const footprintOf = <M extends LintedModel>(kind: FileKind<M>, model: M, fix: Fix): Iterable<number> => kind.footprint?.(model, fix) ?? [-1];
 
 export interface FixAllResult {
   readonly text: string;
@@ -170,9 +108,10 @@ export interface FixAllResult {
 
 /**
  * Apply every preferred fix, re-analysing between passes so fixes compose (two rules that both add
- * the pip cache mount add it once). Stops when nothing is left to fix or after `maxPasses`.
+ * the pip cache mount add it once). Fixes with disjoint footprints share a pass. Stops when nothing
+ * is left to fix, at a text seen before (fixes that undo each other), or after `maxPasses`.
  */
-export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SETTINGS, workspace: WorkspaceFacts = {}, maxPasses = 50): FixAllResult {
+export function fixAll<M extends LintedModel>(kind: FileKind<M>, text: string, settings: CacheAdvisorSettings = DEFAULT_SETTINGS, workspace: WorkspaceFacts = {}, maxPasses = 50): FixAllResult {
   const applied: FixAllResult['applied'] = [];
   const created = new Map<string, FileCreation>();
   let current = text;
@@ -182,7 +121,7 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
   const seen = new Set<string>([text]);
   const growthLimit = text.length * 2 + 16_384;
   for (let pass = 0; pass < maxPasses; pass++) {
-    const { model, findings } = lint(current, settings, workspace);
+    const { model, findings } = lint(kind, current, settings, workspace);
     if (!model) break;
     const taken = new Set<number>();
     const chosen: Array<{ f: Finding; fix: Fix; key: string }> = [];
@@ -193,17 +132,17 @@ export function fixAll(text: string, settings: CacheAdvisorSettings = DEFAULT_SE
       if (failed.has(key)) continue;
       // files already created by an earlier pass: the finding only goes once the caller writes them
       if (fix.edits.length === 0 && fix.createFiles?.every(file => created.has(file.path))) continue;
-      const foot = fixFootprint(model, fix);
-      if ([...foot].some(i => taken.has(i))) continue;
+      const foot = [...footprintOf(kind, model, fix)];
+      if (foot.some(i => taken.has(i))) continue;
       foot.forEach(i => taken.add(i));
       chosen.push({ f, fix, key });
     }
     if (chosen.length === 0) break;
     // verify the pass as a whole (one parse); only when that fails, find the fixes at fault one by one
-    let next = chosen.length > 1 ? verifyFix(model, { title: 'pass', preferred: true, edits: chosen.flatMap(c => c.fix.edits) }) : undefined;
+    let next = chosen.length > 1 ? verifyFix(kind, model, { title: 'pass', preferred: true, edits: chosen.flatMap(c => c.fix.edits) }) : undefined;
     if (next === undefined) {
       const good = chosen.filter(c => {
-        if (verifyFix(model, c.fix) !== undefined) return true;
+        if (verifyFix(kind, model, c.fix) !== undefined) return true;
         failed.add(c.key);
         return false;
       });

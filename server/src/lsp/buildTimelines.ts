@@ -6,12 +6,15 @@
 import type { DockerfileModel } from '../../../common/analysis/model';
 import { normaliseInstruction, type BuildTimeline, type StepRecord } from '../../../common/docker/timeline';
 import type { LintResult } from '../lint/linter';
+import type { LintedModel } from '../lint/fileKind';
 import type { Finding } from '../rules/types';
 import { formatDuration } from '../../../common/format';
 import type { BuildTimelineParams } from '../../../common/protocol';
 
 
 /** Steps shorter than this are not worth a word in a diagnostic. */
+const isDockerfileModel = (m: LintedModel): m is LintedModel & DockerfileModel => 'instructions' in m;
+
 export const LONG_STEP_SECONDS = 1;
 
 function isStep(s: unknown): s is StepRecord {
@@ -39,9 +42,10 @@ export class TimelineStore {
   }
 
   /** The lint result with findings annotated from the document's last build. */
-  annotate(uri: string, result: LintResult): LintResult {
+  annotate<M extends LintedModel>(uri: string, result: LintResult<M>): LintResult<M> {
     const t = this.byUri.get(uri);
-    if (!t || !result.model) return result;
+    // a build timeline is a Dockerfile's: other kinds' findings stay as they are
+    if (!t || !result.model || !isDockerfileModel(result.model)) return result;
     return { ...result, findings: annotateFindings(result.findings, result.model, t) };
   }
 }

@@ -1,46 +1,27 @@
 /**
  * Wires the cache-insight features into the language server: hover on COPY/ADD, CodeLens above
  * expensive RUNs, and the `cacheAdvisor/whatRebuilds` request. server.ts calls registerCacheInsight()
- * and declares hoverProvider / codeLensProvider; the logic is in hover.ts, codeLens.ts and request.ts.
+ * and declares hoverProvider / codeLensProvider; the logic is in hover.ts, codeLens.ts and
+ * ../buildContext/whatRebuildsRequest.ts. Hover and lenses read the document's one analysis
+ * (documentAnalysis.ts): its model, and the build graph derived from it once.
  */
 import * as path from 'path';
 import type { CodeLens, Connection, Hover, Position, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze } from '../../../common/analysis/analyze';
 import { LARGE_DOCUMENT_CHARS } from './lintPool';
-import type { DockerfileModel } from '../../../common/analysis/model';
 import { runCodeLenses } from './codeLens';
-import { documentKind } from './composeCodeActions';
 import type { DocumentSettings } from './documentSettings';
+import type { DocumentAnalyses, InsightModel } from './documentAnalysis';
+import { DOCKERFILE } from '../lint/fileKinds';
 import { copyHover } from './hover';
 import type { CacheAdvisorSettings } from '../../../common/settings';
 import { URI } from './uri';
 import { ignoreSpec, readIgnoreSpec } from '../buildContext/ignore';
-import { buildGraph, type BuildGraph } from '../../../common/analysis/invalidation';
 import type { LastRunSource } from '../buildContext/lastRun';
 import { listContext } from '../buildContext/listing';
 import { contextDirOf, isDockerfileName } from '../buildContext/locate';
 import { answerWhatRebuilds } from '../buildContext/whatRebuildsRequest';
 import { WhatRebuildsRequest } from '../../../common/protocol';
-
-/** Parsed once per document version (hover and lenses ask often). */
-const parsed = new Map<string, { version: number; model: DockerfileModel; graph: BuildGraph }>();
-
-/** A model and its build graph, for hover and lenses. */
-export interface InsightModel { readonly model: DockerfileModel; readonly graph: BuildGraph }
-
-export function insightModel(model: DockerfileModel): InsightModel {
-  return { model, graph: buildGraph(model, 'all') };
-}
-
-function modelOf(doc: TextDocument) {
-  const hit = parsed.get(doc.uri);
-  if (hit && hit.version === doc.version) return hit;
-  const entry = { version: doc.version, ...insightModel(analyze(doc.getText())) };
-  parsed.set(doc.uri, entry);
-  if (parsed.size > 8) parsed.delete(parsed.keys().next().value as string);
-  return entry;
-}
 
 /** The hover of a COPY/ADD; untitled documents (no file) have no context but still explain --from and heredocs. */
 export function insightHover(entry: InsightModel, file: string | undefined, buildContext: string | undefined, position: Position): Hover | null {
@@ -67,24 +48,33 @@ export interface InsightWorker {
   codeLenses(doc: TextDocument): Promise<CodeLens[]>;
 }
 
-export function registerCacheInsight(connection: Connection, documents: TextDocuments<TextDocument>, settings: DocumentSettings, lastRun?: LastRunSource, worker?: InsightWorker): void {
-  documents.onDidClose(e => parsed.delete(e.document.uri));
+/** The hover at `position`: null for documents other than Dockerfiles, and for large ones without a worker. */
+export async function hoverAt(analyses: DocumentAnalyses, doc: TextDocument, position: Position, worker?: InsightWorker): Promise<Hover | null> {
+  if (analyses.kindOf(doc)?.id !== DOCKERFILE.id) return null;
+  if (doc.getText().length > LARGE_DOCUMENT_CHARS) {
+    if (!worker) return null;
+    return worker.hover(doc, await analyses.settings(doc.uri), position);
+  }
+  const { analysis, insight } = await analyses.insight(doc);
+  return insightHover(insight, URI.toPath(doc.uri), analysis.settings.buildContext, position);
+}
 
-  connection.onHover(async params => {
+/** The lenses of a Dockerfile: none for other documents, and for large ones without a worker. */
+export async function codeLensesOf(analyses: DocumentAnalyses, doc: TextDocument, lastRun?: LastRunSource, worker?: InsightWorker): Promise<CodeLens[]> {
+  if (analyses.kindOf(doc)?.id !== DOCKERFILE.id) return [];
+  if (doc.getText().length > LARGE_DOCUMENT_CHARS) return worker ? worker.codeLenses(doc) : [];
+  return runCodeLenses((await analyses.insight(doc)).insight.graph, doc.uri, lastRun);
+}
+
+export function registerCacheInsight(connection: Connection, documents: TextDocuments<TextDocument>, settings: DocumentSettings, analyses: DocumentAnalyses, lastRun?: LastRunSource, worker?: InsightWorker): void {
+  connection.onHover(params => {
     const doc = documents.get(params.textDocument.uri);
-    if (!doc || documentKind(doc.languageId, doc.uri) !== 'dockerfile') return null;
-    const large = doc.getText().length > LARGE_DOCUMENT_CHARS;
-    if (large && !worker) return null;
-    const s = await settings.get(doc.uri);
-    if (large) return worker!.hover(doc, s, params.position);
-    return insightHover(modelOf(doc), URI.toPath(doc.uri), s.buildContext, params.position);
+    return doc ? hoverAt(analyses, doc, params.position, worker) : null;
   });
 
-  connection.onCodeLens(async params => {
+  connection.onCodeLens(params => {
     const doc = documents.get(params.textDocument.uri);
-    if (!doc || documentKind(doc.languageId, doc.uri) !== 'dockerfile') return [];
-    if (doc.getText().length > LARGE_DOCUMENT_CHARS) return worker ? worker.codeLenses(doc) : [];
-    return runCodeLenses(modelOf(doc).graph, doc.uri, lastRun);
+    return doc ? codeLensesOf(analyses, doc, lastRun, worker) : [];
   });
 
   connection.onRequest(WhatRebuildsRequest, async params => {

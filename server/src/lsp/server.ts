@@ -1,5 +1,7 @@
 /**
- * The language server: connection wiring only. Linting lives in ../lint/linter.ts, actions in codeActions.ts.
+ * The language server: connection wiring only. Linting lives in ../lint/ (one engine, a file-kind
+ * adapter per kind), the per-document analysis cache in documentAnalysis.ts, when diagnostics are sent
+ * in publishDiagnostics.ts, code actions in codeActions.ts, hover and lenses in cacheInsight.ts.
  * Start it with `dockerfile-cache-advisor-ls --stdio` (or `--node-ipc` from VS Code).
  */
 import {
@@ -12,47 +14,42 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { asksForFixAll, codeActions, fixAllEdit, FIX_ALL_KIND, type FixAllData } from './codeActions';
-import { toDiagnostic } from './diagnostics';
-import { fixAll, lint, type LintResult } from '../lint/linter';
+import type { CodeLens, Hover } from 'vscode-languageserver';
+import { FIX_ALL_KIND, provideCodeActions, resolveCodeAction, unlessSuperseded } from './codeActions';
 import { DocumentSettings } from './documentSettings';
+import { DocumentAnalyses } from './documentAnalysis';
+import { DiagnosticsPublisher } from './publishDiagnostics';
 import { URI } from './uri';
 import { registerCacheInsight } from './cacheInsight';
 import { timelineLastRun } from '../buildContext/lastRun';
-import { contextDirFor, gatherWorkspaceFacts, clearWorkspaceFactsCache, ignoreFileFacts } from '../buildContext/workspaceFacts';
-import { composeCodeActions, composeFixAllAction, documentKind } from './composeCodeActions';
-import { lintCompose } from '../lint/composeLinter';
-import type { ComposeModel } from '../../../common/analysis/composeModel';
+import { clearWorkspaceFactsCache } from '../buildContext/workspaceFacts';
 import { TimelineStore } from './buildTimelines';
-import type { Finding, WorkspaceFacts } from '../rules/types';
-import { DEFAULT_SETTINGS, type CacheAdvisorSettings } from '../../../common/settings';
+import { DEFAULT_SETTINGS } from '../../../common/settings';
 import { BuildTimelineNotification, LENS_DETAILS_COMMAND, WorkspaceTrustNotification, type InitializationOptions } from '../../../common/protocol';
 import { registerLensCommand, serverHandlesLensCommand } from './lensCommand';
-import { LARGE_DOCUMENT_CHARS, LintPool, SupersededError } from './lintPool';
-import { serializeFacts } from './lintWorker';
-import type { ClientCapabilities, CodeAction, CodeLens, Hover, WorkspaceEdit } from 'vscode-languageserver';
+import { LintPool } from './lintPool';
+import type { ClientCapabilities } from 'vscode-languageserver';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const settings = new DocumentSettings(connection);
-type Analysis = { version: number; result: LintResult; settings: CacheAdvisorSettings; workspace: WorkspaceFacts; contextDir?: string; compose?: ComposeModel; dropped?: boolean };
-const results = new Map<string, Analysis>();
-const pending = new Map<string, NodeJS.Timeout>();
-/** Large documents (Dockerfiles and Compose files) are analysed in a worker thread so this thread keeps answering. */
-const pool = LintPool.available() ? new LintPool() : undefined;
-/** The analysis running per document (at most one), so requests can wait for it instead of starting another. */
-const inFlight = new Map<string, { version: number; done: Promise<Analysis | undefined> }>();
-const isLarge = (doc: TextDocument) => pool !== undefined && doc.getText().length > LARGE_DOCUMENT_CHARS;
-/**
- * Edits are gathered at least this long before an analysis starts. The protocol library handles one
- * message per event-loop turn, so analysing on the next turn would analyse every edit of a burst in turn.
- */
-const COALESCE_MS = 20;
-// No longer wait as long as the last analysis took: edits that arrive while one runs are already folded
-// into a single follow-up run (one analysis in flight per document), so a longer wait only added latency —
-// about half of each didChange → diagnostics time on a 1,000-line file (bench: lsp-p95-vs-rcjsuen-1000).
 /** The last build per Dockerfile, sent by the client after `Build with BuildKit`. */
 const timelines = new TimelineStore();
+/** Large documents (Dockerfiles and Compose files) are analysed in a worker thread so this thread keeps answering. */
+const pool = LintPool.available() ? new LintPool() : undefined;
+const analyses = new DocumentAnalyses({ settings: uri => settings.get(uri), annotate: (uri, result) => timelines.annotate(uri, result), pool });
+const publisher = new DiagnosticsPublisher({
+  analyses,
+  document: uri => documents.get(uri),
+  send: params => connection.sendDiagnostics(params),
+  error: message => connection.console.error(message),
+});
+const openUris = () => documents.all().map(d => d.uri);
+/** Settings, trust, workspace folders or files on disk changed: analyse every open document again. */
+const reanalyseAll = () => {
+  analyses.clear();
+  publisher.scheduleAll(openUris());
+};
 
 /** The client fills in a code action's edit through codeAction/resolve (VS Code does). */
 let resolvesEdits = false;
@@ -89,190 +86,49 @@ connection.onInitialized(() => {
   if (workspaceFolderEvents) {
     connection.workspace.onDidChangeWorkspaceFolders(async () => {
       settings.setWorkspaceFolders(await connection.workspace.getWorkspaceFolders());
-      for (const doc of documents.all()) schedule(doc.uri);
+      reanalyseAll();
     });
   }
 });
 
-async function analyseDocument(doc: TextDocument): Promise<Analysis> {
-  const s = await settings.get(doc.uri);
-  // one snapshot: the document object changes in place when an edit arrives
-  const { uri, version } = doc;
-  const text = doc.getText();
-  const large = isLarge(doc);
-  const kind = documentKind(doc.languageId, uri);
-  if (kind !== 'dockerfile') {
-    // Compose files get the compose rules; other YAML that reached us (language id `yaml`) gets nothing
-    if (kind === 'compose' && large) {
-      const findings = await pool!.run<Finding[]>({ kind: 'composeLint', uri, version, text, settings: s });
-      return { version, result: { findings }, settings: s, workspace: {} };
-    }
-    const composed = kind === 'compose' ? lintCompose(text, s) : { findings: [] };
-    return { version, result: { findings: composed.findings }, settings: s, workspace: {}, compose: composed.model };
-  }
-  const file = URI.toPath(uri);
-  const contextDir = file ? contextDirFor(file, s.buildContext) : undefined;
-  const workspace = contextDir && file ? { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) } : {};
-  const raw: LintResult = large
-    ? { findings: await pool!.run<Finding[]>({ kind: 'lint', uri, version, text, settings: s, workspace: serializeFacts(workspace) }) }
-    : lint(text, s, workspace);
-  const result = timelines.annotate(uri, raw);
-  return { version, result, settings: s, workspace, contextDir };
-}
-
-/** The analysis of the document's current version: kept, running, or started now. */
-async function currentAnalysis(doc: TextDocument): Promise<Analysis> {
-  const known = results.get(doc.uri);
-  if (known && known.version === doc.version && !known.dropped) return known;
-  const running = inFlight.get(doc.uri);
-  const awaited = running?.version === doc.version ? await running.done : undefined;
-  if (awaited && awaited.version === doc.version) return awaited;
-  // a document whose analysis was let go (see remember) is simply analysed again
-  const state = await analyseDocument(doc);
-  remember(doc.uri, state);
-  return state;
-}
-
-/**
- * Analyses (model and findings with their fixes) are kept for the documents used last; for the others
- * only the version is kept — their fixes travel in Diagnostic.data, and a code action re-analyses.
- */
-const ANALYSES_KEPT = 8;
-function remember(uri: string, state: Analysis): void {
-  results.delete(uri);
-  results.set(uri, state);
-  let kept = 0;
-  for (const [k, v] of [...results].reverse()) {
-    if (v.dropped) continue;
-    if (++kept > ANALYSES_KEPT) results.set(k, { ...v, result: { findings: [] }, compose: undefined, dropped: true });
-  }
-}
-
-/**
- * Lint the latest version of a document; older versions are skipped, never analysed. Edits that
- * arrive while it is scheduled or running are coalesced into one more run for the latest version.
- */
-function schedule(uri: string): void {
-  if (pending.has(uri)) return;
-  pending.set(uri, setTimeout(() => {
-    pending.delete(uri);
-    const doc = documents.get(uri);
-    if (!doc) return;
-    // one analysis per document at a time: its end schedules the next if the document moved on
-    if (inFlight.has(uri)) return;
-    const version = doc.version;
-    const done = runAnalysis(doc);
-    inFlight.set(uri, { version, done });
-    void done.finally(() => {
-      inFlight.delete(uri);
-      const now = documents.get(uri);
-      if (now && now.version !== results.get(uri)?.version) schedule(uri);
-    });
-  }, COALESCE_MS));
-}
-
-async function runAnalysis(doc: TextDocument): Promise<Analysis | undefined> {
-  const uri = doc.uri;
-  try {
-    const state = await analyseDocument(doc);
-    if (documents.get(uri)?.version !== state.version) return state; // a newer edit arrived meanwhile
-    remember(uri, state);
-    await connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.result.findings.map(f => toDiagnostic(f, uri, state.version)) });
-    return state;
-  } catch (e) {
-    if (!(e instanceof SupersededError)) connection.console.error(`cache-advisor: analysis of ${uri} failed: ${(e as Error)?.stack ?? e}`);
-    return undefined;
-  }
-}
-
-documents.onDidOpen(e => schedule(e.document.uri));
-documents.onDidChangeContent(e => schedule(e.document.uri));
+documents.onDidOpen(e => publisher.schedule(e.document.uri));
+documents.onDidChangeContent(e => publisher.schedule(e.document.uri));
 documents.onDidClose(e => {
-  const p = pending.get(e.document.uri);
-  if (p) clearTimeout(p);
-  pending.delete(e.document.uri);
-  results.delete(e.document.uri);
+  publisher.close(e.document.uri);
   settings.forget(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
 connection.onDidChangeConfiguration(change => {
   settings.changed(change.settings);
   clearWorkspaceFactsCache();
-  for (const doc of documents.all()) schedule(doc.uri);
+  reanalyseAll();
 });
 
 connection.onNotification(WorkspaceTrustNotification, params => {
   if (typeof params?.trusted !== 'boolean') return;
   settings.setTrusted(params.trusted);
-  for (const doc of documents.all()) schedule(doc.uri);
+  reanalyseAll();
 });
 
 connection.onNotification(BuildTimelineNotification, (params: unknown) => {
-  if (timelines.accept(params) && documents.get(params.uri)) schedule(params.uri);
+  if (!timelines.accept(params) || !documents.get(params.uri)) return;
+  analyses.forget(params.uri);
+  publisher.schedule(params.uri);
 });
 
 connection.onDidChangeWatchedFiles(() => {
   clearWorkspaceFactsCache();
-  for (const doc of documents.all()) schedule(doc.uri);
+  reanalyseAll();
 });
 
-/** A request's answer when the worker dropped it for a newer version (the client asks again for that one). */
-const unlessSuperseded = <T>(fallback: T) => (e: unknown): T => {
-  if (e instanceof SupersededError) return fallback;
-  throw e;
-};
-
-connection.onCodeAction(async params => {
+connection.onCodeAction(params => {
   const doc = documents.get(params.textDocument.uri);
-  if (!doc) return [];
-  const s = await currentAnalysis(doc);
-  const { uri, version } = doc;
-  if (s.version !== version) return [];
-  const kind = documentKind(doc.languageId, uri);
-  if (kind === 'none') return [];
-  // fix-all re-analyses the file once per pass (a Compose file once per fix): off this thread whatever the size
-  if (pool && (isLarge(doc) || asksForFixAll(params) || (kind === 'dockerfile' && !s.result.model) || (kind === 'compose' && !resolvesEdits))) {
-    const text = doc.getText();
-    const request = kind === 'compose'
-      ? pool.run<CodeAction[]>({ kind: 'composeCodeActions', uri, version, languageId: doc.languageId, text, settings: s.settings, params, lazyFixAll: resolvesEdits })
-      : pool.run<CodeAction[]>({ kind: 'codeActions', uri, version, languageId: doc.languageId, text, settings: s.settings, workspace: serializeFacts(s.workspace), contextDir: s.contextDir, params, lazyFixAll: resolvesEdits });
-    return request.catch(unlessSuperseded([]));
-  }
-  if (s.compose) return composeCodeActions({ params, document: doc, model: s.compose, findings: s.result.findings, settings: s.settings, lazyFixAll: resolvesEdits });
-  if (kind !== 'dockerfile') return [];
-  return codeActions({
-    lazyFixAll: resolvesEdits,
-    params,
-    document: doc,
-    current: s.result,
-    contextDir: s.contextDir,
-    fixAllFor: () => fixAll(doc.getText(), s.settings, s.workspace),
-  });
+  return doc ? provideCodeActions(analyses, doc, params, resolvesEdits) : [];
 });
 
-connection.onCodeActionResolve(async action => {
-  const data = action.data as FixAllData | undefined;
-  const doc = data?.fixAll ? documents.get(data.fixAll.uri) : undefined;
-  if (!doc || action.edit) return action;
-  const state = await currentAnalysis(doc);
-  const { uri, version, languageId } = doc;
-  const text = doc.getText();
-  const none: WorkspaceEdit = { changes: {} };
-  if (documentKind(languageId, uri) === 'compose') {
-    const edit = pool
-      ? await pool.run<WorkspaceEdit | undefined>({ kind: 'composeFixAll', uri, version, languageId, text, settings: state.settings }).catch(unlessSuperseded(undefined))
-      : composeFixAllAction(doc, state.settings)?.edit;
-    return { ...action, edit: doc.version === version ? edit ?? none : none };
-  }
-  const result = pool
-    ? await pool.run<ReturnType<typeof fixAll>>({ kind: 'fixAll', uri, version, text, settings: state.settings, workspace: serializeFacts(state.workspace) }).catch(unlessSuperseded(undefined))
-    : fixAll(text, state.settings, state.workspace);
-  if (!result || doc.version !== version) return { ...action, edit: none };
-  return { ...action, edit: fixAllEdit(doc, result, state.contextDir) ?? none };
-});
+connection.onCodeActionResolve(action => resolveCodeAction(analyses, uri => documents.get(uri), action));
 
-registerCacheInsight(connection, documents, settings, timelineLastRun(timelines), pool && {
+registerCacheInsight(connection, documents, settings, analyses, timelineLastRun(timelines), pool && {
   hover: (doc, s, position) => pool.run<Hover | null>({ kind: 'hover', uri: doc.uri, version: doc.version, text: doc.getText(), settings: s, file: URI.toPath(doc.uri), position }).catch(unlessSuperseded(null)),
   codeLenses: doc => pool.run<CodeLens[]>({ kind: 'codeLens', uri: doc.uri, version: doc.version, text: doc.getText(), settings: DEFAULT_SETTINGS, timeline: timelines.get(doc.uri) }).catch(unlessSuperseded([])),
 });

@@ -2,41 +2,23 @@ import type { Range } from 'vscode-languageserver-types';
 import { cacheTargets, mountCovers } from '../../../common/analysis/cacheTargets';
 import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
 import { covers, resolvePath, type MountFact } from '../../../common/analysis/mounts';
-import { fetchesPackages, type Manager, type PackageInvocation } from '../../../common/analysis/packageManagers';
+import { fetchesPackages, type PackageInvocation } from '../../../common/analysis/packageManagers';
 import { unwrapCommand, type ShellCommand, type ShellWord } from '../../../common/analysis/shell';
 import { commandText, lineNo } from './describe';
 import { rangeOf, removeWord } from './edits';
-import { alreadyDone, cacheMountsOf, targetsFor } from './mountFixes';
-import { noCacheEnv } from './no-cache-env';
+import { cacheMountsOf, targetsFor } from '../../../common/analysis/cacheMountFacts';
+import { cacheCleanCommand, dockerCleanHandled, KEEP_APT_DOWNLOADS, NO_CACHE_VARS, noCacheManagers } from '../../../common/analysis/noCache';
+import { noCacheVarRemovals } from './noCacheEnvFix';
 import { removeCommand, rewriteMount } from './shellEdits';
 import { docsFor, type Fix, type Rule, type RuleContext, type RuleFinding } from './types';
 import { cutAtFirst } from '../../../common/analysis/text';
 
 const id = 'cache-mount-defeated';
 
-/** Same text as the core's apt fix, so the two never disagree about how docker-clean is neutralised. */
-const APT_KEEP = `rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache && `;
-const NO_CACHE_VARS: Record<string, Manager> = { PIP_NO_CACHE_DIR: 'pip', UV_NO_CACHE: 'uv' };
-
-/** Cache-clearing commands the package-manager table does not list as `clean`. */
-function cleanCommand(c: ShellCommand): { manager: Manager; which?: 'mod' | 'build' } | undefined {
-  const w = unwrapCommand(c.words).map(x => x.value ?? '');
-  const tool = w[0]?.replace(/^.*\//, '');
-  if (/^pip\d*(\.\d+)?$/.test(tool) && w[1] === 'cache' && (w[2] === 'purge' || w[2] === 'remove')) return { manager: 'pip' };
-  if (/^python\d*(\.\d+)?$/.test(tool) && w[1] === '-m' && w[2] === 'pip' && w[3] === 'cache' && (w[4] === 'purge' || w[4] === 'remove')) return { manager: 'pip' };
-  if (tool === 'uv' && w[1] === 'cache' && w[2] === 'clean') return { manager: 'uv' };
-  if (tool === 'poetry' && w[1] === 'cache' && w[2] === 'clear') return { manager: 'poetry' };
-  if (tool === 'go' && w[1] === 'clean' && w.includes('-modcache')) return { manager: 'go', which: 'mod' };
-  if (tool === 'go' && w[1] === 'clean' && w.includes('-cache')) return { manager: 'go', which: 'build' };
-  if ((tool === 'composer' || tool === 'composer.phar') && ['clear-cache', 'clearcache', 'cc'].includes(w[1])) return { manager: 'composer' };
-  if (tool === 'dotnet' && w[1] === 'nuget' && w[2] === 'locals' && w.includes('--clear')) return { manager: 'nuget' };
-  return undefined;
-}
-
 const mountCovering = (mounts: readonly MountFact[], path: string) => mounts.find(m => covers(m.target!, path));
 
 /** Everything in one RUN that throws away what its cache mounts keep. */
-function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFinding[]): RuleFinding[] {
+function defeats(ctx: RuleContext, fact: InstructionFact): RuleFinding[] {
   const { model } = ctx;
   const run = fact.run!;
   const caches = cacheMountsOf(fact).mounts;
@@ -65,8 +47,8 @@ function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFi
     }
     // PIP_NO_CACHE_DIR=1 pip install … / env UV_NO_CACHE=1 uv …
     const inline = [
-      ...inv.command.assigns.filter(a => NO_CACHE_VARS[a.name] === inv.manager).map(a => ({ text: model.text.slice(a.start, a.end), value: undefined, start: a.start, end: a.end, name: a.name })),
-      ...inv.command.words.filter(w => w.start < inv.words[0].start && Object.keys(NO_CACHE_VARS).some(n => NO_CACHE_VARS[n] === inv.manager && (w.value ?? '').startsWith(n + '=')))
+      ...inv.command.assigns.filter(a => noCacheManagers(a.name)?.includes(inv.manager)).map(a => ({ text: model.text.slice(a.start, a.end), value: undefined, start: a.start, end: a.end, name: a.name })),
+      ...inv.command.words.filter(w => w.start < inv.words[0].start && Object.keys(NO_CACHE_VARS).some(n => NO_CACHE_VARS[n].includes(inv.manager) && (w.value ?? '').startsWith(n + '=')))
         .map(w => ({ ...w, name: (w.value ?? '').split('=')[0] })),
     ];
     for (const a of inline) {
@@ -78,17 +60,17 @@ function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFi
     }
     // PIP_NO_CACHE_DIR / UV_NO_CACHE from ENV or ARG
     if (inline.length === 0) {
-      for (const [name, manager] of Object.entries(NO_CACHE_VARS)) {
-        if (manager !== inv.manager || !fact.env.get(name)) continue;
+      for (const [name, managers] of Object.entries(NO_CACHE_VARS)) {
+        if (!managers.includes(inv.manager) || !fact.env.get(name)) continue;
         const decl = [...model.instructions].reverse().find(i => i.index < fact.index && (i.keyword === 'ENV' || i.keyword === 'ARG') &&
           ((i.node as unknown as { getProperties?: () => Array<{ getName(): string }> }).getProperties?.() ?? []).some(p => p.getName() === name));
         const declProp = decl && (decl.node as unknown as { getProperties(): Array<{ getName(): string; getRange(): Range }> }).getProperties().find(p => p.getName() === name);
-        const envFinding = declProp && envFixes().find(f => f.range.start.line === declProp.getRange().start.line && f.range.start.character === declProp.getRange().start.character);
+        const removal = declProp && noCacheVarRemovals(model).find(r => r.prop.getRange().start.line === declProp.getRange().start.line && r.prop.getRange().start.character === declProp.getRange().start.character);
         out.push({
           range: range(inv.words[0].start, inv.command.end),
           message: `${name}${decl ? ` (set on line ${lineNo(decl)})` : ''} turns ${inv.manager}'s cache off, so the cache mount on ${m.target} is never used and \`${commandText(inv)}\` downloads everything again. Remove the variable.`,
           related: decl ? [{ range: declProp?.getRange() ?? decl.range, message: `${name} is set here` }] : [],
-          fixes: (envFinding?.fixes ?? []).map(f => ({ ...f, title: `Remove ${name} (line ${lineNo(decl!)})` })),
+          fixes: removal && !removal.blocker ? [{ title: `Remove ${name} (line ${lineNo(decl!)})`, preferred: true, edits: [...removal.edits] }] : [],
         });
       }
     }
@@ -109,14 +91,14 @@ function defeats(ctx: RuleContext, fact: InstructionFact, envFixes: () => RuleFi
         range: range(inv.words[0].start, inv.command.end),
         message: `Debian and Ubuntu images ship /etc/apt/apt.conf.d/docker-clean, which deletes every downloaded package after \`${commandText(inv)}\`: ` +
           `the cache mount on ${m.target} stays empty. Remove docker-clean and keep downloaded packages in this RUN.`,
-        fixes: plain ? [{ title: 'Disable docker-clean and keep downloaded packages', preferred: true, edits: [{ range: range(at, at), newText: APT_KEEP }] }] : [],
+        fixes: plain ? [{ title: 'Disable docker-clean and keep downloaded packages', preferred: true, edits: [{ range: range(at, at), newText: KEEP_APT_DOWNLOADS }] }] : [],
       });
     }
   }
 
   // clean commands the package-manager table does not know
   for (const c of run.script.commands) {
-    const clean = cleanCommand(c);
+    const clean = cacheCleanCommand(c);
     if (!clean) continue;
     let targets = cacheTargets(clean.manager, 'build', fact.env, fact.user);
     // go: [module cache, build cache]
@@ -174,11 +156,6 @@ function rmTarget(fact: InstructionFact, w: ShellWord, caches: readonly MountFac
   return caches.find(m => covers(m.target!, abs) || covers(abs, m.target!));
 }
 
-function dockerCleanHandled(model: DockerfileModel, fact: InstructionFact): boolean {
-  // only this image's own RUNs count: a stage FROM a fresh Debian image has the hook again
-  return alreadyDone(model, fact, 'docker-clean');
-}
-
 /** A RUN with the right cache mount that throws the cache away anyway. */
 export const cacheMountDefeated: Rule = {
   meta: {
@@ -188,8 +165,6 @@ export const cacheMountDefeated: Rule = {
     docs: docsFor(id),
   },
   check(ctx) {
-    let envFindings: RuleFinding[] | undefined;
-    const envFixes = () => (envFindings ??= noCacheEnv.check(ctx));
-    return ctx.model.instructions.filter(f => f.run).flatMap(f => defeats(ctx, f, envFixes));
+    return ctx.model.instructions.filter(f => f.run).flatMap(f => defeats(ctx, f));
   },
 };

@@ -3,8 +3,8 @@ import type { PackageInvocation } from '../../../common/analysis/packageManagers
 import { targetLabel } from '../../../common/analysis/cacheTargets';
 import { commandText, lineNo } from './describe';
 import { rangeOf } from './edits';
-import { wrongTargetMounts } from './cache-mount-wrong-target';
-import { inImageOf, needsCacheMount, planMountFix, uncoveredTargets, type SetupSoFar } from './mountFixes';
+import { inImageOf, needsCacheMount, uncoveredTargets, wrongTargetMounts } from '../../../common/analysis/cacheMountFacts';
+import { planMountFix, type SetupSoFar } from './mountFixes';
 import { docsFor, type Rule, type RuleFinding } from './types';
 import type { TextEdit } from 'vscode-languageserver-types';
 

@@ -1,4 +1,4 @@
-import { ignoreSpec } from '../buildContext/ignore';
+import { ignoreSpec } from '../../../common/analysis/ignoreSpec';
 import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
 import type { Manager } from '../../../common/analysis/packageManagers';
 import { unwrapCommand } from '../../../common/analysis/shell';

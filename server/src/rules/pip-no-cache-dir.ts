@@ -1,7 +1,8 @@
 import { targetLabel } from '../../../common/analysis/cacheTargets';
 import { commandText } from './describe';
 import { rangeOf } from './edits';
-import { needsCacheMount, planMountFix, uncoveredTargets } from './mountFixes';
+import { needsCacheMount, uncoveredTargets } from '../../../common/analysis/cacheMountFacts';
+import { planMountFix } from './mountFixes';
 import { docsFor, type Rule, type RuleFinding } from './types';
 
 const id = 'pip-no-cache-dir';

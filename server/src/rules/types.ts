@@ -54,16 +54,23 @@ export interface Finding extends RuleFinding {
 }
 
 
-export interface RuleContext {
-  readonly model: DockerfileModel;
+/** What a rule of any file kind reads: the parsed file, the settings, and the workspace facts. */
+export interface RuleContextOf<M> {
+  readonly model: M;
   readonly settings: CacheAdvisorSettings;
+  /** Facts about the build context; empty for kinds that do not read it (lint/fileKind.ts). */
   readonly workspace: WorkspaceFacts;
 }
 
-/** A rule: metadata and a pure check over the analysed Dockerfile. */
-export interface Rule {
+/** A rule over one file kind: metadata and a pure check over that kind's model. */
+export interface RuleOf<M> {
   readonly meta: RuleMeta;
-  check(ctx: RuleContext): RuleFinding[];
+  check(ctx: RuleContextOf<M>): RuleFinding[];
 }
+
+export type RuleContext = RuleContextOf<DockerfileModel>;
+
+/** A Dockerfile rule: metadata and a pure check over the analysed Dockerfile. */
+export type Rule = RuleOf<DockerfileModel>;
 
 export const docsFor = (id: string) => `${DOCS_BASE}#${id}`;

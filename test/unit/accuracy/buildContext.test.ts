@@ -10,6 +10,7 @@ import * as path from 'path';
 import { main } from '../../../server/src/cli';
 import { clearBuildContextCache, resolveBuildContext } from '../../../server/src/buildContext/contextFolder';
 import { lint } from '../../../server/src/lint/linter';
+import { DOCKERFILE } from '../../../server/src/lint/fileKinds';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 import { clearWorkspaceFactsCache, contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../../../server/src/buildContext/workspaceFacts';
 import { captureIO } from '../../support/cliIO';
@@ -21,7 +22,7 @@ const factsFor = (dockerfile: string, setting?: string) => {
 };
 const rules = (dockerfile: string, rule: string) => {
   const { ws } = factsFor(dockerfile);
-  return lint(fs.readFileSync(dockerfile, 'utf8'), DEFAULT_SETTINGS, ws).findings.filter(f => f.rule === rule);
+  return lint(DOCKERFILE, fs.readFileSync(dockerfile, 'utf8'), DEFAULT_SETTINGS, ws).findings.filter(f => f.rule === rule);
 };
 
 describe('accuracy: the build context a Dockerfile is analysed against', () => {

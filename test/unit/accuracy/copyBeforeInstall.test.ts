@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import { analyze } from '../../../common/analysis/analyze';
 import { covers, normalisePath } from '../../../common/analysis/mounts';
 import { fixAll } from '../../../server/src/lint/linter';
+import { DOCKERFILE } from '../../../server/src/lint/fileKinds';
 import type { WorkspaceFacts } from '../../../server/src/rules/types';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 import { contextOnDisk } from '../../support/contextOnDisk';
@@ -62,7 +63,7 @@ function check(text: string, ws: WorkspaceFacts, expect: { lines: number[]; fix:
   }
   // Fix All never includes a reorder the rule did not prove
   if (!expect.fix) {
-    const out = fixAll(text, DEFAULT_SETTINGS, ws);
+    const out = fixAll(DOCKERFILE, text, DEFAULT_SETTINGS, ws);
     assert.ok(!out.applied.some(a => a.rule === RULE), JSON.stringify(out.applied));
   }
 }
@@ -150,7 +151,7 @@ describe('accuracy: copy-before-install keeps every install input above its inst
         CMD ["node", "src/index.js"]
       `;
       assert.deepStrictEqual(lines(text, RULE, ws), []);
-      const out = fixAll(text, DEFAULT_SETTINGS, ws).text;
+      const out = fixAll(DOCKERFILE, text, DEFAULT_SETTINGS, ws).text;
       assertInputsAbove(out, Object.keys(files), { 'npm ci': ['package.json', 'package-lock.json', 'vendor/tiny-money-1.0.0.tgz'] });
       // with the source copied first, the finding stays but nothing strands the tarball
       const broad = text.replace('COPY vendor ./vendor', 'COPY . .');

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { analyze, expandVars } from '../../../common/analysis/analyze';
 import { EXPANSION_LIMITS, ExpansionBudget } from '../../../common/analysis/envScope';
 import { lint } from '../../../server/src/lint/linter';
+import { DOCKERFILE } from '../../../server/src/lint/fileKinds';
 
 /** `ENV A=<seed>` then lines each repeating the previous variable `times` times. */
 function chainedEnv(seed: string, lines: number, times: number): string {
@@ -26,7 +27,7 @@ describe('ENV/ARG expansion budget', () => {
     assert.strictEqual(env.get('V4'), undefined);
     assert.strictEqual(env.get('V8'), undefined);
     // the rest of the file is still analysed
-    assert.ok(lint(text).findings.some(f => f.rule === 'missing-cache-mount'));
+    assert.ok(lint(DOCKERFILE, text).findings.some(f => f.rule === 'missing-cache-mount'));
   });
 
   it('catches-not: values that grow within the budget are expanded in full', () => {

@@ -4,11 +4,12 @@
  * so none is offered and the message says why.
  */
 import * as assert from 'assert';
-import { fixAllCompose, lintCompose } from '../../../server/src/lint/composeLinter';
+import { fixAll, lint } from '../../../server/src/lint/linter';
+import { COMPOSE } from '../../../server/src/lint/fileKinds';
 import { parseCompose } from '../../../common/analysis/composeModel';
 import type { Finding } from '../../../server/src/rules/types';
 
-const of = (text: string, rule: string): Finding[] => lintCompose(text).findings.filter(f => f.rule === rule);
+const of = (text: string, rule: string): Finding[] => lint(COMPOSE, text).findings.filter(f => f.rule === rule);
 const lines = (text: string, rule: string) => of(text, rule).map(f => f.range.start.line + 1);
 
 const MERGED = [
@@ -39,7 +40,7 @@ describe('compose: services through anchors and merge keys', () => {
     const inline = of(MERGED, 'compose-inline-cache');
     assert.strictEqual(inline.length, 2);
     for (const f of inline) assert.deepStrictEqual(f.fixes, []);
-    assert.strictEqual(fixAllCompose(MERGED).text, MERGED, 'fix-all leaves the shared anchor alone');
+    assert.strictEqual(fixAll(COMPOSE, MERGED).text, MERGED, 'fix-all leaves the shared anchor alone');
   });
 
   it('catches not (twin): the same service written out in full gets the fix', () => {
@@ -70,7 +71,7 @@ describe('compose: services through anchors and merge keys', () => {
 
   it('catches not: an anchor defined but used by no service reports nothing; own keys override merged ones', () => {
     const text = 'x-unused: &u\n  build: .\n  image: x\nservices:\n  web:\n    image: nginx\n';
-    assert.deepStrictEqual(lintCompose(text).findings, []);
+    assert.deepStrictEqual(lint(COMPOSE, text).findings, []);
     const own = 'x-d: &d\n  build: .\n  image: a\nservices:\n  web:\n    <<: *d\n    build:\n      context: .\n      cache_from: [a]\n';
     assert.deepStrictEqual(lines(own, 'compose-missing-cache-from'), []);
   });
@@ -80,7 +81,7 @@ describe('compose: services through anchors and merge keys', () => {
     for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill('*' + String.fromCharCode(97 + i)).join(', ')}]`);
     bomb.push('x-loop: &loop', '  <<: *loop', 'services:', '  web:', '    <<: [*loop, *j]', '    build: .', '    image: app', '');
     const t = Date.now();
-    const findings = lintCompose(bomb.join('\n')).findings;
+    const findings = lint(COMPOSE, bomb.join('\n')).findings;
     assert.ok(Date.now() - t < 2000, `took ${Date.now() - t} ms`);
     assert.deepStrictEqual(findings.map(f => f.rule), ['compose-missing-cache-from']);
   });

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import { parseDocument } from 'yaml';
 import { applyEdits } from '../../../server/src/lint/linter';
-import { fixAllCompose, lintCompose, verifyComposeFix } from '../../../server/src/lint/composeLinter';
+import { COMPOSE, kindOfDocument } from '../../../server/src/lint/fileKinds';
+import { fixAll, lint, verifyFix } from '../../../server/src/lint/linter';
 import { isComposeFileName, parseCompose } from '../../../common/analysis/composeModel';
-import { documentKind } from '../../../server/src/lsp/composeCodeActions';
 import type { Finding } from '../../../server/src/rules/types';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 
@@ -12,7 +12,7 @@ const y = (strings: TemplateStringsArray) => {
   const indent = Math.min(...lines.filter(l => l.trim()).map(l => /^ */.exec(l)![0].length));
   return lines.map(l => l.slice(indent)).join('\n');
 };
-const of = (text: string, rule: string): Finding[] => lintCompose(text).findings.filter(f => f.rule === rule);
+const of = (text: string, rule: string): Finding[] => lint(COMPOSE, text).findings.filter(f => f.rule === rule);
 const lines = (text: string, rule: string) => of(text, rule).map(f => f.range.start.line + 1);
 
 /** Apply the first fix of `rule`, checking it re-parses as YAML without errors. */
@@ -22,7 +22,7 @@ function applyFirst(text: string, rule: string): string {
   assert.ok(f, `expected a ${rule} finding`);
   const fix = f.fixes?.[0];
   assert.ok(fix, `expected a fix: ${f.message}`);
-  const verified = verifyComposeFix(model, fix);
+  const verified = verifyFix(COMPOSE, model, fix);
   assert.ok(verified !== undefined, 'fix failed verification');
   const out = applyEdits(model, fix.edits);
   assert.deepStrictEqual(parseDocument(out).errors, []);
@@ -31,9 +31,9 @@ function applyFirst(text: string, rule: string): string {
 
 /** Fix-all, then: valid YAML, a second fix-all changes nothing, the rule is silent. */
 function fixAllChecked(text: string, rule: string): string {
-  const out = fixAllCompose(text).text;
+  const out = fixAll(COMPOSE, text).text;
   assert.deepStrictEqual(parseDocument(out).errors, []);
-  assert.strictEqual(fixAllCompose(out).text, out, 'fix-all is not idempotent');
+  assert.strictEqual(fixAll(COMPOSE, out).text, out, 'fix-all is not idempotent');
   assert.deepStrictEqual(lines(out, rule), [], `${rule} still reports:\n${out}`);
   return out;
 }
@@ -42,16 +42,16 @@ describe('compose files', () => {
   it('names: docker-compose.yml/.yaml, compose.yml/.yaml, overrides, *.compose.yaml; other YAML is not compose', () => {
     for (const n of ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml', 'docker-compose.override.yml', 'compose.prod.yaml', 'app.compose.yaml', 'x.compose.yml']) assert.ok(isComposeFileName(n), n);
     for (const n of ['composer.yml', 'config.yaml', 'compose.json', 'Dockerfile']) assert.ok(!isComposeFileName(n), n);
-    assert.strictEqual(documentKind('dockercompose', 'file:///w/anything.yml'), 'compose');
-    assert.strictEqual(documentKind('yaml', 'file:///w/docker-compose.yml'), 'compose');
-    assert.strictEqual(documentKind('yaml', 'file:///w/.github/workflows/ci.yml'), 'none');
-    assert.strictEqual(documentKind('dockerfile', 'file:///w/Dockerfile'), 'dockerfile');
+    assert.strictEqual(kindOfDocument('dockercompose', 'file:///w/anything.yml')?.id ?? 'none', 'compose');
+    assert.strictEqual(kindOfDocument('yaml', 'file:///w/docker-compose.yml')?.id ?? 'none', 'compose');
+    assert.strictEqual(kindOfDocument('yaml', 'file:///w/.github/workflows/ci.yml')?.id ?? 'none', 'none');
+    assert.strictEqual(kindOfDocument('dockerfile', 'file:///w/Dockerfile')?.id ?? 'none', 'dockerfile');
   });
 
   it('a YAML syntax error does not throw; findings in the parsed part still come', () => {
-    assert.doesNotThrow(() => lintCompose('services:\n  web: [\n'));
-    assert.deepStrictEqual(lintCompose('').findings, []);
-    assert.deepStrictEqual(lintCompose('- just\n- a list\n').findings, []);
+    assert.doesNotThrow(() => lint(COMPOSE, 'services:\n  web: [\n'));
+    assert.deepStrictEqual(lint(COMPOSE, '').findings, []);
+    assert.deepStrictEqual(lint(COMPOSE, '- just\n- a list\n').findings, []);
   });
 
   describe('compose-missing-cache-from', () => {
@@ -103,7 +103,7 @@ describe('compose files', () => {
     it('suppression comments above the key, and for the whole file', () => {
       assert.deepStrictEqual(lines('services:\n  web:\n    image: web\n    # cache-advisor ignore=compose-missing-cache-from\n    build: .\n', RULE), []);
       assert.deepStrictEqual(lines('# cache-advisor global ignore=compose-missing-cache-from\nservices:\n  web:\n    image: web\n    build: .\n', RULE), []);
-      assert.deepStrictEqual(lintCompose('services:\n  web:\n    image: web\n    build: .\n', { ...DEFAULT_SETTINGS, rules: { [RULE]: 'off' } }).findings, []);
+      assert.deepStrictEqual(lint(COMPOSE, 'services:\n  web:\n    image: web\n    build: .\n', { ...DEFAULT_SETTINGS, rules: { [RULE]: 'off' } }).findings, []);
     });
   });
 
@@ -143,7 +143,7 @@ describe('compose files', () => {
     it('no image: reported, no fix; fix-all leaves it (the registry needs a human)', () => {
       const text = 'services:\n  api:\n    build:\n      context: .\n      args:\n        BUILDKIT_INLINE_CACHE: 1\n';
       assert.deepStrictEqual(of(text, RULE)[0].fixes, []);
-      assert.strictEqual(fixAllCompose(text).text, text);
+      assert.strictEqual(fixAll(COMPOSE, text).text, text);
     });
 
     it('catches not: 0, false, other args', () => {
@@ -235,7 +235,7 @@ describe('compose files', () => {
           image: postgres
     `;
     const out = fixAllChecked(text, 'compose-missing-cache-from');
-    assert.deepStrictEqual(lintCompose(out).findings.filter(f => f.fixes?.some(x => x.preferred)), []);
+    assert.deepStrictEqual(lint(COMPOSE, out).findings.filter(f => f.fixes?.some(x => x.preferred)), []);
     assert.strictEqual(out, y`
       # the stack
       services:

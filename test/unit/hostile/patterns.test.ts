@@ -16,6 +16,7 @@ import { buildGraph } from '../../../common/analysis/invalidation';
 import { clearContextListingCache, listContext } from '../../../server/src/buildContext/listing';
 import { answerFor } from '../../../server/src/buildContext/locate';
 import { lint } from '../../../server/src/lint/linter';
+import { DOCKERFILE } from '../../../server/src/lint/fileKinds';
 import { copyHover } from '../../../server/src/lsp/hover';
 
 /** Generous: these inputs took from 5 s to minutes before. */
@@ -30,7 +31,7 @@ function timed<T>(what: string, f: () => T): T {
 }
 
 const STARS = `${'*a'.repeat(12)}*b`;
-const rules = (text: string) => timed('lint', () => lint(text).findings.map(f => f.rule));
+const rules = (text: string) => timed('lint', () => lint(DOCKERFILE, text).findings.map(f => f.rule));
 
 describe('hostile input: patterns and comments', function () {
   this.timeout(30_000);
@@ -99,7 +100,7 @@ describe('hostile input: patterns and comments', function () {
     it('a COPY source with 80,000 trailing slashes (took 14 s)', () => {
       const model = timed('analyze', () => analyze(`FROM local/busybox\nCOPY req${'/'.repeat(80_000)}x.txt /app/\n`));
       assert.strictEqual(model.instructions[1].copy?.sources[0].kind, 'file');
-      timed('lint', () => lint(`FROM local/busybox\nCOPY src${'/'.repeat(80_000)} /app/\nRUN curl -fsSL https://example.com/x -o /app/x\n`));
+      timed('lint', () => lint(DOCKERFILE, `FROM local/busybox\nCOPY src${'/'.repeat(80_000)} /app/\nRUN curl -fsSL https://example.com/x -o /app/x\n`));
     });
 
     it('slash runs in COPY sources above installs and in cache paths (the rules trimmed them with /\\/+$/)', () => {
@@ -119,8 +120,8 @@ describe('hostile input: patterns and comments', function () {
     it('a file name of 50,000 `[` (the wildcard probe was quadratic) and long option clusters', () => {
       timed('analyze', () => analyze(`FROM local/busybox\nCOPY ${'['.repeat(50_000)}* /app/\n`));
       const curl = `FROM local/busybox\nRUN curl -${'s'.repeat(60_000)} https://example.com/a.tgz && sh -${'e'.repeat(60_000)}c 'echo hi'\n`;
-      timed('lint', () => lint(curl));
-      timed('lint', () => lint(`FROM local/busybox\nRUN curl -${'O'.repeat(60_000)}x https://example.com/${'#'.repeat(60_000)}\n`));
+      timed('lint', () => lint(DOCKERFILE, curl));
+      timed('lint', () => lint(DOCKERFILE, `FROM local/busybox\nRUN curl -${'O'.repeat(60_000)}x https://example.com/${'#'.repeat(60_000)}\n`));
     });
   });
 

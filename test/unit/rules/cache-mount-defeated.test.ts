@@ -32,6 +32,12 @@ describe(RULE, () => {
       fixAllChecked(text, RULE);
     });
 
+    it('PIP_NO_CACHE_DIR before pipenv: one no-cache table for every rule, and it knows pipenv reads the variable', () => {
+      const mount = PIP; // pipenv keeps its downloads in pip's cache
+      assert.strictEqual(applyFirstFix(`FROM python:3\nRUN ${mount} PIP_NO_CACHE_DIR=1 pipenv install\n`, RULE), `FROM python:3\nRUN ${mount} pipenv install\n`);
+      assert.deepStrictEqual(lines(`FROM python:3\nRUN ${mount} PIP_INDEX_URL=x pipenv install\n`, RULE), []);
+    });
+
     it('npm cache clean and yarn cache clean in the same RUN', () => {
       const text = 'FROM node:20\nRUN --mount=type=cache,target=/root/.npm npm ci && npm cache clean --force\n';
       assert.deepStrictEqual(lines(text, RULE), [2]);

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { applyFirstFix, df, findings, fixAllChecked, lines } from '../../support/lint';
 import { lint } from '../../../server/src/lint/linter';
+import { DOCKERFILE } from '../../../server/src/lint/fileKinds';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 
 const RULE = 'missing-cache-mount';
@@ -372,8 +373,8 @@ describe(RULE, () => {
 
     it('switched off by settings or a suppression comment', () => {
       const text = 'FROM python:3\nRUN pip install flask\n';
-      assert.deepStrictEqual(lint(text, { ...DEFAULT_SETTINGS, rules: { [RULE]: 'off' } }).findings.filter(f => f.rule === RULE), []);
-      assert.strictEqual(lint(text, { ...DEFAULT_SETTINGS, rules: { [RULE]: 'error' } }).findings.find(f => f.rule === RULE)?.severity, 'error');
+      assert.deepStrictEqual(lint(DOCKERFILE, text, { ...DEFAULT_SETTINGS, rules: { [RULE]: 'off' } }).findings.filter(f => f.rule === RULE), []);
+      assert.strictEqual(lint(DOCKERFILE, text, { ...DEFAULT_SETTINGS, rules: { [RULE]: 'error' } }).findings.find(f => f.rule === RULE)?.severity, 'error');
       assert.deepStrictEqual(lines('FROM python:3\n# cache-advisor ignore=missing-cache-mount\nRUN pip install flask\n', RULE), []);
     });
   });

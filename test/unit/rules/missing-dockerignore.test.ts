@@ -5,6 +5,7 @@ import * as path from 'path';
 import ignore from '@balena/dockerignore';
 import { analyze } from '../../../common/analysis/analyze';
 import { fixAll, lint, verifyFix } from '../../../server/src/lint/linter';
+import { DOCKERFILE } from '../../../server/src/lint/fileKinds';
 import type { WorkspaceFacts } from '../../../server/src/rules/types';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 import { ignoreFileFacts } from '../../../server/src/buildContext/workspaceFacts';
@@ -32,12 +33,12 @@ describe(RULE, () => {
       const model = analyze(text);
       const fix = f.fixes![0];
       assert.deepStrictEqual(fix.edits, []);
-      assert.strictEqual(verifyFix(model, fix), text, 'a file-only fix passes verification and leaves the Dockerfile alone');
-      const all = fixAll(text, DEFAULT_SETTINGS, NONE);
+      assert.strictEqual(verifyFix(DOCKERFILE, model, fix), text, 'a file-only fix passes verification and leaves the Dockerfile alone');
+      const all = fixAll(DOCKERFILE, text, DEFAULT_SETTINGS, NONE);
       assert.strictEqual(all.text, text);
       assert.deepStrictEqual(all.createFiles.map(c => c.path), ['.dockerignore']);
       assert.strictEqual(all.applied.filter(a => a.rule === RULE).length, 1, 'created once, not once per pass');
-      assert.deepStrictEqual(fixAll(all.text, DEFAULT_SETTINGS, HAS).createFiles, []);
+      assert.deepStrictEqual(fixAll(DOCKERFILE, all.text, DEFAULT_SETTINGS, HAS).createFiles, []);
       assert.deepStrictEqual(lines(all.text, RULE, HAS), []);
     });
 
@@ -88,7 +89,7 @@ describe(RULE, () => {
     });
 
     it('nobody said whether one exists', () => {
-      assert.deepStrictEqual(lint('FROM x\nCOPY . .\n').findings.filter(f => f.rule === RULE), []);
+      assert.deepStrictEqual(lint(DOCKERFILE, 'FROM x\nCOPY . .\n').findings.filter(f => f.rule === RULE), []);
     });
 
     it('no whole-context copy: files, directories, COPY --from, heredoc COPY, ADD <url>', () => {

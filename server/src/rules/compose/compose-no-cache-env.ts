@@ -1,10 +1,10 @@
 import { removeEntry } from './edits';
+import { noCacheManagers } from '../../../../common/analysis/noCache';
 import type { ComposeRule } from './types';
 import { docsFor, type RuleFinding } from '../types';
 
 const id = 'compose-no-cache-env';
 
-const VARS: Record<string, string> = { PIP_NO_CACHE_DIR: 'pip', UV_NO_CACHE: 'uv' };
 
 /**
  * `PIP_NO_CACHE_DIR` / `UV_NO_CACHE` in the build args of a service Compose builds. A service's
@@ -23,7 +23,7 @@ export const composeNoCacheEnv: ComposeRule = {
     for (const s of model.services) {
       if (!s.build) continue;
       for (const e of s.args) {
-        const tool = VARS[e.name];
+        const tool = noCacheManagers(e.name)?.[0];
         if (!tool) continue;
         const edit = removeEntry(model, s, e);
         findings.push({

@@ -1,7 +1,7 @@
 /**
  * Text edits for Compose files that keep the YAML valid and the rest of the file byte for byte:
  * remove one `args`/`environment` entry, add a key to a `build:` mapping (turning `build: ./dir` into
- * the long form when needed). Every fix is re-parsed before it is offered (see verifyComposeFix).
+ * the long form when needed). Every fix is re-parsed before it is offered (the Compose adapter, lint/kinds/compose.ts).
  */
 import type { TextEdit } from 'vscode-languageserver-types';
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';

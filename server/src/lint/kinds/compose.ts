@@ -1,0 +1,35 @@
+/**
+ * Compose files for the lint engine: parsed by common/analysis/composeModel (YAML with source
+ * positions), linted by the rules of server/src/rules/compose/, and a fix is safe when the result is
+ * YAML without errors that still has the same services in the same order.
+ */
+import { parseDocument } from 'yaml';
+import { isComposeFileName, parseCompose, type ComposeModel } from '../../../../common/analysis/composeModel';
+import { COMPOSE_RULES } from '../../rules/index';
+import type { FileKind } from '../fileKind';
+
+const serviceNames = (m: ComposeModel) => m.services.map(s => s.name).join('\n');
+
+export const COMPOSE: FileKind<ComposeModel> = {
+  id: 'compose',
+  noun: 'Compose file',
+  languageIds: ['dockercompose'],
+  claimsPath: path => isComposeFileName(path.slice(path.lastIndexOf('/') + 1)),
+  readsBuildContext: false,
+  rules: COMPOSE_RULES,
+  parse: parseCompose,
+  isSuppressed: (model, id, line) => model.ignoredAt.get(line)?.has(id) ?? false,
+  keepsStructure(model, next) {
+    if (parseDocument(next).errors.length > 0) return false;
+    return serviceNames(parseCompose(next)) === serviceNames(model);
+  },
+  // no footprint: YAML edits shift what follows them, so fix-all applies one fix per pass
+  ignoreAction(model, id, line) {
+    const text = model.document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+    const indent = /^[ \t]*/.exec(text)![0];
+    return {
+      title: `Ignore ${id} here`,
+      edit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# cache-advisor ignore=${id}${model.eol}` },
+    };
+  },
+};
