@@ -11,6 +11,8 @@ import { daemonProblem, describeEngine, detectEngine, type BuildEngine, type Det
 import { mapToDockerfile, PlainProgressParser, PodmanProgressParser } from './progress';
 import { makeTimeline, type BuildTimeline } from './timeline';
 import { parseBuildArgs } from '../analysis/sources';
+import { BuildRecorder, type HistoryOptions } from './buildRecorder';
+import { EngineClient } from './engineApi';
 
 export interface RunBuildOptions {
   readonly request: BuildRequest;
@@ -25,6 +27,8 @@ export interface RunBuildOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Folder relative paths in the request resolve against. */
   readonly cwd?: string;
+  /** Record a snapshot of the build there and give every step that ran its reason (see buildRecorder). */
+  readonly history?: HistoryOptions;
 }
 
 export interface BuildOutcome {
@@ -87,6 +91,8 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
+  // the context is read while the engine starts: the files are what it is about to send
+  const recorder = options.history ? startRecorder(options, { dockerfile, context, text, env: { ...env, ...command.env } }) : undefined;
 
   let canceled = false;
   let killTimer: NodeJS.Timeout | undefined;
@@ -116,7 +122,10 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     const down = daemonProblem(transcript, engine, env);
     if (down) throw down;
   }
-  const steps = mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman', target: options.request.target });
+  const mapped = mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman', target: options.request.target });
+  const finishedAt = new Date().toISOString();
+  const recorded = recorder ? await recorder.finish(mapped, finishedAt) : undefined;
+  const steps = recorded?.steps ?? mapped;
   const trailer = (plain ?? podman)!.trailer;
   let error: string | undefined;
   if (canceled) error = 'cancelled';
@@ -132,11 +141,31 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     seconds,
     success,
     ...(error ? { error } : {}),
-    finishedAt: new Date().toISOString(),
+    finishedAt,
     engine: describeEngine(engine),
     ...(options.request.tag ? { tag: options.request.tag } : {}),
     ...(options.request.target ? { target: options.request.target } : {}),
     ...(buildArgs.size ? { buildArgs: Object.fromEntries(buildArgs) } : {}),
+    ...(recorded?.note ? { historyNote: recorded.note } : {}),
   });
   return { timeline, exitCode, canceled, engine, command };
+}
+
+/** Start hashing the context for the snapshot; base image IDs come from the Engine API unless the caller says how. */
+function startRecorder(options: RunBuildOptions, at: { dockerfile: string; context: string; text: string; env: NodeJS.ProcessEnv }): BuildRecorder {
+  const history = options.history!;
+  let imageId = history.imageId;
+  if (!imageId) {
+    let client: EngineClient | undefined;
+    imageId = async ref => {
+      client ??= EngineClient.fromEnvironment({ env: at.env, timeoutMs: 5000 });
+      return (await client.imageInspect(ref)).Id;
+    };
+  }
+  return new BuildRecorder({
+    dockerfile: at.dockerfile, context: at.context, text: at.text,
+    target: options.request.target,
+    buildArgs: parseBuildArgs(options.request.buildArgs ?? [], at.env),
+    extraArgs: options.request.extraArgs,
+  }, { ...history, imageId });
 }

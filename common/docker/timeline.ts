@@ -4,6 +4,7 @@
  * no `vscode` import here.
  */
 import { formatDuration } from '../format';
+import { reasonDetail, reasonJson, reasonShort, type MissReason } from './missReasons';
 
 /** One Dockerfile step of a build, as the engine reported it. */
 export interface StepRecord {
@@ -43,6 +44,8 @@ export interface StepRecord {
    * printed. This record is that result seen from another line.
    */
   readonly sharedWith?: number;
+  /** Why the step ran (not cached), when the build was recorded and compared with earlier ones. */
+  readonly reason?: MissReason;
 }
 
 /** One build of one Dockerfile. */
@@ -66,6 +69,8 @@ export interface BuildTimeline {
   readonly target?: string;
   /** The `--build-arg` values of the build: "what rebuilds" answers for the build as it was run. */
   readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Why the steps carry no cache-miss reasons, when recording was asked for and failed. */
+  readonly historyNote?: string;
 }
 
 /** The CLI's `--format json` shape (the issue's contract: exactly these keys). */
@@ -76,7 +81,7 @@ export interface TimelineJson {
    * `error`: false, or the engine's message for the step that failed; `cancelled`: the failure (or
    * a stop) cut the step short; `sharedWith`: the line BuildKit ran this step for (merged stages).
    */
-  steps: Array<{ line: number | null; instruction: string; cached: boolean; seconds: number; error: false | string; cancelled?: true; sharedWith?: number }>;
+  steps: Array<{ line: number | null; instruction: string; cached: boolean; seconds: number; error: false | string; cancelled?: true; sharedWith?: number; reason?: ReturnType<typeof reasonJson> }>;
   cachedSteps: number;
   totalSteps: number;
   seconds: number;
@@ -114,6 +119,11 @@ export function stepOutcome(s: StepRecord): string {
   return `ran ${formatDuration(s.seconds)}`;
 }
 
+/** The outcome and, for a step that ran, why: `ran 41.2s — src/app.py and 3 more changed`. */
+export function stepNote(s: StepRecord): string {
+  return s.reason ? `${stepOutcome(s)} — ${reasonShort(s.reason)}` : stepOutcome(s);
+}
+
 /** The JSON contract of `dockerfile-cache-advisor build --format json`. */
 export function timelineJson(t: BuildTimeline): TimelineJson {
   return {
@@ -126,6 +136,7 @@ export function timelineJson(t: BuildTimeline): TimelineJson {
       error: s.error ? s.errorMessage ?? 'failed' : false,
       ...(s.canceled || s.incomplete ? { cancelled: true as const } : {}),
       ...(s.sharedWith !== undefined ? { sharedWith: s.sharedWith } : {}),
+      ...(s.reason ? { reason: reasonJson(s.reason) } : {}),
     })),
     cachedSteps: t.cachedSteps,
     totalSteps: t.totalSteps,
@@ -139,11 +150,16 @@ function roundSeconds(n: number): number {
 
 /** The per-step table the CLI prints, followed by the summary line. */
 export function formatTable(t: BuildTimeline, width = 60): string {
-  const rows = t.steps.map(s => [s.line !== undefined ? String(s.line) : '-', truncate(s.name.replace(/\s+/g, ' '), width), stepOutcome(s)]);
+  const rows = t.steps.map(s => [s.line !== undefined ? String(s.line) : '-', truncate(s.name.replace(/\s+/g, ' '), width), stepNote(s)]);
   const w0 = Math.max(4, ...rows.map(r => r[0].length));
   const w1 = Math.max(4, ...rows.map(r => r[1].length));
   const lines = [`${'line'.padStart(w0)}  ${'step'.padEnd(w1)}  result`];
   for (const r of rows) lines.push(`${r[0].padStart(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
+  const why = t.steps.filter(s => s.reason && s.reason.kind !== 'parent' && s.reason.kind !== 'first-build');
+  if (why.length) {
+    lines.push('', 'Why steps ran:');
+    for (const s of why) lines.push(...reasonDetail(s.reason!).map((l, i) => (i === 0 ? `  line ${s.line}: ${l}` : `    ${l}`)));
+  }
   lines.push('', summaryText(t));
   if (!t.success && t.error) lines.push(`error: ${t.error}`);
   return lines.join('\n');
