@@ -54,8 +54,11 @@ export function maskValue(name: string, value: string | undefined): string {
   return value;
 }
 
-/** Documentation, editor and CI files: a build rarely needs them, a `.dockerignore` usually should list them. */
-const UNNEEDED = /(^|\/)(docs?|\.github|\.gitlab|\.vscode|\.idea|\.git)(\/|$)|\.(md|markdown|rst|adoc)$|(^|\/)(LICEN[CS]E|CHANGELOG|CHANGES|AUTHORS|CONTRIBUTING|NOTICE)[^/]*$/i;
+/**
+ * Documentation, editor and CI files, and the Dockerfile itself (`COPY . .` copies it, so editing any
+ * instruction re-runs that COPY): a build rarely needs them, a `.dockerignore` usually should list them.
+ */
+const UNNEEDED = /(^|\/)(docs?|\.github|\.gitlab|\.vscode|\.idea|\.git)(\/|$)|\.(md|markdown|rst|adoc)$|(^|\/)(LICEN[CS]E|CHANGELOG|CHANGES|AUTHORS|CONTRIBUTING|NOTICE)[^/]*$|(^|\/)((Docker|Container)file[^/]*|[^/]*\.[Dd]ockerfile|\.dockerignore)$/i;
 
 /** The `.dockerignore` entries that would keep `files` out, when they all look unneeded and no later RUN names them. */
 export function unneededFiles(step: SnapshotStep, files: readonly string[], later: readonly SnapshotStep[]): string[] | undefined {

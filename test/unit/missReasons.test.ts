@@ -178,6 +178,12 @@ describe('cache-miss reasons', () => {
       assert.strictEqual(unneededFiles(reads[4], ['README.md'], reads.slice(5)), undefined);
       assert.deepStrictEqual(unneededFiles(reads[4], ['README.md'], []), ['**/*.md']);
     });
+
+    it('the Dockerfile itself, copied by COPY . .', () => {
+      const step = snap(APP, FILES).steps[4];
+      assert.deepStrictEqual(unneededFiles(step, ['Dockerfile'], []), ['Dockerfile']);
+      assert.strictEqual(unneededFiles(snap(APP, FILES).steps[2], ['Dockerfile'], []), undefined, 'COPY requirements.txt is not broad');
+    });
   });
 
   it('the JSON carries {kind, files?, arg?, old?, new?, line?} per step that has a reason', () => {
