@@ -158,7 +158,7 @@ export function formatTable(t: BuildTimeline, width = 60): string {
   const why = t.steps.filter(s => s.reason && s.reason.kind !== 'parent' && s.reason.kind !== 'first-build');
   if (why.length) {
     lines.push('', 'Why steps ran:');
-    for (const s of why) lines.push(...reasonDetail(s.reason!).map((l, i) => (i === 0 ? `  line ${s.line}: ${l}` : `    ${l}`)));
+    for (const s of why) lines.push(...reasonDetail(s.reason!).map((l, i) => (i === 0 ? `  line ${s.line}: ${l}` : `    ${l.replace(/^ {2}/, '')}`)));
   }
   lines.push('', summaryText(t));
   if (!t.success && t.error) lines.push(`error: ${t.error}`);

@@ -14,6 +14,8 @@ import type { MissReason } from '../../common/docker/missReasons';
 import { runBuild } from '../../common/docker/runBuild';
 import type { BuildTimeline } from '../../common/docker/timeline';
 import { loadHistory } from '../../common/docker/snapshotStore';
+import { main } from '../../server/src/cli';
+import { captureIO } from '../support/cliIO';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 
 const DOCKERFILE = (base: string, second = 'step-one') => `FROM ${base}
@@ -126,6 +128,36 @@ describe('docker: why each step ran', function () {
       7: { kind: 'instruction', old: 'RUN echo step-one > /one.txt', new: 'RUN echo step-two > /one.txt' },
       8: { kind: 'parent', line: 7 },
     });
+  });
+
+  it('CLI: the reason in the table, the files below it, and steps[].reason in --format json', async () => {
+    const xdg = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = path.join(tmp, 'xdg-cache');
+    try {
+      const cli = async (format: string) => {
+        const io = captureIO();
+        const tag = `ca-why-${nonce}:cli-${tags.length + 1}`;
+        tags.push(tag);
+        const code = await main(['build', path.join(dir, 'Dockerfile'), '--docker-path', env.dockerCli, '--format', format, '-q', '-t', tag,
+          '--build-arg', 'FLAVOUR=fancy', '--', '--network=none'], io);
+        assert.strictEqual(code, 0, io.stderr);
+        return io.stdout;
+      };
+      await cli('text'); // the CLI's own history starts here
+      fs.writeFileSync(path.join(dir, 'config.txt'), `nonce=${nonce}\nmode=cli\n`);
+      fs.mkdirSync(path.join(dir, 'docs'), { recursive: true });
+      const text = await cli('text');
+      assert.match(text, /^ +4 +COPY config\.txt \.\/ +ran [\d.]+s — config\.txt changed$/m);
+      assert.match(text, /^ +5 +RUN .* +ran [\d.]+s — line 4 ran$/m);
+      assert.match(text, /^Why steps ran:\n {2}line 4: It copies or mounts build-context files that changed since the last build that ran it \(1 in all\):\n {4}changed: config\.txt$/m);
+      fs.writeFileSync(path.join(dir, 'docs', 'guide.txt'), 'read me\n');
+      const json = JSON.parse(await cli('json'));
+      const byLine = Object.fromEntries(json.steps.filter((s: { reason?: unknown }) => s.reason).map((s: { line: number; reason: unknown }) => [s.line, s.reason]));
+      assert.deepStrictEqual(byLine, { 6: { kind: 'files', files: ['docs/guide.txt'] }, 7: { kind: 'parent', line: 6 }, 8: { kind: 'parent', line: 7 } });
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['.dockerignore', 'Dockerfile', 'app.py', 'config.txt', 'docs', 'notes.md'], 'nothing written into the context');
+    } finally {
+      if (xdg === undefined) delete process.env.XDG_CACHE_HOME; else process.env.XDG_CACHE_HOME = xdg;
+    }
   });
 
   it('--no-cache: every step that ran says no-cache', async () => {
