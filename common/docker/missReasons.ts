@@ -60,12 +60,18 @@ export function maskValue(name: string, value: string | undefined): string {
  */
 const UNNEEDED = /(^|\/)(docs?|\.github|\.gitlab|\.vscode|\.idea|\.git)(\/|$)|\.(md|markdown|rst|adoc)$|(^|\/)(LICEN[CS]E|CHANGELOG|CHANGES|AUTHORS|CONTRIBUTING|NOTICE)[^/]*$|(^|\/)((Docker|Container)file[^/]*|[^/]*\.[Dd]ockerfile|\.dockerignore)$/i;
 
-/** The `.dockerignore` entries that would keep `files` out, when they all look unneeded and no later RUN names them. */
-export function unneededFiles(step: SnapshotStep, files: readonly string[], later: readonly SnapshotStep[]): string[] | undefined {
+/**
+ * The `.dockerignore` entries that would keep `files` out, when they all look unneeded and no other
+ * step (`others`: the rest of the build) names them.
+ */
+export function unneededFiles(step: SnapshotStep, files: readonly string[], others: readonly SnapshotStep[]): string[] | undefined {
   if (!step.broad || (step.keyword !== 'COPY' && step.keyword !== 'ADD') || files.length === 0) return undefined;
   if (!files.every(f => UNNEEDED.test(f))) return undefined;
-  const runs = later.filter(s => s.keyword === 'RUN').map(s => s.expanded);
+  // a later RUN that names the file, or another COPY/ADD that names its folder, needs it: no advice then
+  const runs = others.filter(s => s.keyword === 'RUN').map(s => s.expanded);
   if (files.some(f => runs.some(r => r.includes(f.split('/').pop()!)))) return undefined;
+  const copies = others.filter(s => s !== step && (s.keyword === 'COPY' || s.keyword === 'ADD')).map(s => s.expanded);
+  if (files.some(f => copies.some(c => c.includes(f.split('/')[0])))) return undefined;
   const entries = new Set<string>();
   for (const f of files) {
     const slash = f.indexOf('/');
@@ -116,14 +122,14 @@ export function missReasons(cur: BuildSnapshot, history: readonly BuildSnapshot[
     }
     return undefined;
   };
-  cur.steps.forEach((step, i) => {
+  cur.steps.forEach(step => {
     if (step.result !== 'ran' && step.result !== 'failed') return;
-    const r = reasonFor(step, i);
+    const r = reasonFor(step);
     if (r) out.set(step.line, r);
   });
   return out;
 
-  function reasonFor(step: SnapshotStep, i: number): MissReason {
+  function reasonFor(step: SnapshotStep): MissReason {
     if (cur.noCache === true || (Array.isArray(cur.noCache) && cur.noCache.some(n => n.toLowerCase() === step.stage.toLowerCase()))) {
       return { kind: 'no-cache', note: cur.noCache === true ? '--no-cache' : `--no-cache-filter ${step.stage}` };
     }
@@ -165,8 +171,7 @@ export function missReasons(cur: BuildSnapshot, history: readonly BuildSnapshot[
     if (changes.length) {
       const shown = changes.slice(0, MAX_FILES);
       const files = shown.map(c => c.path);
-      const later = cur.steps.slice(i + 1).filter(s => s.stage === step.stage);
-      const ignore = unneededFiles(step, changes.map(c => c.path), later);
+      const ignore = unneededFiles(step, changes.map(c => c.path), cur.steps.filter(s => s !== step));
       const sized = changes.some(c => (cur.hashes[cur.paths.indexOf(c.path)] ?? '').startsWith('stat:'));
       return {
         kind: 'files', files, changes: shown.map(c => c.change), count: changes.length,

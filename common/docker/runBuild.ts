@@ -146,6 +146,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     ...(options.request.tag ? { tag: options.request.tag } : {}),
     ...(options.request.target ? { target: options.request.target } : {}),
     ...(buildArgs.size ? { buildArgs: Object.fromEntries(buildArgs) } : {}),
+    context,
     ...(recorded?.note ? { historyNote: recorded.note } : {}),
   });
   return { timeline, exitCode, canceled, engine, command };

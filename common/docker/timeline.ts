@@ -69,6 +69,8 @@ export interface BuildTimeline {
   readonly target?: string;
   /** The `--build-arg` values of the build: "what rebuilds" answers for the build as it was run. */
   readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Absolute path of the build context (the files a `files` reason names are relative to it). */
+  readonly context?: string;
   /** Why the steps carry no cache-miss reasons, when recording was asked for and failed. */
   readonly historyNote?: string;
 }

@@ -177,6 +177,8 @@ describe('cache-miss reasons', () => {
       const reads = snap(APP + 'RUN cat README.md\n', { ...FILES, 'README.md': 'r' }).steps;
       assert.strictEqual(unneededFiles(reads[4], ['README.md'], reads.slice(5)), undefined);
       assert.deepStrictEqual(unneededFiles(reads[4], ['README.md'], []), ['**/*.md']);
+      const docs = snap(APP + 'COPY docs/ /docs/\n', { ...FILES, 'docs/a.md': 'a', docs: 'dir:755' }).steps;
+      assert.strictEqual(unneededFiles(docs[4], ['docs/a.md'], docs.filter(s => s !== docs[4])), undefined, 'another COPY takes docs/');
     });
 
     it('the Dockerfile itself, copied by COPY . .', () => {
