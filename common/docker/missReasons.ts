@@ -99,7 +99,9 @@ export function fileChanges(cur: BuildSnapshot, step: SnapshotStep, old: BuildSn
   }
   for (const p of a.keys()) if (!b.has(p)) out.push({ path: p, change: 'removed' });
   // folders change whenever a file inside them does: name the files
-  const files = out.filter(c => !out.some(o => o !== c && o.path.startsWith(c.path + '/')));
+  const parents = new Set<string>();
+  for (const c of out) for (let i = c.path.indexOf('/'); i > 0; i = c.path.indexOf('/', i + 1)) parents.add(c.path.slice(0, i));
+  const files = out.filter(c => !parents.has(c.path));
   return files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
@@ -172,7 +174,8 @@ export function missReasons(cur: BuildSnapshot, history: readonly BuildSnapshot[
       const shown = changes.slice(0, MAX_FILES);
       const files = shown.map(c => c.path);
       const ignore = unneededFiles(step, changes.map(c => c.path), cur.steps.filter(s => s !== step));
-      const sized = changes.some(c => (cur.hashes[cur.paths.indexOf(c.path)] ?? '').startsWith('stat:'));
+      const hashOf = fileMap(cur, step);
+      const sized = changes.some(c => (hashOf.get(c.path) ?? '').startsWith('stat:'));
       return {
         kind: 'files', files, changes: shown.map(c => c.change), count: changes.length,
         ...(ignore ? { ignoreSuggestion: ignore } : {}),
