@@ -253,6 +253,8 @@ export function listContextFiles(context: string, ignore: PatternList, roots: re
   return { paths: [...new Set(out)].sort(), ...(partial ? { partial } : {}) };
 }
 
+const SMALL_FILE = 256 * 1024;
+
 /** Hash files with bounded parallelism, streaming; see BuildSnapshot.hashes for the forms. */
 export async function hashFiles(context: string, paths: readonly string[], limits: SnapshotLimits): Promise<string[]> {
   const out = new Array<string>(paths.length);
@@ -275,8 +277,14 @@ export async function hashFiles(context: string, paths: readonly string[], limit
       // O_NONBLOCK: a file swapped for a FIFO after the lstat must not hang the hash
       const fh = await fs.promises.open(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
       try {
-        const stream = fh.createReadStream({ highWaterMark: 1024 * 1024, end: limits.maxFileBytes, autoClose: false });
-        for await (const chunk of stream) hash.update(chunk as Buffer);
+        if (st.size <= SMALL_FILE) {
+          // most files are small: one read each (a stream costs several times more per file)
+          const buf = Buffer.allocUnsafe(Math.min(SMALL_FILE, st.size + 1));
+          for (let pos = 0, n; pos < buf.length && (n = (await fh.read(buf, pos, buf.length - pos, pos)).bytesRead) > 0; pos += n) hash.update(buf.subarray(pos, pos + n));
+        } else {
+          const stream = fh.createReadStream({ highWaterMark: SMALL_FILE, end: limits.maxFileBytes, autoClose: false });
+          for await (const chunk of stream) hash.update(chunk as Buffer);
+        }
       } finally {
         await fh.close();
       }
@@ -291,7 +299,7 @@ export async function hashFiles(context: string, paths: readonly string[], limit
       out[i] = await one(paths[i]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(8, paths.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(16, paths.length) }, worker));
   return out;
 }
 
