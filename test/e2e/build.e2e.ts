@@ -199,8 +199,10 @@ describe('VS Code end to end: Build with BuildKit and the Build Cache view', fun
     await wb.runCommand('Dockerfile Cache Advisor: Why Did This Run?', { asks: true });
     const picker = wb.page.locator('.quick-input-widget', { has: wb.page.locator('.quick-input-title', { hasText: 'Why did line 3 run?' }) });
     await picker.waitFor({ state: 'visible' });
-    const rows = (await picker.locator('.monaco-list-row').allTextContents()).map(t => t.replace(/\s+/g, ' ').trim());
-    assert.deepStrictEqual(rows, ['requirements.txt changed'], rows.join('\n'));
+    const rows = await waitFor('the changed file in the picker', async () => (await picker.locator('.monaco-list-row').allTextContents()).map(t => t.replace(/\s+/g, ' ').trim()),
+      r => r.length > 0);
+    assert.strictEqual(rows.length, 1, rows.join('\n'));
+    assert.match(rows[0], /^requirements\.txt ?changed/, rows.join('\n'));
     await wb.screenshot('07-why-did-this-run');
     await wb.page.keyboard.press('Escape');
   });
