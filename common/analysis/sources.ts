@@ -94,9 +94,9 @@ const propertiesOf = (inst: InstructionFact): ArgProperty[] =>
  * replace the value of an ARG declared in the stage (or a global one it redeclares) but never an ENV;
  * the scope is replayed over the stage's chain so ARGs and ENVs derived from them follow.
  */
-function buildEnv(model: DockerfileModel, inst: InstructionFact, args?: BuildArgs): Map<string, string> {
+function buildEnv(model: DockerfileModel, inst: InstructionFact, args?: BuildArgs, origins?: Map<string, VariableOrigin>): Map<string, string> {
   const env = new Map<string, string>();
-  if (!args || args.size === 0 || !inst.stage) {
+  if (!inst.stage || ((!args || args.size === 0) && !origins)) {
     for (const [k, v] of inst.env) env.set(k, v ?? '');
     return env;
   }
@@ -104,7 +104,7 @@ function buildEnv(model: DockerfileModel, inst: InstructionFact, args?: BuildArg
   for (const i of model.instructions) {
     if (i.stage) break;
     if (i.keyword !== 'ARG') continue;
-    for (const p of propertiesOf(i)) globals.set(p.getName(), args.get(p.getName()) ?? expandVars(p.getValue() ?? '', globals, model.escapeChar) ?? '');
+    for (const p of propertiesOf(i)) globals.set(p.getName(), args?.get(p.getName()) ?? expandVars(p.getValue() ?? '', globals, model.escapeChar) ?? '');
   }
   const chain: number[] = [];
   for (let s: number | undefined = inst.stage.index; s !== undefined && !chain.includes(s); s = model.stages[s].parent) chain.unshift(s);
@@ -117,18 +117,37 @@ function buildEnv(model: DockerfileModel, inst: InstructionFact, args?: BuildArg
           const name = p.getName();
           if (fromEnv.has(name)) continue; // ENV wins over ARG
           const v = p.getValue();
-          env.set(name, args.get(name) ?? (v !== null ? expandVars(v, env, model.escapeChar) ?? '' : globals.get(name) ?? ''));
+          env.set(name, args?.get(name) ?? (v !== null ? expandVars(v, env, model.escapeChar) ?? '' : globals.get(name) ?? ''));
+          origins?.set(name, { kind: 'ARG', line: i.range.start.line + 1 });
         }
       } else if (i.keyword === 'ENV') {
         const before = new Map(env);
         for (const p of propertiesOf(i)) {
           fromEnv.add(p.getName());
           env.set(p.getName(), expandVars(p.getValue() ?? '', before, model.escapeChar) ?? '');
+          origins?.set(p.getName(), { kind: 'ENV', line: i.range.start.line + 1 });
         }
       }
     }
   }
   return env;
+}
+
+/** Where a variable in scope was last set: the ARG or ENV instruction (1-based line). */
+export interface VariableOrigin {
+  readonly kind: 'ARG' | 'ENV';
+  readonly line: number;
+}
+
+/**
+ * The variables in scope before an instruction, with the values the build uses (`--build-arg`
+ * applied) and the ARG or ENV line that set each; variables inherited only from the base image or
+ * from global ARGs not redeclared in the stage have no origin.
+ */
+export function stepScope(model: DockerfileModel, inst: InstructionFact, args?: BuildArgs): { values: Map<string, string>; origins: Map<string, VariableOrigin> } {
+  const origins = new Map<string, VariableOrigin>();
+  const values = buildEnv(model, inst, args, origins);
+  return { values, origins };
 }
 
 /** COPY/ADD sources as written (JSON form decoded from the document text), before expansion. */

@@ -12,6 +12,8 @@ import { mapToDockerfile, PlainProgressParser, PodmanProgressParser } from './pr
 import { makeTimeline, type BuildTimeline } from './timeline';
 import { cacheImportsOf, markImported } from './cacheImport';
 import { parseBuildArgs } from '../analysis/sources';
+import { BuildRecorder, type HistoryOptions } from './buildRecorder';
+import { EngineClient } from './engineApi';
 
 export interface RunBuildOptions {
   readonly request: BuildRequest;
@@ -26,6 +28,8 @@ export interface RunBuildOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Folder relative paths in the request resolve against. */
   readonly cwd?: string;
+  /** Record a snapshot of the build there and give every step that ran its reason (see buildRecorder). */
+  readonly history?: HistoryOptions;
 }
 
 export interface BuildOutcome {
@@ -89,6 +93,8 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
+  // the context is read while the engine starts: the files are what it is about to send
+  const recorder = options.history ? startRecorder(options, { dockerfile, context, text, env: { ...env, ...command.env } }) : undefined;
 
   let canceled = false;
   let killTimer: NodeJS.Timeout | undefined;
@@ -119,7 +125,10 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     if (down) throw down;
   }
   const cacheImports = plain ? cacheImportsOf(plain.vertices) : [];
-  const steps = markImported(mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman', target: options.request.target }), cacheImports);
+  const mapped = markImported(mapToDockerfile(vertices, text, { countsAllInstructions: engine.kind === 'podman', target: options.request.target }), cacheImports);
+  const finishedAt = new Date().toISOString();
+  const recorded = recorder ? await recorder.finish(mapped, finishedAt) : undefined;
+  const steps = recorded?.steps ?? mapped;
   const trailer = (plain ?? podman)!.trailer;
   let error: string | undefined;
   if (canceled) error = 'cancelled';
@@ -135,13 +144,34 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     seconds,
     success,
     ...(error ? { error } : {}),
-    finishedAt: new Date().toISOString(),
+    finishedAt,
     engine: describeEngine(engine),
     ...(options.request.tag ? { tag: options.request.tag } : {}),
     ...(options.request.target ? { target: options.request.target } : {}),
     ...(buildArgs.size ? { buildArgs: Object.fromEntries(buildArgs) } : {}),
     ...(cacheImports.length ? { cacheImports } : {}),
     ...(command.notes ? { notes: command.notes } : {}),
+    context,
+    ...(recorded?.note ? { historyNote: recorded.note } : {}),
   });
   return { timeline, exitCode, canceled, engine, command };
+}
+
+/** Start hashing the context for the snapshot; base image IDs come from the Engine API unless the caller says how. */
+function startRecorder(options: RunBuildOptions, at: { dockerfile: string; context: string; text: string; env: NodeJS.ProcessEnv }): BuildRecorder {
+  const history = options.history!;
+  let imageId = history.imageId;
+  if (!imageId) {
+    let client: EngineClient | undefined;
+    imageId = async ref => {
+      client ??= EngineClient.fromEnvironment({ env: at.env, timeoutMs: 5000 });
+      return (await client.imageInspect(ref)).Id;
+    };
+  }
+  return new BuildRecorder({
+    dockerfile: at.dockerfile, context: at.context, text: at.text,
+    target: options.request.target,
+    buildArgs: parseBuildArgs(options.request.buildArgs ?? [], at.env),
+    extraArgs: options.request.extraArgs,
+  }, { ...history, imageId });
 }

@@ -4,6 +4,7 @@
  * no `vscode` import here.
  */
 import { formatDuration } from '../format';
+import { reasonDetail, reasonJson, reasonShort, type MissReason } from './missReasons';
 
 /** One Dockerfile step of a build, as the engine reported it. */
 export interface StepRecord {
@@ -45,6 +46,8 @@ export interface StepRecord {
   readonly sharedWith?: number;
   /** The cached result came from an imported cache source (`--cache-from`), not the local cache (see cacheImport.ts). */
   readonly imported?: boolean;
+  /** Why the step ran (not cached), when the build was recorded and compared with earlier ones. */
+  readonly reason?: MissReason;
 }
 
 /** One build of one Dockerfile. */
@@ -72,6 +75,10 @@ export interface BuildTimeline {
   readonly cacheImports?: ReadonlyArray<{ readonly ref: string; readonly ok: boolean }>;
   /** What the engine left out of the request, e.g. a `--cache-to` a builder without buildx cannot export. */
   readonly notes?: readonly string[];
+  /** Absolute path of the build context (the files a `files` reason names are relative to it). */
+  readonly context?: string;
+  /** Why the steps carry no cache-miss reasons, when recording was asked for and failed. */
+  readonly historyNote?: string;
 }
 
 /** The CLI's `--format json` shape (the issue's contract: exactly these keys). */
@@ -82,7 +89,7 @@ export interface TimelineJson {
    * `error`: false, or the engine's message for the step that failed; `cancelled`: the failure (or
    * a stop) cut the step short; `sharedWith`: the line BuildKit ran this step for (merged stages).
    */
-  steps: Array<{ line: number | null; instruction: string; cached: boolean; seconds: number; error: false | string; cancelled?: true; sharedWith?: number; imported?: true }>;
+  steps: Array<{ line: number | null; instruction: string; cached: boolean; seconds: number; error: false | string; cancelled?: true; sharedWith?: number; imported?: true; reason?: ReturnType<typeof reasonJson> }>;
   cachedSteps: number;
   totalSteps: number;
   seconds: number;
@@ -120,6 +127,11 @@ export function stepOutcome(s: StepRecord): string {
   return `ran ${formatDuration(s.seconds)}`;
 }
 
+/** The outcome and, for a step that ran, why: `ran 41.2s — src/app.py and 3 more changed`. */
+export function stepNote(s: StepRecord): string {
+  return s.reason ? `${stepOutcome(s)} — ${reasonShort(s.reason)}` : stepOutcome(s);
+}
+
 /** The JSON contract of `dockerfile-cache-advisor build --format json`. */
 export function timelineJson(t: BuildTimeline): TimelineJson {
   return {
@@ -133,6 +145,7 @@ export function timelineJson(t: BuildTimeline): TimelineJson {
       ...(s.canceled || s.incomplete ? { cancelled: true as const } : {}),
       ...(s.sharedWith !== undefined ? { sharedWith: s.sharedWith } : {}),
       ...(s.imported ? { imported: true as const } : {}),
+      ...(s.reason ? { reason: reasonJson(s.reason) } : {}),
     })),
     cachedSteps: t.cachedSteps,
     totalSteps: t.totalSteps,
@@ -146,11 +159,16 @@ function roundSeconds(n: number): number {
 
 /** The per-step table the CLI prints, followed by the summary line. */
 export function formatTable(t: BuildTimeline, width = 60): string {
-  const rows = t.steps.map(s => [s.line !== undefined ? String(s.line) : '-', truncate(s.name.replace(/\s+/g, ' '), width), stepOutcome(s)]);
+  const rows = t.steps.map(s => [s.line !== undefined ? String(s.line) : '-', truncate(s.name.replace(/\s+/g, ' '), width), stepNote(s)]);
   const w0 = Math.max(4, ...rows.map(r => r[0].length));
   const w1 = Math.max(4, ...rows.map(r => r[1].length));
   const lines = [`${'line'.padStart(w0)}  ${'step'.padEnd(w1)}  result`];
   for (const r of rows) lines.push(`${r[0].padStart(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
+  const why = t.steps.filter(s => s.reason && s.reason.kind !== 'parent' && s.reason.kind !== 'first-build');
+  if (why.length) {
+    lines.push('', 'Why steps ran:');
+    for (const s of why) lines.push(...reasonDetail(s.reason!).map((l, i) => (i === 0 ? `  line ${s.line}: ${l}` : `    ${l.replace(/^ {2}/, '')}`)));
+  }
   lines.push('', summaryText(t));
   for (const c of t.cacheImports ?? []) lines.push(c.ok ? `cache imported from ${c.ref}` : `cache import from ${c.ref} failed`);
   for (const n of t.notes ?? []) lines.push(`note: ${n}`);

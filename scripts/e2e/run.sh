@@ -46,6 +46,7 @@ if [ "$status" = 0 ] && [ "${UPDATE_README_IMAGES:-}" = 1 ]; then
   cp test-results/e2e/06-build-cache-view.png images/screenshot-build-cache-view.png
   cp test-results/e2e/codelens-details.png images/screenshot-codelens.png
   cp test-results/e2e/settings-remote-tab.png images/screenshot-settings-remote.png
+  cp test-results/e2e/07-why-did-this-run.png images/screenshot-why-did-this-run.png
   echo "e2e: README screenshots updated in images/"
 fi
 printf 'e2e timings: install/check %ss, package %ss, specs %ss, total %ss\n' $((t1 - t0)) $((t2 - t1)) $((t3 - t2)) $((t3 - t0))

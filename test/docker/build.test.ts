@@ -93,6 +93,11 @@ describe('docker: build timeline on a real engine', function () {
   });
 
   describe('CLI: dockerfile-cache-advisor build', () => {
+    // the CLI keeps build snapshots under the user's cache folder: the tests' own, not the real one
+    const xdg = process.env.XDG_CACHE_HOME;
+    before(() => { process.env.XDG_CACHE_HOME = path.join(tmp, 'xdg-cache'); });
+    after(() => { if (xdg === undefined) delete process.env.XDG_CACHE_HOME; else process.env.XDG_CACHE_HOME = xdg; });
+
     it('--format json prints exactly the documented shape; exit 0', async () => {
       const dir = copyFixture('multistage', path.join(tmp, 'cli'));
       const io = captureIO();
@@ -101,7 +106,9 @@ describe('docker: build timeline on a real engine', function () {
       const json = JSON.parse(io.stdout);
       assert.deepStrictEqual(Object.keys(json), ['steps', 'cachedSteps', 'totalSteps', 'seconds']);
       for (const s of json.steps) {
-        assert.deepStrictEqual(Object.keys(s), ['line', 'instruction', 'cached', 'seconds', 'error', ...(s.sharedWith !== undefined ? ['sharedWith'] : [])]);
+        assert.deepStrictEqual(Object.keys(s), ['line', 'instruction', 'cached', 'seconds', 'error', ...(s.sharedWith !== undefined ? ['sharedWith'] : []), ...(s.reason !== undefined ? ['reason'] : [])]);
+        // a new context: every step that ran is a first build, and only those have a reason
+        if (s.reason !== undefined || !s.cached) assert.deepStrictEqual([s.cached, s.reason], [false, { kind: 'first-build' }], JSON.stringify(s));
         assert.deepStrictEqual([typeof s.line, typeof s.instruction, typeof s.cached, typeof s.seconds, s.error], ['number', 'string', 'boolean', 'number', false]);
       }
       // the three identical `FROM local/busybox:latest` are one BuildKit vertex, named after whichever stage

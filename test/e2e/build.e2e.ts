@@ -186,4 +186,24 @@ describe('VS Code end to end: Build with BuildKit and the Build Cache view', fun
     assert.ok(rows.some(r => /^Cache mounts/i.test(r)), rows.join('\n'));
     await wb.screenshot('06-build-cache-view');
   });
+
+  it('after a file changes, the note says why the step ran and "Why did this run?" lists the file', async () => {
+    await wb.openFile('Dockerfile');
+    fs.appendFileSync(path.join(workspace, 'requirements.txt'), `requests==2.32.3  # ${crypto.randomUUID()}\n`);
+    await wb.page.locator('.statusbar-item', { hasText: /steps cached/ }).first().click();
+    const notes = await waitFor('the reason on the COPY line', () => wb.lineAnnotations(),
+      n => /— requirements\.txt changed$/.test(n[3] ?? '') || Object.values(n).some(x => /^failed/.test(x)), 180_000);
+    assert.match(notes[3], /^ran [\d.]+s — requirements\.txt changed$/, JSON.stringify(notes));
+    assert.match(notes[4], /^ran [\d.]+s — line 3 ran$/, JSON.stringify(notes));
+    await wb.clickLine(3);
+    await wb.runCommand('Dockerfile Cache Advisor: Why Did This Run?', { asks: true });
+    const picker = wb.page.locator('.quick-input-widget', { has: wb.page.locator('.quick-input-title', { hasText: 'Why did line 3 run?' }) });
+    await picker.waitFor({ state: 'visible' });
+    const rows = await waitFor('the changed file in the picker', async () => (await picker.locator('.monaco-list-row').allTextContents()).map(t => t.replace(/\s+/g, ' ').trim()),
+      r => r.length > 0);
+    assert.strictEqual(rows.length, 1, rows.join('\n'));
+    assert.match(rows[0], /^requirements\.txt ?changed/, rows.join('\n'));
+    await wb.screenshot('07-why-did-this-run');
+    await wb.page.keyboard.press('Escape');
+  });
 });

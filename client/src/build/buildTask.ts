@@ -12,6 +12,7 @@ import { runBuild } from '../../../common/docker/runBuild';
 import { formatTable, summaryText, type BuildTimeline } from '../../../common/docker/timeline';
 import { cacheSettings, dockerProcessEnv, openDockerSetting } from '../dockerSettings';
 import { log } from '../log';
+import { snapshotDir } from './history';
 
 export const TASK_TYPE = 'cache-advisor-build';
 
@@ -114,9 +115,11 @@ class BuildPty implements vscode.Pseudoterminal {
       const shown = displayCommand(buildCommand(engine, request));
       log.info(`build${env.DOCKER_HOST ? ` (DOCKER_HOST=${env.DOCKER_HOST})` : ''}: ${shown}`);
       this.write.fire(crlf(`${CSI.dim}> ${shown}${CSI.reset}\n\n`));
-      const outcome = await runBuild({ engine, request, env, signal: this.abort.signal, onOutput: s => this.write.fire(crlf(s)) });
+      const history = snapshotDir();
+      const outcome = await runBuild({ engine, request, env, signal: this.abort.signal, onOutput: s => this.write.fire(crlf(s)), ...(history ? { history: { dir: history } } : {}) });
       const t = outcome.timeline;
       log.info(`build of ${dockerfile}: ${summaryText(t)}${t.error ? ` — ${t.error}` : ''}`);
+      if (t.historyNote) log.warn(`build of ${dockerfile}: ${t.historyNote}`);
       this.write.fire(crlf(`\n${formatTable(t)}\n`));
       this.onBuilt(vscode.Uri.file(dockerfile), t);
       if (outcome.canceled) return 130;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { BuildTimeline } from '../../../common/docker/timeline';
 import { BuildTaskProvider, notifySummary, TASK_TYPE } from './buildTask';
+import { useSnapshotStorage } from './history';
 import { BuildTimelines } from './timelines';
 
 let timelines: BuildTimelines | undefined;
@@ -23,6 +24,7 @@ async function onBuilt(dockerfile: vscode.Uri, timeline: BuildTimeline): Promise
 
 export function registerBuildSupport(extension: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
   timelines = new BuildTimelines(client);
+  useSnapshotStorage(extension);
   extension.subscriptions.push(
     timelines,
     vscode.tasks.registerTaskProvider(TASK_TYPE, new BuildTaskProvider((f, t) => void onBuilt(f, t))),

@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { normaliseInstruction, shiftSteps, stepOutcome, summaryText, type BuildTimeline, type StepRecord } from '../../../common/docker/timeline';
+import { reasonDetail } from '../../../common/docker/missReasons';
+import { normaliseInstruction, shiftSteps, stepNote, stepOutcome, summaryText, type BuildTimeline, type StepRecord } from '../../../common/docker/timeline';
 import { formatDuration } from '../../../common/format';
 import { BuildTimelineNotification } from '../../../common/protocol';
 
@@ -98,7 +99,7 @@ export class BuildTimelines implements vscode.Disposable {
         groups[kindOf(s)].push({
           range: new vscode.Range(line.range.end, line.range.end),
           hoverMessage: this.hover(s, t),
-          renderOptions: { after: { contentText: stepOutcome(s) } },
+          renderOptions: { after: { contentText: stepNote(s) } },
         });
       }
     }
@@ -107,7 +108,7 @@ export class BuildTimelines implements vscode.Disposable {
 
   private hover(s: StepRecord, t: BuildTimeline): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['cacheAdvisor.clearBuildTimeline', 'cacheAdvisor.buildAgain'] };
+    md.isTrusted = { enabledCommands: ['cacheAdvisor.clearBuildTimeline', 'cacheAdvisor.buildAgain', 'cacheAdvisor.whyDidThisRun'] };
     const when = new Date(t.finishedAt);
     md.appendMarkdown(`**Last build** (${isNaN(when.getTime()) ? 'earlier' : when.toLocaleTimeString()}): **${stepOutcome(s)}**`);
     if (!s.cached && !s.error && s.seconds > 0) md.appendMarkdown(` — ${Math.round((s.seconds / Math.max(t.seconds, 0.001)) * 100)}% of the ${formatDuration(t.seconds)} build`);
@@ -116,6 +117,7 @@ export class BuildTimelines implements vscode.Disposable {
     if (s.stage) md.appendMarkdown(`Stage \`${s.stage}\`${s.index ? `, step ${s.index}/${s.total}` : ''}\n\n`);
     if (s.sharedWith !== undefined) md.appendMarkdown(`BuildKit built this step once for this line and line ${s.sharedWith}: the stages are identical up to here, so they share its result.\n\n`);
     else if (s.cached) md.appendMarkdown('BuildKit reused the cached layer: nothing this step depends on changed.\n\n');
+    if (s.reason) md.appendMarkdown(reasonMarkdown(s, t));
     if (s.canceled) md.appendMarkdown('The build stopped before this step finished (another step failed, or the build was cancelled).\n\n');
     if (s.errorMessage) md.appendMarkdown(`**Error:** ${escapeMd(s.errorMessage)}\n\n`);
     if (s.logs?.length) {
@@ -146,6 +148,18 @@ export class BuildTimelines implements vscode.Disposable {
     for (const t of Object.values(this.types)) t.dispose();
     this.status.dispose();
   }
+}
+
+/** "Why it ran" for the hover: the reason, the files as a list, the fix and the command. */
+function reasonMarkdown(s: StepRecord, t: BuildTimeline): string {
+  const [first, ...rest] = reasonDetail(s.reason!);
+  let text = `**Why it ran:** ${escapeMd(first)}\n\n`;
+  const items = rest.filter(l => l.startsWith('  '));
+  if (items.length) text += items.map(l => `- ${escapeMd(l.trim())}`).join('\n') + '\n\n';
+  for (const l of rest.filter(l => !l.startsWith('  '))) text += `${escapeMd(l)}\n\n`;
+  const arg = encodeURIComponent(JSON.stringify([vscode.Uri.file(t.dockerfile).toString(), s.line]));
+  text += `[Why did this run?](command:cacheAdvisor.whyDidThisRun?${arg})\n\n`;
+  return text;
 }
 
 function escapeMd(s: string): string {

@@ -16,6 +16,7 @@ import { clearRebuildHighlights } from './clearRebuildHighlights';
 import { buildImage } from './buildImage';
 import { buildAgain } from './buildAgain';
 import { clearBuildTimeline } from './clearBuildTimeline';
+import { whyDidThisRun } from './whyDidThisRun';
 import { openDockerSettings } from './openDockerSettings';
 import { showLensDetails } from './showLensDetails';
 import { registerBuildSupport } from '../build';
@@ -45,6 +46,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'cacheAdvisor.build': buildImage,
   'cacheAdvisor.buildAgain': buildAgain,
   'cacheAdvisor.clearBuildTimeline': clearBuildTimeline,
+  'cacheAdvisor.whyDidThisRun': whyDidThisRun,
   'cacheAdvisor.openDockerSettings': openDockerSettings,
   // what a CodeLens click runs (common/protocol.ts LENS_DETAILS_COMMAND); not in the palette
   'cacheAdvisor.showLensDetails': showLensDetails,

@@ -7,6 +7,7 @@ import { detectEngine, EngineError, type EngineChoice } from '../../../common/do
 import { composeCacheIn, mergeEntries } from '../../../common/docker/composeCache';
 import { readWorkspaceText } from '../../../common/boundedRead';
 import { runBuild as runEngineBuild } from '../../../common/docker/runBuild';
+import { cliSnapshotDir } from '../../../common/docker/snapshotStore';
 import { formatTable, timelineJson } from '../../../common/docker/timeline';
 import { UsageError, type CliIO } from './io';
 
@@ -14,6 +15,10 @@ export const BUILD_USAGE = `Usage: dockerfile-cache-advisor build [options] [Doc
 
 Builds the image with BuildKit (docker buildx build, or DOCKER_BUILDKIT=1 docker build) and prints,
 per Dockerfile step, whether it was cached and how long it ran, then "12/15 steps cached · 41.3 s".
+For every step that ran it says why, compared with the earlier builds of this Dockerfile and target
+("ran 4.1s — src/app.py and 3 more changed"); a snapshot of each build (instruction text, build args,
+base image ID, hashes of the context files each step copies) is kept under
+$XDG_CACHE_HOME/dockerfile-cache-advisor/build-snapshots (default ~/.cache/…), the last 10 per Dockerfile.
 The engine's own output goes to stderr as it happens.
 
 Options:
@@ -35,7 +40,11 @@ Options:
                              message; a step the failure cut short has "cancelled": true; a step BuildKit
                              ran once for two identical stages appears on each line, the other one with
                              "sharedWith": <line it ran for>; a failed build has "error" (the engine's
-                             message) first, and no steps when it failed before any step
+                             message) first, and no steps when it failed before any step; a step that
+                             ran has "reason": {"kind", "files"?, "more"?, "arg"?, "old"?, "new"?, "line"?}
+                             with kind files | build-arg | instruction | base-image | parent | no-cache |
+                             first-build | unknown ("more": changed files beyond the 20 listed)
+  --no-history               do not record this build or explain why steps ran
   --quiet, -q                do not echo the engine's output
   -- <args>                  passed to the engine before the context, e.g. -- --network=none --no-cache
 
@@ -88,6 +97,7 @@ async function build(argv: string[], io: CliIO): Promise<number> {
       engine: { type: 'string', default: 'docker' },
       format: { type: 'string', default: 'text' },
       quiet: { type: 'boolean', short: 'q', default: false },
+      'no-history': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -147,11 +157,13 @@ async function build(argv: string[], io: CliIO): Promise<number> {
         extraArgs,
       },
       onOutput: echo ? s => echo.push(s) : undefined,
+      ...(values['no-history'] ? {} : { history: { dir: cliSnapshotDir() } }),
     });
     echo?.end();
     const t = outcome.timeline;
     // echoed with the engine's output otherwise; the JSON has no place for them
     if (values.quiet) for (const n of t.notes ?? []) io.err(`dockerfile-cache-advisor: note: ${n}`);
+    if (t.historyNote) io.err(`dockerfile-cache-advisor: ${t.historyNote}`);
     if (format === 'json') io.out(JSON.stringify(timelineJson(t)));
     else io.out(formatTable(t));
     return t.success ? 0 : 1;
