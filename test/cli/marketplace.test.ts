@@ -32,7 +32,7 @@ describe('Marketplace and Open VSX readiness', function () {
       'dist/extension.js', 'dist/server.js',
       'images/cache-view.svg', 'images/icon.png',
       'images/screenshot-build-cache-view.png', 'images/screenshot-build-timeline.png', 'images/screenshot-codelens.png', 'images/screenshot-diagnostics.png',
-      'images/screenshot-quick-fix.png', 'images/screenshot-settings-remote.png',
+      'images/screenshot-quick-fix.png', 'images/screenshot-settings-remote.png', 'images/screenshot-why-did-this-run.png',
       'media/walkthrough/open-dockerfile.md',
       'package.json',
       'syntaxes/dockerfile-cache-advisor.injection.tmLanguage.json',
