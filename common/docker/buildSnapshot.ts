@@ -13,7 +13,7 @@ import * as path from 'path';
 import type { From } from 'dockerfile-ast';
 import { analyze, expandVars, propertiesOf } from '../analysis/analyze';
 import { patternList, type PatternList } from '../analysis/dockerPattern';
-import { readIgnorePatterns } from '../analysis/ignoreFile';
+import { readIgnorePatterns } from '../ignoreFile';
 import { buildGraph, type Step } from '../analysis/invalidation';
 import type { DockerfileModel } from '../analysis/model';
 import { readsOf, stepScope, type BuildArgs } from '../analysis/sources';

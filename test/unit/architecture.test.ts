@@ -109,6 +109,16 @@ describe('architecture: the arrows between rooms', () => {
     assert.deepStrictEqual(ruleImportViolations(rule, importsOf(rule, "import { planMountFix } from './mountFixes';\nimport { NO_CACHE_VARS } from '../../../common/analysis/noCache';\n")), []);
   });
 
+  it('the analysis core is pure: no file system, no processes, no network', () => {
+    const bad: string[] = [];
+    for (const f of sources('common/analysis')) {
+      for (const i of importsOf(f)) {
+        if (/^(node:)?(fs|child_process|net|http|https|worker_threads)$/.test(i.spec) || (i.target && !i.target.startsWith('common/analysis/'))) bad.push(`${f} imports ${i.spec}`);
+      }
+    }
+    assert.deepStrictEqual(bad, []);
+  });
+
   it('no module cycle through run-time imports', () => {
     const files = [...sources('common'), ...sources('server/src'), ...sources('client/src')];
     const edges = new Map(files.map(f => [f, importsOf(f).filter(i => !i.typeOnly && i.target).map(i => i.target!)]));

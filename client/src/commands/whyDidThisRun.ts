@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ignoreFileCandidates } from '../../../common/analysis/ignoreFile';
+import { ignoreFileCandidates } from '../../../common/ignoreFile';
 import { reasonDetail, reasonShort, type MissReason } from '../../../common/docker/missReasons';
 import { stepNote, type BuildTimeline, type StepRecord } from '../../../common/docker/timeline';
 import { buildTimelines } from '../build';

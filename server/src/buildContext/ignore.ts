@@ -3,9 +3,9 @@
  * exceptions, parent directories: see analysis/dockerPattern).
  */
 import { ignoreSpec, type IgnoreSpec } from '../../../common/analysis/ignoreSpec';
-import { readIgnorePatterns } from '../../../common/analysis/ignoreFile';
+import { readIgnorePatterns } from '../../../common/ignoreFile';
 
-export { ignoreFileCandidates, parseIgnoreText } from '../../../common/analysis/ignoreFile';
+export { ignoreFileCandidates, parseIgnoreText } from '../../../common/ignoreFile';
 export { ignoreSpec, type IgnoreSpec };
 
 /** Read the ignore spec that applies to a build; unreadable or absent files mean no patterns. */

@@ -3,7 +3,7 @@
  * listing and the build snapshot, which must see the same files the builder saw.
  */
 import * as path from 'path';
-import { MAX_IGNORE_BYTES, readWorkspaceText } from '../boundedRead';
+import { MAX_IGNORE_BYTES, readWorkspaceText } from './boundedRead';
 
 /**
  * Parse .dockerignore text the way BuildKit reads it: one pattern a line, a leading byte-order mark
