@@ -33,7 +33,10 @@ function unsafeOption(tool: string, words: readonly ShellWord[]): string | undef
   const valued = tool === 'curl' ? CURL_VALUED : WGET_VALUED;
   for (let i = 1; i < words.length; i++) {
     const v = words[i].value;
-    if (v === undefined) return words[i].text;
+    if (v === undefined) {
+      if (words[i].text.startsWith('-')) return words[i].text;
+      continue;
+    }
     if (!v.startsWith('-')) continue;
     if (flags.has(v)) continue;
     if (valued.has(v)) { i++; continue; }
@@ -138,6 +141,9 @@ function planFix(model: DockerfileModel, fact: InstructionFact, dl: ShellCommand
   if (fact.onbuild) return no('it is an ONBUILD trigger');
   if (run.flags.length) return no(`the RUN has flags (${run.flags.map(f => `--${f.getName()}`).join(', ')}) that an ADD cannot take over`);
   if (!fact.user.root) return no(`ADD writes the file as root, while this RUN runs as USER ${fact.user.name}`);
+  const words = unwrapCommand(dl.words);
+  const option = unsafeOption(toolOf(dl), words);
+  if (option !== undefined) return no(`the ${toolOf(dl)} option ${option} may change what is fetched (headers, credentials, proxies), which an ADD cannot repeat`);
   if (!PLAIN_PATH.test(dest)) return no(`the destination ${JSON.stringify(dest)} would need quoting`);
   const cmds = run.script.commands;
   if (cmds.some(c => c.nested) || cmds.some((c, i) => i > 0 && c.start < cmds[i - 1].end)) return no('the RUN runs commands inside other commands (sh -c, $(…))');

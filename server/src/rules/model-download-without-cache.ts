@@ -85,8 +85,11 @@ interface Plan {
 }
 
 function plan(model: DockerfileModel, fact: InstructionFact, c: ShellCommand, stores: readonly ModelStore[]): Plan {
-  const key = c.words.map(w => w.text).join(' ');
-  const mounts = stores.map(store => ({ store, target: `${MOUNT_ROOT}/${SHORT[store.tool]}-${shortHash(`${store.variable}\0${key}`)}` }));
+  // the same command twice in one RUN gets a cache each: two mounts on one target are an error
+  const text = (x: ShellCommand) => x.words.map(w => w.text).join(' ');
+  const key = text(c);
+  const occurrence = fact.run!.script.commands.filter(x => x.start < c.start && text(x) === key).length;
+  const mounts = stores.map(store => ({ store, target: `${MOUNT_ROOT}/${SHORT[store.tool]}-${shortHash(`${store.variable}\0${key}${occurrence ? `\0${occurrence}` : ''}`)}` }));
   const blocker = blockerOf(model, fact, c, stores);
   if (blocker) return { mounts, blocker };
   const at = (o: number) => rangeOf(model, o, o);
