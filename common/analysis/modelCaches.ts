@@ -77,10 +77,10 @@ export function pythonScriptOf(command: ShellCommand): ShellWord | undefined {
 
 /**
  * The model downloads of one command: a CLI (`huggingface-cli download`, `python -m spacy download`,
- * `python -m nltk.downloader`), `python -c '…'` / `python <<EOF` code, or a script whose text
- * `scriptText` returns (undefined when it is not known).
+ * `python -m nltk.downloader`), `python -c '…'` / `python <<EOF` code (`heredocs`: the RUN's heredoc bodies,
+ * asked for only then), or a script whose text `scriptText` returns (undefined when it is not known).
  */
-export function modelCallsOf(command: ShellCommand, heredocs: readonly string[], scriptText: (script: ShellWord) => { path: string; text: string } | undefined): ModelCalls | undefined {
+export function modelCallsOf(command: ShellCommand, heredocs: () => readonly string[], scriptText: (script: ShellWord) => { path: string; text: string } | undefined): ModelCalls | undefined {
   const words = unwrapRunner(unwrapCommand(command.words));
   const tool = base(words[0]);
   const v = words.map(w => w.value ?? '');
@@ -109,7 +109,7 @@ export function modelCallsOf(command: ShellCommand, heredocs: readonly string[],
     if (!found) return undefined;
     code = found.text;
     script = found.path;
-  } else if (isPython(tool)) code = pythonCode(words, heredocs);
+  } else if (isPython(tool)) code = pythonCode(words, heredocs());
   if (code === undefined) return undefined;
   const calls = pythonModelCalls(code);
   if (calls.length === 0) return undefined;

@@ -163,10 +163,11 @@ export const modelDownloadWithoutCache: Rule = {
       if (!/download|from_pretrained|hub\.load|SentenceTransformer|pipeline\s*\(|\.py\b/.test(text)) continue;
       const { mounts, unresolved } = cacheMountsOf(fact);
       if (unresolved) continue;
-      const bodies = heredocBodies(model, fact);
+      let bodies: string[] | undefined;
+      const heredocs = () => (bodies ??= heredocBodies(model, fact));
       const readScript = scriptReader(model, fact, workspace);
       for (const c of run.script.commands) {
-        const calls = modelCallsOf(c, bodies, readScript);
+        const calls = modelCallsOf(c, heredocs, readScript);
         if (!calls || calls.explicitDir) continue;
         if (calls.calls.some(k => k.tool === 'spacy')) findings.push(spacyFinding(model, c, calls));
         const env = envOf(fact, c);
