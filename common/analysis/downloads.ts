@@ -26,7 +26,7 @@ export interface DownloadFact {
 }
 
 /** Calls in Python code that download model weights or data sets. */
-const PY_DOWNLOADS: ReadonlyArray<[RegExp, string]> = [
+export const PY_DOWNLOADS: ReadonlyArray<[RegExp, string]> = [
   [/\bsnapshot_download\s*\(/, 'snapshot_download'],
   [/\bhf_hub_download\s*\(/, 'hf_hub_download'],
   [/\.from_pretrained\s*\(/, 'from_pretrained'],
@@ -59,7 +59,7 @@ function optionValue(ws: readonly ShellWord[], short: string[], long: string[]):
 }
 
 /** Strip runners that start Python in an environment: `uv run`, `poetry run`, `pipenv run`, `conda run -n x`. */
-function unwrapRunner(words: ShellWord[]): ShellWord[] {
+export function unwrapRunner(words: ShellWord[]): ShellWord[] {
   const tool = base(words[0]);
   if (['uv', 'poetry', 'pipenv', 'conda', 'mamba', 'micromamba', 'pdm', 'hatch'].includes(tool) && words[1]?.value === 'run') {
     let i = 2;
@@ -70,7 +70,7 @@ function unwrapRunner(words: ShellWord[]): ShellWord[] {
 }
 
 /** Python code run by this command: the `-c` string, or the heredoc bodies of the RUN it feeds. */
-function pythonCode(words: readonly ShellWord[], heredocs: readonly string[]): string | undefined {
+export function pythonCode(words: readonly ShellWord[], heredocs: readonly string[]): string | undefined {
   const c = words.findIndex((w, i) => i > 0 && w.value === '-c');
   if (c > 0 && words[c + 1]) return words[c + 1].value ?? words[c + 1].text;
   const script = words.slice(1).find(w => !(w.value ?? '').startsWith('-'));

@@ -24,6 +24,12 @@ export interface WorkspaceFacts {
    */
   readonly installFiles?: Readonly<Record<string, string>>;
   /**
+   * Texts of the context's small Python scripts that download models (`from_pretrained`,
+   * `snapshot_download`, `torch.hub.load`, `nltk.download` …), keyed by context-relative path: what a
+   * `RUN python download.py` fetches. A script missing here downloads nothing known, or could not be read.
+   */
+  readonly modelScripts?: Readonly<Record<string, string>>;
+  /**
    * How the build context was found: named by a Compose file or the `buildContext` setting, inferred
    * from the paths the Dockerfile copies, or only assumed to be the Dockerfile's folder (a guess when the
    * folder sits inside a repository and the Dockerfile copies nothing by name that would confirm it).

@@ -14,6 +14,12 @@ const managerCommand = fc.constantFrom(
   'bundle install', 'composer install', 'dotnet restore', 'conda env create -f environment.yml', 'apt-get update', 'apt-get install -y curl',
   'apt-get clean', 'apk add --no-cache curl', 'apk update', 'npm cache clean --force', 'rm -rf /root/.cache/pip', 'useradd -m -u 1000 app',
   'huggingface-cli download org/model', 'curl -fsSL https://example.com/x.tgz -o /x.tgz', 'wget https://example.com/m.bin', 'echo hi', 'true',
+  // model downloads and checksum-verified downloads (model-download-without-cache, download-without-checksum)
+  `python -c "from transformers import AutoModel; AutoModel.from_pretrained('org/m')"`, 'python3 -c "import nltk; nltk.download(\'punkt\')"',
+  'python -m nltk.downloader punkt', 'python -m spacy download en_core_web_sm', 'python download.py', 'hf download org/m --local-dir /m',
+  'curl -fsSL -o /tmp/t.tgz https://example.com/v1.2.3/t.tgz', 'wget -q https://example.com/releases/download/v2/t.tgz',
+  `echo "${'ab'.repeat(32)}  /tmp/t.tgz" | sha256sum -c -`,
+  `curl -fsSL -o /tmp/t.tgz https://example.com/v1.2.3/t.tgz && echo "${'ab'.repeat(32)}  /tmp/t.tgz" | sha256sum -c -`, 'tar -xzf /tmp/t.tgz -C /opt', 'chmod +x /tmp/t.tgz', 'rm /tmp/t.tgz', 'set -eux',
 );
 const op = fc.constantFrom(' && ', ' || ', '; ', ' | ', ' &&\t');
 

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { ignoreFileCandidates } from './ignore';
 import { perBuildArgs, workspaceRootOf } from './perBuildArgs';
 import { readInstallFiles } from './installFiles';
+import { readModelScripts } from './modelScripts';
 import { clearBuildContextCache, repositoryRoot, resolveBuildContext, type ContextOrigin } from './contextFolder';
 import type { WorkspaceFacts } from '../rules/types';
 
@@ -60,7 +61,7 @@ export function gatherWorkspaceFacts(contextDir: string, now = Date.now()): Work
   walk(contextDir, '', 0);
   // a partial listing could claim a manifest is missing when it is not: then say nothing
   const facts: WorkspaceFacts = {
-    ...(complete ? { contextFiles: files, contextDirs: dirs, installFiles: readInstallFiles(contextDir, files) } : {}),
+    ...(complete ? { contextFiles: files, contextDirs: dirs, installFiles: readInstallFiles(contextDir, files), modelScripts: readModelScripts(contextDir, files) } : {}),
     perBuildArgs: perBuildArgs(workspaceRootOf(contextDir), [contextDir]),
   };
   cache.set(contextDir, { at: now, facts });

@@ -10,6 +10,8 @@ import { cacheMountDefeated } from './cache-mount-defeated';
 import { aptUpdateAlone } from './apt-update-alone';
 import { missingDockerignore } from './missing-dockerignore';
 import { heredocNeedsSyntax } from './heredoc-needs-syntax';
+import { modelDownloadWithoutCache } from './model-download-without-cache';
+import { downloadWithoutChecksum } from './download-without-checksum';
 import { composeMissingCacheFrom } from './compose/compose-missing-cache-from';
 import { composeInlineCache } from './compose/compose-inline-cache';
 import { composeNoCacheEnv } from './compose/compose-no-cache-env';
@@ -28,6 +30,8 @@ export const RULES: readonly Rule[] = [
   aptUpdateAlone,
   missingDockerignore,
   heredocNeedsSyntax,
+  modelDownloadWithoutCache,
+  downloadWithoutChecksum,
 ];
 
 /** Rules over Compose files (docker-compose.yml, compose.yaml, *.compose.yaml). */

@@ -16,6 +16,7 @@ describe('fuzzing with a build context on disk (fast-check, seeded)', function (
     plain: contextOnDisk({
       'requirements.txt': 'flask\n', r: 'flask\n', 'package.json': '{"name":"a","dependencies":{"left-pad":"1.3.0"}}', 'package-lock.json': '{}',
       'go.mod': 'module a\n', 'go.sum': '', Gemfile: 'gem "rack"\n', 'pyproject.toml': '[project]\nname="a"\n', 'uv.lock': '', '.npmrc': 'fund=false\n', 'app.py': '', 'src/main.py': '',
+      'download.py': 'from huggingface_hub import snapshot_download\nsnapshot_download("org/m")\n',
     }),
     inputs: contextOnDisk({
       'requirements.txt': '-e ./libs/core\n', 'package.json': '{"name":"a","workspaces":["packages/*"]}', 'packages/a/package.json': '{}', 'patches/x.patch': '',
