@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
 import { covers, normalisePath } from '../../../common/analysis/mounts';
 import { trimTrailingSlashes } from '../../../common/analysis/text';
-import { inImageOf } from './mountFixes';
+import { inImageOf } from '../../../common/analysis/cacheMountFacts';
 
 /** The context-relative path a COPY put at `abs`, when it is one file of the context it copied. */
 function fromCopy(fact: InstructionFact, abs: string): string | undefined {

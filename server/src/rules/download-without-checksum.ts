@@ -5,7 +5,7 @@ import type { DockerfileModel, InstructionFact } from '../../../common/analysis/
 import { covers, resolvePath } from '../../../common/analysis/mounts';
 import { unwrapCommand, type ShellCommand, type ShellWord } from '../../../common/analysis/shell';
 import { insertBefore, rangeOf } from './edits';
-import { cacheMountsOf } from './mountFixes';
+import { cacheMountsOf } from '../../../common/analysis/cacheMountFacts';
 import { docsFor, type Fix, type Rule, type RuleFinding } from './types';
 
 const id = 'download-without-checksum';

@@ -6,7 +6,7 @@ import { covers, resolvePath, type MountFact } from '../../../common/analysis/mo
 import type { ShellCommand, ShellWord } from '../../../common/analysis/shell';
 import { contextSourceOf } from './contextSource';
 import { insertFlags, rangeOf } from './edits';
-import { cacheMountsOf } from './mountFixes';
+import { cacheMountsOf } from '../../../common/analysis/cacheMountFacts';
 import { docsFor, type Fix, type Rule, type RuleFinding, type WorkspaceFacts } from './types';
 
 const id = 'model-download-without-cache';

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../../common/analysis/analyze';
 import { applyEdits, fixAll, verifyFix } from '../../../server/src/lint/linter';
+import { DOCKERFILE } from '../../../server/src/lint/fileKinds';
 import { syntaxAllowsChecksum } from '../../../server/src/rules/download-without-checksum';
 import { findings, lines } from '../../support/lint';
 
@@ -16,7 +17,7 @@ function applyFix(text: string): string {
   assert.ok(f?.fixes?.length, `expected a fix: ${f?.message}`);
   const fix = f.fixes![0];
   assert.strictEqual(fix.preferred, false, 'ADD --checksum needs a recent frontend: never applied by Fix All');
-  const out = verifyFix(model, fix);
+  const out = verifyFix(DOCKERFILE, model, fix);
   assert.ok(out !== undefined, 'the fix failed verification');
   assert.strictEqual(applyEdits(model, fix.edits), out);
   assert.doesNotThrow(() => DockerfileParser.parse(out));
@@ -102,7 +103,7 @@ describe(RULE, () => {
 
     it('Fix All leaves it alone (the fix is never preferred)', () => {
       const text = `FROM debian\nRUN curl -fsSL -o /tmp/t.tgz ${URL} && echo "${H}  /tmp/t.tgz" | sha256sum -c -\n`;
-      assert.strictEqual(fixAll(text).text, text);
+      assert.strictEqual(fixAll(DOCKERFILE, text).text, text);
     });
   });
 
