@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ignoreFileCandidates } from './ignore';
 import { perBuildArgs, workspaceRootOf } from './perBuildArgs';
+import { clearReferencedDockerfilesCache } from './referencedDockerfiles';
 import { readInstallFiles } from './installFiles';
 import { clearBuildContextCache, repositoryRoot, resolveBuildContext, type ContextOrigin } from './contextFolder';
 import type { WorkspaceFacts } from '../rules/types';
@@ -102,5 +103,6 @@ function isFile(p: string): boolean {
 
 export function clearWorkspaceFactsCache(): void {
   cache.clear();
+  clearReferencedDockerfilesCache();
   clearBuildContextCache();
 }
