@@ -5,7 +5,7 @@ import { WorkspaceTrustNotification, type InitializationOptions } from '../../co
 import { outputChannel } from './log';
 import { RestartPolicy } from './restartPolicy';
 
-/** Files the server analyses: the dockerfile language plus Dockerfile-named files of any language id, and Compose files. */
+/** Files the server analyses: the dockerfile language plus Dockerfile-named files of any language id, Compose files and CI workflows. */
 export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile' },
   { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}' },
@@ -13,6 +13,10 @@ export const DOCUMENT_SELECTOR = [
   // Compose files: the compose rules (the server ignores YAML that is not compose-named)
   { language: 'dockercompose' },
   { scheme: 'file', pattern: '**/{docker-compose.yml,docker-compose.yaml,docker-compose.*.yml,docker-compose.*.yaml,compose.yml,compose.yaml,compose.*.yml,compose.*.yaml,*.compose.yml,*.compose.yaml}' },
+  // CI workflows: the ci rules (GitHub Actions workflows, whatever language id an extension gives them, and GitLab CI)
+  { language: 'github-actions-workflow' },
+  { scheme: 'file', pattern: '**/.github/workflows/*.{yml,yaml}' },
+  { scheme: 'file', pattern: '**/.gitlab-ci.yml' },
 ];
 
 export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {

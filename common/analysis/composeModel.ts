@@ -58,14 +58,14 @@ export interface ComposeModel {
   readonly ignoredAt: ReadonlyMap<number, ReadonlySet<string>>;
 }
 
-const keyName = (p: Pair) => (isScalar(p.key) ? String(p.key.value) : '');
-const pairNamed = (m: YAMLMap | undefined, name: string) => m?.items.find(p => keyName(p) === name);
+export const keyName = (p: Pair) => (isScalar(p.key) ? String(p.key.value) : '');
+export const pairNamed = (m: YAMLMap | undefined, name: string) => m?.items.find(p => keyName(p) === name);
 
 /** How far anchors are followed: Compose files nest `<<:` a level or two; more is a bomb, not a file. */
-const MAX_ALIAS_DEPTH = 8;
+export const MAX_ALIAS_DEPTH = 8;
 
 /** A node with an alias resolved (one step per level, bounded), or undefined. */
-function deref(doc: Document, n: unknown, depth = 0): unknown {
+export function deref(doc: Document, n: unknown, depth = 0): unknown {
   let cur = n;
   for (let i = 0; isAlias(cur) && i + depth < MAX_ALIAS_DEPTH; i++) cur = cur.resolve(doc);
   return isAlias(cur) ? undefined : cur;
@@ -75,7 +75,7 @@ function deref(doc: Document, n: unknown, depth = 0): unknown {
  * `name` in a mapping, following YAML merge keys (`<<: *base`, `<<: [*a, *b]`) the way Compose does:
  * the mapping's own key wins, then the merged maps in order. `via` says whether an anchor was crossed.
  */
-function lookup(doc: Document, m: YAMLMap | undefined, name: string, depth = 0): { pair: Pair; via: boolean } | undefined {
+export function lookup(doc: Document, m: YAMLMap | undefined, name: string, depth = 0): { pair: Pair; via: boolean } | undefined {
   if (!m || depth > MAX_ALIAS_DEPTH) return undefined;
   const own = pairNamed(m, name);
   if (own) return { pair: own, via: false };

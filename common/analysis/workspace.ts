@@ -35,6 +35,16 @@ export interface WorkspaceFacts {
    * folder sits inside a repository and the Dockerfile copies nothing by name that would confirm it).
    */
   readonly contextOrigin?: 'compose' | 'setting' | 'inferred' | 'dockerfile-folder' | 'guessed';
+  /**
+   * The Dockerfiles a CI workflow builds, keyed by path relative to the repository root, with their
+   * stages; a Dockerfile that could not be read (missing, too large, outside the workspace) is absent.
+   */
+  readonly dockerfiles?: Readonly<Record<string, DockerfileShape>>;
+}
+
+/** What the CI rules need to know of a Dockerfile: its stages, in order. */
+export interface DockerfileShape {
+  readonly stages: ReadonlyArray<{ readonly name?: string; /** The index of the stage it builds on (`FROM <stage>`). */ readonly parent?: number }>;
 }
 
 /** Where a build argument gets a value that changes on every build. */

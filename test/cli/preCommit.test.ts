@@ -9,8 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { isDockerfileName } from '../../server/src/cli/files';
-import { isComposeFileName } from '../../common/analysis/composeModel';
+import { isLintedFileName } from '../../server/src/lint/fileKinds';
 import { skipOrFail } from '../support/availability';
 import { cleanNpmEnv } from '../support/npmEnv';
 
@@ -33,11 +32,12 @@ describe('pre-commit hooks', () => {
       'Dockerfile', 'dockerfile', 'Containerfile', 'Dockerfile.dev', 'Containerfile.prod', 'api.Dockerfile', 'web.containerfile',
       'docker-compose.yml', 'docker-compose.override.yaml', 'compose.yaml', 'compose.prod.yml', 'stack.compose.yaml',
       'Dockerfile-notes', 'Dockerfile.', 'README.md', '.dockerignore', 'values.yaml', 'compose.json', 'mydocker-compose.yml', 'Dockerfiles',
+      '.github/workflows/ci.yml', '.github/workflows/release.yaml', '.gitlab-ci.yml', '.github/ci.yml', '.github/workflows/sub/x.yml', 'gitlab-ci.yml',
     ];
     for (const hook of hooks) {
       for (const dir of ['', 'services/api/']) {
         for (const name of names) {
-          assert.strictEqual(hookMatches(hook, dir + name), isDockerfileName(name) || isComposeFileName(name), `${hook.id}: ${dir}${name}`);
+          assert.strictEqual(hookMatches(hook, dir + name), isLintedFileName(dir + name), `${hook.id}: ${dir}${name}`);
         }
       }
     }

@@ -61,7 +61,7 @@ const PER_BUILD_VALUE = new RegExp([
 /** True when a build-arg value changes on every build. */
 export const isPerBuildValue = (value: string) => PER_BUILD_VALUE.test(value);
 
-/** Read one shell word from `s` at `i`: quotes and `$( … )` may hold spaces. */
+/** Read one shell word from `s` at `i`: quotes, `$( … )` and `${{ … }}` may hold spaces. */
 function shellWord(s: string, i: number): string {
   let out = '';
   let quote = '';
@@ -74,6 +74,14 @@ function shellWord(s: string, i: number): string {
       continue;
     }
     if (ch === '"' || ch === "'") { quote = ch; continue; }
+    if (ch === '$' && s.startsWith('{{', i + 1)) {
+      // a GitHub expression (`${{ github.sha }}`) is one piece, spaces and all
+      const close = s.indexOf('}}', i + 3);
+      const end = close < 0 ? s.length : close + 2;
+      out += s.slice(i, end);
+      i = end - 1;
+      continue;
+    }
     if (ch === '$' && s[i + 1] === '(') depth++;
     else if (ch === ')' && depth > 0) depth--;
     else if (/\s/.test(ch) && depth === 0) break;

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ignoreFileCandidates } from './ignore';
 import { perBuildArgs, workspaceRootOf } from './perBuildArgs';
+import { clearReferencedDockerfilesCache } from './referencedDockerfiles';
 import { readInstallFiles } from './installFiles';
 import { readModelScripts } from './modelScripts';
 import { clearBuildContextCache, repositoryRoot, resolveBuildContext, type ContextOrigin } from './contextFolder';
@@ -103,5 +104,6 @@ function isFile(p: string): boolean {
 
 export function clearWorkspaceFactsCache(): void {
   cache.clear();
+  clearReferencedDockerfilesCache();
   clearBuildContextCache();
 }

@@ -16,12 +16,13 @@ export interface CliFile {
 }
 
 /**
- * Expand the CLI's path arguments: files as given, directories searched for Dockerfile-named files.
+ * Expand the CLI's path arguments: files as given, directories searched for the files `accept` takes
+ * (it gets the found path with `/` separators: `.github/workflows/ci.yml` is known by its folders).
  * A symlink is followed only to a regular file inside the tree being linted (the directory argument,
  * or the named file's own folder); one pointing elsewhere is reported in `skipped` and never read
  * or written. Symlinked folders are not descended into (loops, and trees outside the argument).
  */
-export function expandPaths(args: readonly string[], accept: (name: string) => boolean = isDockerfileName): { files: CliFile[]; errors: string[]; skipped: string[] } {
+export function expandPaths(args: readonly string[], accept: (file: string) => boolean = file => isDockerfileName(path.basename(file))): { files: CliFile[]; errors: string[]; skipped: string[] } {
   const files: CliFile[] = [];
   const errors: string[] = [];
   const skipped: string[] = [];
@@ -48,9 +49,10 @@ export function expandPaths(args: readonly string[], accept: (name: string) => b
     }
     for (const e of entries) {
       const p = path.join(dir, e.name);
+      const posix = p.split(path.sep).join('/');
       if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name)) walk(p, root); }
-      else if (e.isFile() && accept(e.name)) files.push({ path: p, root });
-      else if (e.isSymbolicLink() && accept(e.name)) {
+      else if (e.isFile() && accept(posix)) files.push({ path: p, root });
+      else if (e.isSymbolicLink() && accept(posix)) {
         const real = linkTarget(p, root);
         if (!real) continue;
         let st: fs.Stats | undefined;

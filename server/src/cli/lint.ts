@@ -6,6 +6,7 @@ import { fixAll, lint } from '../lint/linter';
 import { ruleById } from '../rules';
 import { DEFAULT_SETTINGS, parseSeverity, type CacheAdvisorSettings, type Severity } from '../../../common/settings';
 import { contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../buildContext/workspaceFacts';
+import { referencedFacts } from '../buildContext/referencedDockerfiles';
 import { isLintedFileName, kindOfFile } from '../lint/fileKinds';
 import { keepLineEndings, writeFileAtomic } from '../../../common/atomicWrite';
 import { readWorkspaceText, resolveInside } from '../../../common/boundedRead';
@@ -102,7 +103,7 @@ export function runLint(argv: string[], io: CliIO): number {
     const kind = kindOfFile(file);
     // only kinds whose rules read the build context get its facts (a Compose file's rules do not)
     const contextDir = kind.readsBuildContext ? contextDirFor(file, settings.buildContext) : undefined;
-    let workspace = contextDir ? { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) } : {};
+    let workspace = contextDir ? { ...gatherWorkspaceFacts(contextDir), ...ignoreFileFacts(file, contextDir) } : referencedFacts(kind, file, text);
     if (values.fix) {
       const result = fixAll(kind, text, settings, workspace);
       const written = writeFixed(entry, text, result, io);

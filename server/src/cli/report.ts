@@ -1,5 +1,5 @@
 /** Output formats of `dockerfile-cache-advisor lint`: compiler-style text, JSON and SARIF 2.1.0. */
-import { COMPOSE_RULES, RULES } from '../rules';
+import { CI_RULES, COMPOSE_RULES, RULES } from '../rules';
 import type { Finding } from '../rules/types';
 
 export interface FileReport {
@@ -40,7 +40,7 @@ export function formatJson(reports: readonly FileReport[]): string {
 const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
 
 export function formatSarif(reports: readonly FileReport[], version: string): string {
-  const rules = [...RULES, ...COMPOSE_RULES].map(r => ({
+  const rules = [...RULES, ...COMPOSE_RULES, ...CI_RULES].map(r => ({
     id: r.meta.id,
     name: r.meta.id,
     shortDescription: { text: r.meta.description },

@@ -4,8 +4,8 @@
  * the size limit, settings and severities, suppression comments, a failing rule reported instead of
  * thrown, applying edits, fix-all's passes and cycle guards, and the language server's code actions.
  *
- * Dockerfiles (kinds/dockerfile.ts) and Compose files (kinds/compose.ts) are the adapters today. A new
- * kind — say CI workflow YAML (`.github/workflows/*.yml`, `.gitlab-ci.yml`) — is:
+ * Dockerfiles (kinds/dockerfile.ts), Compose files (kinds/compose.ts) and CI workflows (kinds/ci.ts)
+ * are the adapters today. A new kind is:
  *  1. a model in common/analysis/ that parses the text once and never throws (it carries the text, a
  *     TextDocument for offsets, its line ending and its suppression comments: {@link LintedModel});
  *  2. its rules in server/src/rules/<kind>/, one per file named after the rule id, typed `RuleOf<Model>`;
@@ -42,6 +42,12 @@ export interface FileKind<M extends LintedModel = LintedModel> {
    * gather workspace facts only for such kinds; the others get `{}`.
    */
   readonly readsBuildContext: boolean;
+  /**
+   * Other files of the repository whose facts the rules read — the Dockerfiles a CI workflow builds —
+   * as paths relative to `root`, the repository a file of this kind at `file` belongs to. The CLI and
+   * the server read them (bounded, inside `root`) into `WorkspaceFacts.dockerfiles`; the rules never do.
+   */
+  referencedDockerfiles?(model: M, file: string): { readonly root: string; readonly paths: readonly string[] };
   /** The kind's rules, in the order their findings and fixes are considered. */
   readonly rules: readonly RuleOf<M>[];
   /** Parse once; never throws (a syntax error is the rules' business, or nobody's). */

@@ -4,13 +4,14 @@
  */
 import { cutAtFirst } from '../../../common/analysis/text';
 import type { FileKind, LintedModel } from './fileKind';
+import { CI } from './kinds/ci';
 import { COMPOSE } from './kinds/compose';
 import { DOCKERFILE } from './kinds/dockerfile';
 
-export { COMPOSE, DOCKERFILE };
+export { CI, COMPOSE, DOCKERFILE };
 
 /** Every kind the engine lints. The Dockerfile comes first: it is what any other non-YAML document is taken for. */
-export const FILE_KINDS: readonly FileKind[] = [DOCKERFILE, COMPOSE];
+export const FILE_KINDS: readonly FileKind[] = [DOCKERFILE, COMPOSE, CI];
 
 /** The YAML kinds: claimed by their language id or their path; other YAML is left alone. */
 const YAML_KINDS: readonly FileKind[] = FILE_KINDS.filter(k => k !== DOCKERFILE);
@@ -51,5 +52,5 @@ export function kindOfFile(file: string): FileKind<LintedModel> {
   return /\.ya?ml$/i.test(path) ? COMPOSE : DOCKERFILE;
 }
 
-/** Whether the CLI lints a file it finds in a folder: some kind claims its name. */
-export const isLintedFileName = (name: string): boolean => FILE_KINDS.some(k => k.claimsPath(name));
+/** Whether the CLI lints a file it finds in a folder: some kind claims its name or its place (`/`-separated path). */
+export const isLintedFileName = (file: string): boolean => FILE_KINDS.some(k => k.claimsPath(file));

@@ -16,6 +16,7 @@ import { DOCKERFILE, kindOfDocument } from '../lint/fileKinds';
 import { lint, type LintResult } from '../lint/linter';
 import type { Finding, WorkspaceFacts } from '../rules/types';
 import { contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../buildContext/workspaceFacts';
+import { referencedFacts } from '../buildContext/referencedDockerfiles';
 import { LARGE_DOCUMENT_CHARS, type LintPool } from './lintPool';
 import { serializeFacts } from './workerFacts';
 import { URI } from './uri';
@@ -227,7 +228,7 @@ export class DocumentAnalyses {
     const large = this.isLarge(doc);
     const kind = this.kindOf(doc);
     const file = URI.toPath(uri);
-    const { workspace, contextDir } = kind?.readsBuildContext && file ? (this.deps.workspaceFor ?? gather)(file, settings) : { workspace: {}, contextDir: undefined };
+    const { workspace, contextDir } = kind?.readsBuildContext && file ? (this.deps.workspaceFor ?? gather)(file, settings) : { workspace: kind && file ? referencedFacts(kind, file, text) : {}, contextDir: undefined };
     const annotate = (r: LintResult) => (this.deps.annotate ? this.deps.annotate(uri, r) : r);
     const snapshot = { uri, version, text };
     const inputs = { settings, workspace, contextDir };

@@ -16,6 +16,11 @@ import { composeMissingCacheFrom } from './compose/compose-missing-cache-from';
 import { composeInlineCache } from './compose/compose-inline-cache';
 import { composeNoCacheEnv } from './compose/compose-no-cache-env';
 import type { ComposeRule } from './compose/types';
+import { ciBuildPushWithoutCache } from './ci/ci-build-push-without-cache';
+import { ciDockerBuildWithoutCacheFrom } from './ci/ci-docker-build-without-cache-from';
+import { ciInlineCacheMultistage } from './ci/ci-inline-cache-multistage';
+import { ciNoCache } from './ci/ci-no-cache';
+import type { CiRule } from './ci/types';
 
 /** Every rule, in the order their findings and fixes are considered. */
 export const RULES: readonly Rule[] = [
@@ -41,4 +46,13 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
   composeNoCacheEnv,
 ];
 
-export const ruleById = (id: string): Rule | ComposeRule | undefined => RULES.find(r => r.meta.id === id) ?? COMPOSE_RULES.find(r => r.meta.id === id);
+/** Rules over CI workflows (.github/workflows/*.yml, .gitlab-ci.yml). */
+export const CI_RULES: readonly CiRule[] = [
+  ciBuildPushWithoutCache,
+  ciDockerBuildWithoutCacheFrom,
+  ciInlineCacheMultistage,
+  ciNoCache,
+];
+
+export const ruleById = (id: string): Rule | ComposeRule | CiRule | undefined =>
+  RULES.find(r => r.meta.id === id) ?? COMPOSE_RULES.find(r => r.meta.id === id) ?? CI_RULES.find(r => r.meta.id === id);

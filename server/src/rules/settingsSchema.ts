@@ -4,7 +4,7 @@
  * `npm run gen:rules` writes them into package.json; a spec fails when package.json, docs/rules.md or
  * the README's rule table disagree with the modules.
  */
-import { COMPOSE_RULES, RULES } from './index';
+import { CI_RULES, COMPOSE_RULES, RULES } from './index';
 import type { RuleMeta } from './types';
 
 export const SEVERITY_CHOICES = ['default', 'off', 'hint', 'information', 'warning', 'error'] as const;
@@ -12,7 +12,7 @@ const CHOICE_DESCRIPTIONS = ["The rule's own default severity", 'Do not report',
 
 /** Every rule's metadata, Dockerfile rules first, in the order the engine runs them. */
 export function allRuleMeta(): RuleMeta[] {
-  return [...RULES.map(r => r.meta), ...COMPOSE_RULES.map(r => r.meta)];
+  return [...RULES.map(r => r.meta), ...COMPOSE_RULES.map(r => r.meta), ...CI_RULES.map(r => r.meta)];
 }
 
 /** The `contributes.configuration.properties` entry of one rule. */

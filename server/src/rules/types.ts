@@ -3,7 +3,7 @@ import type { DockerfileModel } from '../../../common/analysis/model';
 import type { CacheAdvisorSettings, Severity } from '../../../common/settings';
 import type { WorkspaceFacts } from '../../../common/analysis/workspace';
 
-export type { PerBuildArgUse, WorkspaceFacts } from '../../../common/analysis/workspace';
+export type { DockerfileShape, PerBuildArgUse, WorkspaceFacts } from '../../../common/analysis/workspace';
 
 /** Where the rules' documentation lives; each rule links to its own section. */
 export const DOCS_BASE = 'https://github.com/cache-advisor/dockerfile-cache-advisor/blob/main/docs/rules.md';

@@ -45,6 +45,7 @@ describe('per-build arguments of the workspace', () => {
           '          docker build \\',
           '            --build-arg GIT_REV="$(git rev-parse --short HEAD)" \\',
           '            --build-arg GITHUB_SHA --build-arg PY=3.12 .',
+          '      - run: docker build --build-arg APP_REF=${{ github.ref_name }} --build-arg NODE=${{ matrix.node }} .',
           '      - uses: docker/build-push-action@v6',
           '        with:',
           '          build-args: |',
@@ -54,9 +55,10 @@ describe('per-build arguments of the workspace', () => {
         ].join('\n'),
       });
       const found = perBuildArgs(root);
-      assert.deepStrictEqual(Object.keys(found).sort(), ['GITHUB_SHA', 'GIT_REV', 'RELEASE']);
+      assert.deepStrictEqual(Object.keys(found).sort(), ['APP_REF', 'GITHUB_SHA', 'GIT_REV', 'RELEASE']);
+      assert.deepStrictEqual(found.APP_REF[0], { file: '.github/workflows/ci.yml', line: 8, value: '${{ github.ref_name }}' });
       assert.deepStrictEqual(found.GIT_REV[0], { file: '.github/workflows/ci.yml', line: 6, value: '$(git rev-parse --short HEAD)' });
-      assert.strictEqual(found.RELEASE[0].line, 11);
+      assert.strictEqual(found.RELEASE[0].line, 12);
     });
 
     it('GitLab CI script lines, and the build context folder besides the root', () => {

@@ -44,7 +44,8 @@ describe('compose files', () => {
     for (const n of ['composer.yml', 'config.yaml', 'compose.json', 'Dockerfile']) assert.ok(!isComposeFileName(n), n);
     assert.strictEqual(kindOfDocument('dockercompose', 'file:///w/anything.yml')?.id ?? 'none', 'compose');
     assert.strictEqual(kindOfDocument('yaml', 'file:///w/docker-compose.yml')?.id ?? 'none', 'compose');
-    assert.strictEqual(kindOfDocument('yaml', 'file:///w/.github/workflows/ci.yml')?.id ?? 'none', 'none');
+    assert.strictEqual(kindOfDocument('yaml', 'file:///w/.github/workflows/ci.yml')?.id ?? 'none', 'ci');
+    assert.strictEqual(kindOfDocument('yaml', 'file:///w/config/ci.yml')?.id ?? 'none', 'none');
     assert.strictEqual(kindOfDocument('dockerfile', 'file:///w/Dockerfile')?.id ?? 'none', 'dockerfile');
   });
 

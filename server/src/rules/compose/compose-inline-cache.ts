@@ -1,14 +1,12 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import { addBuildList, removeEntry } from './edits';
 import type { ComposeRule } from './types';
+import { registryCacheRef } from '../../../../common/analysis/imageRef';
 import { docsFor, type RuleFinding } from '../types';
 
 const id = 'compose-inline-cache';
 
 const TRUTHY = /^(1|true|yes|on)$/i;
-
-/** `ref` of a registry cache next to an image: same repository, tag `buildcache`. */
-export const registryCacheRef = (image: string) => `${image.replace(/@sha256:[0-9a-f]+$/i, '').replace(/:[^/:]+$/, '')}:buildcache`;
 
 /**
  * `BUILDKIT_INLINE_CACHE: 1` in build args: the cache lives in the pushed image, so pruning the builder

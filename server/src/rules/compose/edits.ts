@@ -7,33 +7,17 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ComposeEntry, ComposeModel, ComposeService } from '../../../../common/analysis/composeModel';
 import { nodeEnd, nodeStart } from '../../../../common/analysis/composeModel';
+import { afterLineOf, lineStartOf, wholeLines } from '../../../../common/analysis/yamlText';
 
 const rangeOf = (model: ComposeModel, s: number, e: number) => ({ start: model.document.positionAt(s), end: model.document.positionAt(e) });
-const lineStartOf = (t: string, i: number) => t.lastIndexOf('\n', i - 1) + 1;
-/** Offset just past the line break of the line holding offset `i` (or the end of the text). */
-function afterLineOf(t: string, i: number): number {
-  const nl = t.indexOf('\n', i);
-  return nl < 0 ? t.length : nl + 1;
-}
 /** The last character offset of a node's value (`range[1]` is exclusive). */
 const lastChar = (n: Node) => Math.max(nodeStart(n), nodeEnd(n) - 1);
-
-/** Whole lines from `start`'s line through the line of the last character before `end`, when nothing else shares them. */
-function wholeLines(model: ComposeModel, start: number, end: number): { s: number; e: number } | undefined {
-  const t = model.text;
-  const s = lineStartOf(t, start);
-  if (!/^\s*(-\s*)?$/.test(t.slice(s, start))) return undefined;
-  const e = afterLineOf(t, Math.max(start, end - 1));
-  const rest = t.slice(Math.min(end, e), e).replace(/\r?\n$/, '');
-  if (!/^\s*(#.*)?$/.test(rest)) return undefined;
-  return { s, e };
-}
 
 /** Remove a pair of a block mapping (key line through its value's last line). */
 function removePairLines(model: ComposeModel, pair: Pair): TextEdit | undefined {
   const start = nodeStart(pair.key as Node);
   const end = pair.value ? nodeEnd(pair.value as Node) : nodeEnd(pair.key as Node);
-  const span = wholeLines(model, start, end);
+  const span = wholeLines(model.text, start, end);
   return span ? { range: rangeOf(model, span.s, span.e), newText: '' } : undefined;
 }
 
@@ -57,7 +41,7 @@ export function removeEntry(model: ComposeModel, service: ComposeService, entry:
     if (i + 1 < starts.length) return { range: rangeOf(model, starts[i], starts[i + 1]), newText: '' };
     return { range: rangeOf(model, ends[i - 1], ends[i]), newText: '' };
   }
-  const span = wholeLines(model, entry.start, entry.end);
+  const span = wholeLines(model.text, entry.start, entry.end);
   return span ? { range: rangeOf(model, span.s, span.e), newText: '' } : undefined;
 }
 
