@@ -43,13 +43,25 @@ const pool = LintPool.available() ? new LintPool() : undefined;
 const inFlight = new Map<string, { version: number; done: Promise<Analysis | undefined> }>();
 const isLarge = (doc: TextDocument) => pool !== undefined && doc.getText().length > LARGE_DOCUMENT_CHARS;
 /**
- * Edits are gathered at least this long before an analysis starts. The protocol library handles one
- * message per event-loop turn, so analysing on the next turn would analyse every edit of a burst in turn.
+ * The longest an edit waits before its analysis starts. An edit that arrives when the document has been
+ * idle is analysed at once (the peer language server validates on every change, and a fixed wait was the
+ * whole of our latency on small files). Right after an analysis, an edit waits as long as that analysis
+ * took, less the time since it ended, capped here: the protocol library handles one message per
+ * event-loop turn, so a burst of edits read in one go would otherwise be analysed one by one on the main
+ * thread (a large document goes to the worker and is never held back). Edits that arrive while an
+ * analysis runs fold into one follow-up run for the latest version.
  */
 const COALESCE_MS = 20;
-// No longer wait as long as the last analysis took: edits that arrive while one runs are already folded
-// into a single follow-up run (one analysis in flight per document), so a longer wait only added latency —
-// about half of each didChange → diagnostics time on a 1,000-line file (bench: lsp-p95-vs-rcjsuen-1000).
+/** When each document's last analysis ended and how long it took (ms, Date.now clock). */
+const lastRun = new Map<string, { end: number; took: number }>();
+/** How long an edit of `uri` waits before its analysis starts (see COALESCE_MS). */
+function coalesceDelay(uri: string): number {
+  const last = lastRun.get(uri);
+  const doc = documents.get(uri);
+  // a large document is analysed in the worker: this thread keeps reading edits, which fold meanwhile
+  if (!last || !doc || isLarge(doc)) return 0;
+  return Math.max(0, Math.min(COALESCE_MS, last.took - (Date.now() - last.end)));
+}
 /** The last build per Dockerfile, sent by the client after `Build with BuildKit`. */
 const timelines = new TimelineStore();
 
@@ -153,14 +165,17 @@ function schedule(uri: string): void {
     // one analysis per document at a time: its end schedules the next if the document moved on
     if (inFlight.has(uri)) return;
     const version = doc.version;
+    const started = Date.now();
     const done = runAnalysis(doc);
     inFlight.set(uri, { version, done });
     void done.finally(() => {
       inFlight.delete(uri);
+      const end = Date.now();
+      if (documents.get(uri)) lastRun.set(uri, { end, took: end - started });
       const now = documents.get(uri);
       if (now && now.version !== results.get(uri)?.version) schedule(uri);
     });
-  }, COALESCE_MS));
+  }, coalesceDelay(uri)));
 }
 
 async function runAnalysis(doc: TextDocument): Promise<Analysis | undefined> {
@@ -183,6 +198,7 @@ documents.onDidClose(e => {
   const p = pending.get(e.document.uri);
   if (p) clearTimeout(p);
   pending.delete(e.document.uri);
+  lastRun.delete(e.document.uri);
   results.delete(e.document.uri);
   settings.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
