@@ -10,6 +10,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { DockerfileParser } from 'dockerfile-ast';
+import { setAstMemo } from '../common/analysis/astMemo';
 import { generateDockerfile } from './generate';
 import { median, percentile, type Metric } from './metrics';
 import { TestClient } from '../test/support/lspClient';
@@ -147,11 +148,13 @@ export async function lspMetrics(o: LspOptions): Promise<{ metrics: Metric[]; de
   const p95 = percentile(latencies, 95);
   // the floor: dockerfile-ast's parse of the same text, which every re-lint includes (this process, warm)
   const parseMs: number[] = [];
+  setAstMemo(false); // dockerfile-ast as published (see bench/editor.ts)
   for (let i = 0; i < 40; i++) {
     const t0 = process.hrtime.bigint();
     DockerfileParser.parse(text + `# ${i}\n`);
     if (i >= 10) parseMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
+  setAstMemo(true);
   const parseFloor = median(parseMs);
   metrics.push(
     { name: 'lsp-p95-ms-1000', value: p95, unit: 'ms', peer: 'dockerfile-ast parse of that file', peerValue: parseFloor, ratio: p95 / parseFloor, target: '≤ 15 ms', met: p95 <= 15, note: `didChange → publishDiagnostics over ${edits} incremental edits of a ${text.split('\n').length}-line file (${diagnosticsCount} diagnostics), dist/server.js over stdio` },
