@@ -5,6 +5,7 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { analyze } from '../../../common/analysis/analyze';
+import { forgetKept } from '../../../common/analysis/astMemo';
 import type { DockerfileModel } from '../../../common/analysis/model';
 import { RULES } from '../rules/index';
 import type { FileCreation, Finding, Fix, RuleContext, WorkspaceFacts } from '../rules/types';
@@ -54,6 +55,7 @@ export function lint(text: string, settings: CacheAdvisorSettings = DEFAULT_SETT
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  forgetKept(model.instructions.map(i => i.node));
   return { model, findings };
 }
 

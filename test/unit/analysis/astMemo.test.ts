@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DockerfileParser, type Instruction, type Run } from 'dockerfile-ast';
-import { setAstMemo } from '../../../common/analysis/astMemo';
+import { forgetKept, setAstMemo } from '../../../common/analysis/astMemo';
 import { dockerfile, garbage, mutated } from '../../support/dockerfileArbitrary';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -95,5 +95,14 @@ describe('dockerfile-ast with kept arguments (astMemo)', function () {
     a.length = 0;
     assert.deepStrictEqual(run.getArguments().map(x => x.getValue()), ['echo', 'hi']);
     assert.strictEqual(run.getFlags().length, 1);
+  });
+
+  it('answers the same after forgetting what it kept (a model held after its lint)', () => {
+    const text = 'FROM x\nRUN --mount=type=cache,target=/r <<EOF\necho hi\nEOF\nCOPY --from=x a b\n';
+    const ast = DockerfileParser.parse(text);
+    const before = ast.getInstructions().map(i => [i.toString(), i.getArguments().map(a => a.getValue()), i.getArgumentsRange()]);
+    forgetKept(ast.getInstructions());
+    assert.ok(ast.getInstructions().every(i => (i as unknown as { __rawArguments?: unknown }).__rawArguments === undefined));
+    assert.deepStrictEqual(ast.getInstructions().map(i => [i.toString(), i.getArguments().map(a => a.getValue()), i.getArgumentsRange()]), before);
   });
 });
