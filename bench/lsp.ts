@@ -10,6 +10,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { DockerfileParser } from 'dockerfile-ast';
+import { setAstMemo } from '../common/analysis/astMemo';
 import { generateDockerfile } from './generate';
 import { median, percentile, type Metric } from './metrics';
 import { TestClient } from '../test/support/lspClient';
@@ -147,11 +148,13 @@ export async function lspMetrics(o: LspOptions): Promise<{ metrics: Metric[]; de
   const p95 = percentile(latencies, 95);
   // the floor: dockerfile-ast's parse of the same text, which every re-lint includes (this process, warm)
   const parseMs: number[] = [];
+  setAstMemo(false); // dockerfile-ast as published (see bench/editor.ts)
   for (let i = 0; i < 40; i++) {
     const t0 = process.hrtime.bigint();
     DockerfileParser.parse(text + `# ${i}\n`);
     if (i >= 10) parseMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
+  setAstMemo(true);
   const parseFloor = median(parseMs);
   metrics.push(
     { name: 'lsp-p95-ms-1000', value: p95, unit: 'ms', peer: 'dockerfile-ast parse of that file', peerValue: parseFloor, ratio: p95 / parseFloor, target: '≤ 15 ms', met: p95 <= 15, note: `didChange → publishDiagnostics over ${edits} incremental edits of a ${text.split('\n').length}-line file (${diagnosticsCount} diagnostics), dist/server.js over stdio` },
@@ -281,7 +284,7 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
     const findings = (s: Side) => [...s.counts].sort((a, b) => a - b).join('/');
     metrics.push({
       name: `lsp-p95-vs-rcjsuen-${size}`, value: p95, unit: 'ms', peer: peer.label, peerValue: peerP95, ratio: p95 / peerP95, target: 'ratio ≤ 1.0', met: p95 <= peerP95,
-      note: `${lineCount} lines; didChange → publishDiagnostics, p95 of ${edits} one-character edits in an echo argument inside RUN chains (after ${warmup} warm-up edits), sent alternately to both servers; the peer validates on every didChange with no debounce (its publications carry no version), ours lints after a 20 ms coalescing timer (edits during an analysis fold into one follow-up run), counted here as the user waits for it; findings on screen per edit: ours ${findings(ours)} (${ours.opened} on open), peer ${findings(theirs)} (${theirs.opened} on open); p50 ours ${median(ours.latencies).toFixed(2)} ms, peer ${median(theirs.latencies).toFixed(2)} ms`,
+      note: `${lineCount} lines; didChange → publishDiagnostics, p95 of ${edits} one-character edits in an echo argument inside RUN chains (after ${warmup} warm-up edits), sent alternately to both servers; the peer validates on every didChange with no debounce (its publications carry no version), ours lints at once when the document is idle (right after an analysis, a small document waits up to that analysis's time, 20 ms at most; edits during an analysis fold into one follow-up run), counted here as the user waits for it; findings on screen per edit: ours ${findings(ours)} (${ours.opened} on open), peer ${findings(theirs)} (${theirs.opened} on open); p50 ours ${median(ours.latencies).toFixed(2)} ms, peer ${median(theirs.latencies).toFixed(2)} ms`,
     });
     detail[`lines-${size}`] = {
       lines: lineCount,

@@ -1,5 +1,6 @@
 import { DockerfileParser, type Copy, type Flag, type From, type Instruction, type JSONArgument, type JSONInstruction, type Property, type Run } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import './astMemo';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact, RunFact, SourceKind, StageFact } from './model';
 import { EnvScope, EXPANSION_LIMITS, ExpansionBudget } from './envScope';
 import { mountsOf, resolvePath } from './mounts';

@@ -170,8 +170,17 @@ function pipInstall(manager: 'pip' | 'uv', args: readonly ShellWord[], all: read
 
 const NODE_MANIFESTS = { npm: ['package-lock.json', 'npm-shrinkwrap.json'], yarn: ['yarn.lock', '.yarnrc.yml'], pnpm: ['pnpm-lock.yaml', 'pnpm-workspace.yaml'], bun: ['bun.lockb', 'bun.lock'] };
 
+/**
+ * The tools `recognise` has a case for (the pip/php/python spellings are matched by MAYBE_TOOL): every
+ * other command (echo, mkdir, rm …, most of a RUN) is turned away before its words are looked at.
+ * A tool added to the switch below must be added here too (packageManagers.test.ts checks each case).
+ */
+export const TOOLS: ReadonlySet<string> = new Set(['pipx', 'uv', 'poetry', 'pipenv', 'npm', 'yarn', 'pnpm', 'bun', 'go', 'cargo', 'mvn', 'mvnw', 'gradle', 'gradlew', 'lein', 'sbt', 'mix', 'bundle', 'bundler', 'gem', 'composer', 'composer.phar', 'dotnet', 'conda', 'mamba', 'micromamba', 'apt-get', 'apt', 'aptitude', 'apk', 'dnf', 'dnf5', 'yum']);
+const MAYBE_TOOL = /^(pip|php|python)(\d+(\.\d+)?)?$/;
+
 function recognise(words: readonly ShellWord[]): Recognised | undefined {
   const tool = base(words[0]);
+  if (!TOOLS.has(tool) && !MAYBE_TOOL.test(tool)) return undefined;
   const v = vals(words);
   // `php composer.phar install`, `php /usr/bin/composer install`: composer run by the PHP interpreter
   if (/^php(\d+(\.\d+)?)?$/.test(tool) && /^composer(\.phar)?$/.test(base(words[1]))) return recognise(words.slice(1));

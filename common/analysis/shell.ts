@@ -71,10 +71,16 @@ export interface MappedText {
 
 /** Prepare `doc[start, end)` of a shell-form RUN for parsing. */
 export function joinContinuations(doc: string, start: number, end: number, escapeChar: string): MappedText {
-  const out: string[] = [];
+  // kept characters are copied in runs (one slice per run between removed pieces), mapped one by one
+  const parts: string[] = [];
   const map = new Int32Array(end - start + 1);
   let n = 0;
   let i = start;
+  let run = start; // where the current run of kept characters starts
+  const cut = (from: number, to: number) => {
+    if (from > run) parts.push(doc.slice(run, from));
+    run = to;
+  };
   let inHeredoc = false; // continuation rules do not apply in heredoc bodies; keep them verbatim
   if (/<<-?\s*['"]?[A-Za-z_]/.test(doc.slice(start, Math.min(end, start + 4096)))) inHeredoc = true;
   while (i < end) {
@@ -102,22 +108,23 @@ export function joinContinuations(doc: string, start: number, end: number, escap
           }
           break;
         }
+        cut(i, j);
         i = j;
         continue;
       }
       if (escapeChar !== '\\') {
         // with `# escape=\``, a backslash is an ordinary character for Docker but the shell still sees it
-        out.push(c); map[n++] = i; i++;
+        map[n++] = i; i++;
         continue;
       }
     }
-    if (c === '\r' && doc[i + 1] === '\n') { i++; continue; } // CRLF → LF, the shell sees LF
-    out.push(c);
+    if (c === '\r' && doc[i + 1] === '\n') { cut(i, i + 1); i++; continue; } // CRLF → LF, the shell sees LF
     map[n++] = i;
     i++;
   }
+  cut(end, end);
   map[n] = end;
-  return { text: out.join(''), map: map.subarray(0, n + 1), endOffset: end };
+  return { text: parts.join(''), map: map.subarray(0, n + 1), endOffset: end };
 }
 
 /** Plain mapping for text that is already what the shell sees (heredoc bodies, exec-form strings). */

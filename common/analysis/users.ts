@@ -32,8 +32,14 @@ const IMAGE_USERS: Record<string, { uid: number; gid: number; home: string }> = 
 
 const num = (s: string | undefined) => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
 
+/** Options of useradd/adduser/groupadd/addgroup that take a value. */
+const withValue = new Set(['-u', '--uid', '-g', '--gid', '-G', '--groups', '--ingroup', '-d', '--home', '--home-dir', '-h', '-s', '--shell', '-c', '--comment', '--gecos', '-k', '-K', '-e', '-f', '-p', '--firstuid', '--lastuid', '--key', '-b', '--base-dir']);
+const ACCOUNT_TOOL = /(^|\/)(user|group)add$|(^|\/)add(user|group)$/;
+
 /** Record accounts created by one shell command. */
 export function recordAccount(cmd: ShellCommand, accounts: { users: Map<string, { uid?: number; gid?: number; group?: string; home: string }>; groups: Map<string, number | undefined> }): void {
+  // runs for every command of every RUN on each analysis: leave the others at the first look
+  if (!cmd.words.some(w => w.value !== undefined && ACCOUNT_TOOL.test(w.value))) return;
   const words = unwrapCommand(cmd.words).map(w => w.value ?? '');
   const tool = (words[0] ?? '').replace(/^.*\//, '');
   const opt = (names: string[]) => {
@@ -45,7 +51,6 @@ export function recordAccount(cmd: ShellCommand, accounts: { users: Map<string, 
     }
     return undefined;
   };
-  const withValue = new Set(['-u', '--uid', '-g', '--gid', '-G', '--groups', '--ingroup', '-d', '--home', '--home-dir', '-h', '-s', '--shell', '-c', '--comment', '--gecos', '-k', '-K', '-e', '-f', '-p', '--firstuid', '--lastuid', '--key', '-b', '--base-dir']);
   const lastPositional = () => {
     let last: string | undefined;
     for (let i = 1; i < words.length; i++) {

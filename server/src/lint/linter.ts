@@ -59,6 +59,7 @@ export function lint<M extends LintedModel>(kind: FileKind<M>, text: string, set
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  kind.release?.(model);
   return { model, findings };
 }
 

@@ -7,15 +7,17 @@ import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalyses } from './documentAnalysis';
 import { toDiagnostic } from './diagnostics';
-import { SupersededError } from './lintPool';
+import { LARGE_DOCUMENT_CHARS, SupersededError } from './lintPool';
 
 /**
- * Edits are gathered at least this long before an analysis starts. The protocol library handles one
- * message per event-loop turn, so analysing on the next turn would analyse every edit of a burst in turn.
+ * The longest an edit waits before its analysis starts. An edit that arrives when the document has been
+ * idle is analysed at once (the peer language server validates on every change, and a fixed wait was the
+ * whole of our latency on small files). Right after an analysis, an edit waits as long as that analysis
+ * took, less the time since it ended, capped here: the protocol library handles one message per
+ * event-loop turn, so a burst of edits read in one go would otherwise be analysed one by one on the main
+ * thread (a large document goes to the worker and is never held back). Edits that arrive while an
+ * analysis runs fold into one follow-up run for the latest version.
  */
-// No longer wait as long as the last analysis took: edits that arrive while one runs are already folded
-// into a single follow-up run (one analysis in flight per document), so a longer wait only added latency —
-// about half of each didChange → diagnostics time on a 1,000-line file (bench: lsp-p95-vs-rcjsuen-1000).
 export const COALESCE_MS = 20;
 
 export interface PublisherDeps {
@@ -30,6 +32,8 @@ export class DiagnosticsPublisher {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   /** The version whose diagnostics were last sent, per document. */
   private readonly published = new Map<string, number>();
+  /** When each document's last analysis ended and how long it took (ms, Date.now clock). */
+  private readonly lastRun = new Map<string, { end: number; took: number }>();
 
   constructor(private readonly deps: PublisherDeps) {}
 
@@ -51,7 +55,16 @@ export class DiagnosticsPublisher {
         return;
       }
       void this.publish(doc);
-    }, COALESCE_MS));
+    }, this.delay(uri)));
+  }
+
+  /** How long an edit of `uri` waits before its analysis starts (see COALESCE_MS). */
+  private delay(uri: string): number {
+    const last = this.lastRun.get(uri);
+    const doc = this.deps.document(uri);
+    // a large document is analysed in the worker: this thread keeps reading edits, which fold meanwhile
+    if (!last || !doc || doc.getText().length > LARGE_DOCUMENT_CHARS) return 0;
+    return Math.max(0, Math.min(COALESCE_MS, last.took - (Date.now() - last.end)));
   }
 
   /** Every open document again (settings, trust, workspace folders or files on disk changed). */
@@ -62,6 +75,7 @@ export class DiagnosticsPublisher {
   /** Analyse the document's current version (or take its kept analysis) and send its diagnostics. */
   async publish(doc: TextDocument): Promise<void> {
     const { uri, version } = doc;
+    const started = Date.now();
     try {
       const state = await this.deps.analyses.current(doc);
       if (this.deps.document(uri)?.version !== state.version) return; // a newer edit arrived meanwhile
@@ -72,6 +86,8 @@ export class DiagnosticsPublisher {
       // analysing the same version again would fail again: wait for the next edit
       this.published.set(uri, version);
     } finally {
+      const end = Date.now();
+      if (this.deps.document(uri)) this.lastRun.set(uri, { end, took: end - started });
       this.scheduleIfBehind(uri);
     }
   }
@@ -87,6 +103,7 @@ export class DiagnosticsPublisher {
     if (p) clearTimeout(p);
     this.pending.delete(uri);
     this.published.delete(uri);
+    this.lastRun.delete(uri);
     this.deps.analyses.forget(uri);
     void this.deps.send({ uri, diagnostics: [] });
   }

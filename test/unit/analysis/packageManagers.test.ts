@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { analyze } from '../../../common/analysis/analyze';
-import { fetchesPackages, type PackageInvocation } from '../../../common/analysis/packageManagers';
+import * as fs from 'fs';
+import * as path from 'path';
+import { fetchesPackages, TOOLS, type PackageInvocation } from '../../../common/analysis/packageManagers';
 
 /** The invocations recognised in a one-RUN Dockerfile. */
 const invocations = (script: string): readonly PackageInvocation[] => analyze(`FROM x\nRUN ${script}\n`).instructions.find(i => i.run)!.run!.invocations;
@@ -146,5 +148,16 @@ describe('package-manager recognition', () => {
       assert.ok(fetchesPackages(one('pip install --no-deps .')));
       assert.ok(fetchesPackages(one('pip install --no-deps flask')));
     });
+  });
+
+  it('turns away early only tools the recogniser has no case for (TOOLS lists every case of its switch)', () => {
+    const source = fs.readFileSync(path.resolve(__dirname, '../../../../common/analysis/packageManagers.ts'), 'utf8');
+    const cases = source.split('\n').filter(l => /^\s*case .*tool\b/.test(l));
+    const named = cases.flatMap(l => [...l.matchAll(/tool === '([^']+)'/g)].map(m => m[1]).concat([...l.matchAll(/\[([^\]]+)\]\.includes\(tool\)/g)].flatMap(m => m[1].split(',').map(x => x.trim().replace(/'/g, '')))));
+    assert.ok(named.length > 20, `expected the switch's cases, found ${named.join(' ')}`);
+    for (const tool of named) assert.ok(TOOLS.has(tool), `${tool} has a case but is not in TOOLS`);
+    // the spellings matched by pattern still get through
+    for (const script of ['pip3.12 install flask', 'python3 -m pip install flask', 'php composer.phar install']) assert.strictEqual(invocations(script).length, 1, script);
+    assert.strictEqual(invocations('echo npm install && mkdir -p /x').length, 0);
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { parseUncached } from '../../../common/analysis/shell';
+import fc from 'fast-check';
+import { joinContinuations, parseUncached } from '../../../common/analysis/shell';
 
 /** The fast walker reads mvdan-sh's internal structs; it must agree with the public-API walker. */
 const CORPUS = [
@@ -42,5 +43,64 @@ describe('shell parsing: su -c', () => {
   it('sh -c keeps the RUN user; su without -c runs nothing nested', () => {
     assert.deepStrictEqual(nested("sh -c 'npm ci'"), [{ words: ['npm', 'ci'], runAs: undefined }]);
     assert.deepStrictEqual(nested('su app'), []);
+  });
+});
+
+/** joinContinuations as first written (one character at a time): the reference the faster one must equal. */
+function joinReference(doc: string, start: number, end: number, escapeChar: string): { text: string; map: number[] } {
+  const out: string[] = [];
+  const map: number[] = [];
+  let i = start;
+  const inHeredoc = /<<-?\s*['"]?[A-Za-z_]/.test(doc.slice(start, Math.min(end, start + 4096)));
+  while (i < end) {
+    const c = doc[i];
+    if (!inHeredoc && c === escapeChar) {
+      let j = i + 1;
+      while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
+      if (j < end && (doc[j] === '\n' || doc[j] === '\r')) {
+        if (doc[j] === '\r' && doc[j + 1] === '\n') j++;
+        j++;
+        for (;;) {
+          let k = j;
+          while (k < end && (doc[k] === ' ' || doc[k] === '\t')) k++;
+          if (k < end && doc[k] === '#') {
+            while (k < end && doc[k] !== '\n') k++;
+            j = Math.min(end, k + 1);
+            continue;
+          }
+          if (k < end && (doc[k] === '\n' || doc[k] === '\r')) {
+            if (doc[k] === '\r' && doc[k + 1] === '\n') k++;
+            j = k + 1;
+            continue;
+          }
+          break;
+        }
+        i = j;
+        continue;
+      }
+      if (escapeChar !== '\\') { out.push(c); map.push(i); i++; continue; }
+    }
+    if (c === '\r' && doc[i + 1] === '\n') { i++; continue; }
+    out.push(c);
+    map.push(i);
+    i++;
+  }
+  map.push(end);
+  return { text: out.join(''), map };
+}
+
+describe('joinContinuations', () => {
+  it('equals the character-at-a-time reference on fuzzed RUN text (continuations, comments, CRLF, heredocs, both escapes)', () => {
+    const piece = fc.constantFrom('a', 'pip install', ' ', '\t', '\\', '`', '\n', '\r\n', '\r', '# c', '&&', '<<EOF', "'q'", 'é');
+    const arb = fc.tuple(fc.array(piece, { maxLength: 40 }).map(p => p.join('')), fc.constantFrom('\\', '`'), fc.nat(), fc.nat());
+    fc.assert(fc.property(arb, ([doc, esc, a, b]) => {
+      const start = doc.length ? a % (doc.length + 1) : 0;
+      const end = start + (doc.length - start ? b % (doc.length - start + 1) : 0);
+      const got = joinContinuations(doc, start, end, esc);
+      const want = joinReference(doc, start, end, esc);
+      assert.strictEqual(got.text, want.text);
+      assert.deepStrictEqual([...got.map], want.map);
+      assert.strictEqual(got.endOffset, end);
+    }), { numRuns: 2000, seed: 20261126 });
   });
 });

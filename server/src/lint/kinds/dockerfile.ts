@@ -6,6 +6,7 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../../../common/analysis/analyze';
 import type { DockerfileModel } from '../../../../common/analysis/model';
+import { forgetKept } from '../../../../common/analysis/astMemo';
 import { isDockerfileName } from '../../buildContext/locate';
 import { RULES } from '../../rules/index';
 import type { Fix } from '../../rules/types';
@@ -85,6 +86,7 @@ export const DOCKERFILE: FileKind<DockerfileModel> = {
   readsBuildContext: true,
   rules: RULES,
   parse: analyze,
+  release: model => forgetKept(model.instructions.map(i => i.node)),
   isSuppressed(model, id, line) {
     if (model.ignoredAt.size === 0) return false;
     const inst = instructionAtLine(model, line);
