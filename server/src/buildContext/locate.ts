@@ -1,6 +1,6 @@
 /**
  * Finding the Dockerfiles whose build context holds a file, and answering for each. Node-side (reads
- * the disk); the analysis itself is in whyRebuild.ts.
+ * the disk); the analysis itself is in whatRebuilds.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,7 +8,7 @@ import { analyze } from '../../../common/analysis/analyze';
 import { readWorkspaceText } from '../../../common/boundedRead';
 import { readIgnoreSpec, type IgnoreSpec } from './ignore';
 import type { BuildArgs } from '../../../common/analysis/sources';
-import { whyRebuild, type RebuildAnswer } from './whatRebuilds';
+import { whatRebuilds, type RebuildAnswer } from './whatRebuilds';
 
 /** Names treated as Dockerfiles (same as the CLI's lint). */
 export const isDockerfileName = (name: string) =>
@@ -71,7 +71,7 @@ export function answerFor(opts: { dockerfile: string; file: string; text?: strin
   const text = opts.text ?? readWorkspaceText(dockerfile);
   const contextDir = opts.buildContext !== undefined ? path.resolve(opts.buildContext) : contextDirOf(dockerfile);
   const ignore = readIgnoreSpec(dockerfile, contextDir);
-  const answer = whyRebuild({
+  const answer = whatRebuilds({
     model: analyze(text), contextDir, file: path.resolve(opts.file), ignore, dockerfile, target: opts.target,
     buildArgs: opts.buildArgs, exists: existsIn(contextDir),
   });
