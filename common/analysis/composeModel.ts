@@ -180,6 +180,5 @@ export function parseCompose(text: string): ComposeModel {
   return { text, document, yaml, eol: /\r\n/.test(text) ? '\r\n' : '\n', services, errors, ignoredGlobally: sup.global, ignoredAt: sup.at };
 }
 
-/** Names the CLI and the server treat as Compose files. */
-export const isComposeFileName = (name: string) =>
-  /^(docker-)?compose(\.[\w-]+)?\.ya?ml$/i.test(name) || /^.+\.compose\.ya?ml$/i.test(name);
+// kept importable from here while lsp/composeCodeActions.ts still asks this module
+export { isComposeFileName } from './fileNames';

@@ -9,8 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { isDockerfileName } from '../../server/src/cli/files';
-import { isComposeFileName } from '../../common/analysis/composeModel';
+import { isComposeFileName, isDockerfileName } from '../../common/analysis/fileNames';
 import { skipOrFail } from '../support/availability';
 import { cleanNpmEnv } from '../support/npmEnv';
 
@@ -33,6 +32,8 @@ describe('pre-commit hooks', () => {
       'Dockerfile', 'dockerfile', 'Containerfile', 'Dockerfile.dev', 'Containerfile.prod', 'api.Dockerfile', 'web.containerfile',
       'docker-compose.yml', 'docker-compose.override.yaml', 'compose.yaml', 'compose.prod.yml', 'stack.compose.yaml',
       'Dockerfile-notes', 'Dockerfile.', 'README.md', '.dockerignore', 'values.yaml', 'compose.json', 'mydocker-compose.yml', 'Dockerfiles',
+      'Dockerfile.dockerignore', 'Dockerfile.dev.dockerignore', 'Containerfile.containerignore', 'Dockerfile.mydockerignore',
+      'docker-compose-dev.yml', 'compose.prod.local.yaml',
     ];
     for (const hook of hooks) {
       for (const dir of ['', 'services/api/']) {

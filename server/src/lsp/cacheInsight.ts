@@ -19,7 +19,8 @@ import { ignoreSpec, readIgnoreSpec } from '../buildContext/ignore';
 import { buildGraph, type BuildGraph } from '../../../common/analysis/invalidation';
 import type { LastRunSource } from '../buildContext/lastRun';
 import { listContext } from '../buildContext/listing';
-import { contextDirOf, isDockerfileName } from '../buildContext/locate';
+import { contextDirOf } from '../buildContext/locate';
+import { isDockerfileName } from '../../../common/analysis/fileNames';
 import { answerWhatRebuilds } from '../buildContext/whatRebuildsRequest';
 import { WhatRebuildsRequest } from '../../../common/protocol';
 

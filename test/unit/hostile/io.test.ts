@@ -306,7 +306,7 @@ describe('hostile input: workspace files, Engine API and output', function () {
         timers.push(setInterval(() => res.write(' '), 20));
       }, 'tcp');
       // the idle timeout alone would never fire: a byte comes every 20 ms
-      await assert.rejects(client(host, { timeoutMs: 5_000, deadlineMs: 300 }).systemDf(), (e: unknown) => e instanceof EngineApiError && /no complete answer within 0\.3 s/.test(e.message));
+      await assert.rejects(client(host, { timeoutMs: 5_000, deadlineMs: 300 }).systemDf(), (e: unknown) => e instanceof EngineApiError && /no complete answer within 0\.3s/.test(e.message));
     });
 
     it('a body that is not JSON is an EngineApiError; an ordinary answer is read', async () => {
