@@ -3,7 +3,7 @@ import { parseArgs } from 'util';
 import { cacheReportJson, cacheReportMarkdown, cacheReportText } from '../../../common/docker/cacheReport';
 import { collectCacheStats } from '../../../common/docker/collectStats';
 import { EngineApiError, EngineClient, EngineConfigError, EngineUnreachableError } from '../../../common/docker/engineApi';
-import { DEFAULT_LIMITS, measureHostCaches } from '../../../common/docker/hostCaches';
+import { DEFAULT_LIMITS, measureHostCachesInWorker, type HostCacheStat } from '../../../common/docker/hostCaches';
 import { UsageError, type CliIO } from './io';
 
 export const STATS_USAGE = `Usage: dockerfile-cache-advisor stats [options]
@@ -44,7 +44,15 @@ export async function runStats(argv: string[], io: CliIO): Promise<number> {
   }
 
   const engine = engineFor(values.host);
-  const hostCaches = values['no-host-caches'] ? [] : measureHostCaches({ maxEntries });
+  let hostCaches: HostCacheStat[] = [];
+  if (!values['no-host-caches']) {
+    try {
+      // in a worker, as in the editor: a walk stuck in a hung file system is given up after its deadline
+      hostCaches = await measureHostCachesInWorker({ maxEntries });
+    } catch (e) {
+      io.err(`dockerfile-cache-advisor: host caches not measured: ${(e as Error).message}`);
+    }
+  }
   try {
     const stats = await collectCacheStats(engine, { hostCaches });
     io.out(format === 'json' ? cacheReportJson(stats) : format === 'markdown' ? cacheReportMarkdown(stats) : cacheReportText(stats));
