@@ -22,7 +22,7 @@ const COMPOSE = [
   'compose.yaml', 'compose.yml', 'docker-compose.yml', 'Docker-Compose.YAML', 'docker-compose.override.yml',
   'compose.prod.local.yaml', 'docker-compose-dev.yml', 'compose-ci.yaml', 'app.compose.yaml',
 ];
-const NOT_COMPOSE = ['compose.json', 'mydocker-compose.yml', 'values.yaml', 'composer.yaml', 'compose.yaml.bak', 'Dockerfile', '.compose.yaml'];
+const NOT_COMPOSE = ['compose.json', 'mydocker-compose.yml', 'values.yaml', 'composer.yaml', 'compose.yaml.bak', 'Dockerfile'];
 
 describe('file names: Dockerfiles and Compose files', () => {
   it('catches: Dockerfile and Containerfile names, with a suffix or a prefix, in any case', () => {
@@ -50,5 +50,17 @@ describe('file names: Dockerfiles and Compose files', () => {
       const re = new RegExp(source.replace(/\\\\/g, '\\'), flags);
       for (const n of [...DOCKERFILES, ...NOT_DOCKERFILES]) assert.strictEqual(re.test(n), isDockerfileName(n), `${re}: ${n}`);
     }
+  });
+
+  it("the language client's file patterns: every Compose name and only those; every Dockerfile name", () => {
+    const source = fs.readFileSync(path.join(ROOT, 'client/src/languageClient.ts'), 'utf8');
+    // `**/{a,b,…}` globs of the document selector, as VS Code matches a file name: `*` is any run of characters but `/`
+    const globs = [...source.matchAll(/pattern: '\*\*\/\{([^}]+)\}'/g)].map(m => m[1].split(','));
+    assert.strictEqual(globs.length, 2, 'one pattern for Dockerfiles, one for Compose files');
+    const matcher = (names: string[]) => new RegExp(`^(${names.map(g => g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})$`, 'i');
+    const [dockerfiles, compose] = globs.map(matcher);
+    for (const n of [...COMPOSE, ...NOT_COMPOSE]) assert.strictEqual(compose.test(n), isComposeFileName(n), `compose pattern: ${n}`);
+    // the Dockerfile globs also take `Dockerfile.dockerignore` (a glob cannot leave it out): the server decides by name
+    for (const n of DOCKERFILES) assert.strictEqual(dockerfiles.test(n), true, `Dockerfile pattern: ${n}`);
   });
 });
