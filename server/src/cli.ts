@@ -77,5 +77,6 @@ export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(code => { process.exitCode = code; });
+  // main() turns every error into a message and exit code 2; it does not reject
+  void main(process.argv.slice(2)).then(code => { process.exitCode = code; });
 }

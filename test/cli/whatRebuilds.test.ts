@@ -4,7 +4,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
-import type { CliIO } from '../../server/src/cli/io';
 import { runWhatRebuilds } from '../../server/src/cli/whatRebuilds';
 import { captureIO as capture } from '../support/cliIO';
 

@@ -10,7 +10,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
-import type { CliIO } from '../../server/src/cli/io';
 import { detectEngine, EngineError, type BuildEngine } from '../../common/docker/buildEngine';
 import { runBuild } from '../../common/docker/runBuild';
 import type { BuildTimeline } from '../../common/docker/timeline';

@@ -3,7 +3,6 @@
  * same core as the CLI. Node-side (reads Dockerfiles and ignore files); no LSP connection here.
  */
 import * as path from 'path';
-import type { Range } from 'vscode-languageserver-types';
 import { analyze } from '../../../common/analysis/analyze';
 import { readWorkspaceText } from '../../../common/boundedRead';
 import { URI } from '../lsp/uri';
