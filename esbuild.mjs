@@ -2,10 +2,14 @@
 // tsc -b does the type-checking; esbuild only produces the shipped files.
 //   node esbuild.mjs               development build (source maps, readable; used by `npm test`)
 //   node esbuild.mjs --production  minified, no source maps (used by `npm run package`)
+//   --outdir <dir>                 write the bundles there instead of dist/ (tests build a production copy)
 import * as esbuild from 'esbuild';
 import { rmSync, statSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt > 0 ? process.argv[outdirAt + 1] : 'dist';
+if (!outdir) throw new Error('--outdir needs a folder');
 const common = {
   bundle: true,
   platform: 'node',
@@ -23,10 +27,12 @@ const common = {
 const bundles = [
   // the client maps build steps to lines with the analysis but never parses RUN commands: no shell parser
   // mainFields: jsonc-parser's `main` is a UMD build whose relative requires esbuild cannot follow; its ESM build bundles
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'mvdan-sh'], mainFields: ['module', 'main'] },
+  { entryPoints: ['client/src/extension.ts'], outfile: `${outdir}/extension.js`, external: ['vscode', 'mvdan-sh'], mainFields: ['module', 'main'] },
   // one file for the server and its analysis worker thread (server/src/main.ts picks the role)
-  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/main.ts'], outfile: `${outdir}/server.js`, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/cli.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
+  // the host-cache walk's worker thread, found next to extension.js and cli.js (common/docker/hostCaches.ts)
+  { entryPoints: ['common/docker/hostCacheWorker.ts'], outfile: `${outdir}/hostCacheWorker.js` },
 ];
 
 await Promise.all(bundles.map(b => esbuild.build({ ...common, ...b })));

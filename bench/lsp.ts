@@ -46,7 +46,7 @@ class Client extends TestClient {
   override nextDiagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within 60 s; server stderr: ${this.stderr.slice(-2000)}`)), 60_000);
-      super.nextDiagnostics(uri, this.versioned ? version : undefined).then(p => { clearTimeout(t); resolve(p); });
+      super.nextDiagnostics(uri, this.versioned ? version : undefined).then(p => { clearTimeout(t); resolve(p); }, e => { clearTimeout(t); reject(e); });
     });
   }
 
@@ -101,7 +101,7 @@ export async function lspMetrics(o: LspOptions): Promise<{ metrics: Metric[]; de
   const latencies: number[] = [];
   const actionLatencies: number[] = [];
   const resolveLatencies: number[] = [];
-  let diagnosticsCount = 0;
+  let diagnosticsCount: number;
   try {
     await client.initialize();
     const opened = await client.open(uri, text);

@@ -8,11 +8,12 @@ import { RestartPolicy } from './restartPolicy';
 /** Files the server analyses: the dockerfile language plus Dockerfile-named files of any language id, Compose files and CI workflows. */
 export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile' },
-  { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}' },
+  { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,*.Containerfile,*.containerfile,Dockerfile.*,Containerfile.*}' },
   { scheme: 'untitled', language: 'dockerfile' },
   // Compose files: the compose rules (the server ignores YAML that is not compose-named)
   { language: 'dockercompose' },
-  { scheme: 'file', pattern: '**/{docker-compose.yml,docker-compose.yaml,docker-compose.*.yml,docker-compose.*.yaml,compose.yml,compose.yaml,compose.*.yml,compose.*.yaml,*.compose.yml,*.compose.yaml}' },
+  // the names of common/analysis/fileNames.ts isComposeFileName (test/unit/fileNames.test.ts compares them)
+  { scheme: 'file', pattern: '**/{docker-compose.yml,docker-compose.yaml,docker-compose.*.yml,docker-compose.*.yaml,docker-compose-*.yml,docker-compose-*.yaml,compose.yml,compose.yaml,compose.*.yml,compose.*.yaml,compose-*.yml,compose-*.yaml,*.compose.yml,*.compose.yaml}' },
   // CI workflows: the ci rules (GitHub Actions workflows, whatever language id an extension gives them, and GitLab CI)
   { language: 'github-actions-workflow' },
   { scheme: 'file', pattern: '**/.github/workflows/*.{yml,yaml}' },

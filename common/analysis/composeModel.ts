@@ -180,6 +180,3 @@ export function parseCompose(text: string): ComposeModel {
   return { text, document, yaml, eol: /\r\n/.test(text) ? '\r\n' : '\n', services, errors, ignoredGlobally: sup.global, ignoredAt: sup.at };
 }
 
-/** Names the CLI and the server treat as Compose files. */
-export const isComposeFileName = (name: string) =>
-  /^(docker-)?compose(\.[\w-]+)?\.ya?ml$/i.test(name) || /^.+\.compose\.ya?ml$/i.test(name);

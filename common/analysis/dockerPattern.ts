@@ -122,8 +122,8 @@ function run(a: Automaton, path: string, parents: boolean): boolean {
   const { mark, stack } = buf;
   let cur = buf.cur;
   let next = buf.next;
-  let curLen = 0;
-  let nextLen = 0;
+  let curLen: number;
+  let nextLen: number;
   // generation marks instead of clearing a seen-set at every step
   let gen = ++buf.gen;
   const add = (set: Int32Array, len: number, s: number): number => {

@@ -148,5 +148,3 @@ export function invalidate(graph: BuildGraph, misses: (step: Step) => boolean, m
   return { rerun: ordered, first: ordered[0], conditional, changedStages };
 }
 
-/** Every step of the graph (built or not), in file order. */
-export const allSteps = (graph: BuildGraph): Step[] => graph.stageSteps.flat().sort((a, b) => a.instruction.index - b.instruction.index);

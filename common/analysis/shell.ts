@@ -5,10 +5,10 @@
  */
 import { shortOptionsWith } from './text';
 // mvdan-sh ships no types; the small surface used here is typed below.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 // Loaded on first use: the VS Code client bundles the analysis without the shell parser (it never parses
 // RUN commands), and marks mvdan-sh external.
 let sh: { syntax: ShSyntax } | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above); an import would load it always
 const shellSyntax = (): ShSyntax => (sh ??= require('mvdan-sh') as { syntax: ShSyntax }).syntax;
 
 interface ShPos { Offset(): number }
@@ -136,7 +136,6 @@ export function identityText(text: string, docOffset: number): MappedText {
 
 /** mvdan-sh reports UTF-8 byte offsets; convert to UTF-16 indexes of the parsed string. */
 function byteToCharIndex(text: string): (byte: number) => number {
-  // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(text)) return b => b;
   const table: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -174,7 +173,8 @@ function wordValue(word: ShWord, syntax: ShSyntax): string | undefined {
  * plain JS properties: walking those is ~100x faster. This walker reads that layout (mvdan-sh 0.10,
  * pinned in package.json); `walkWrapped` is the slow, public-API fallback.
  */
-interface RawNode { [k: string]: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- mvdan-sh's GopherJS objects: untyped, fields differ by node type
+interface RawNode { [k: string]: any }
 type OnCall = (words: RelCommand['words'], assigns: RelCommand['assigns'], start: number, end: number) => void;
 type OnHeredoc = (cmdName: string | undefined, hasCmd: boolean, bodyStart: number, bodyEnd: number, delimText: string) => void;
 
@@ -187,7 +187,6 @@ const slice = (s: RawNode | null | undefined): RawNode[] => {
 const kind = (n: RawNode | null | undefined): string => (n && n.constructor && (n.constructor as { string?: string }).string) || '';
 const isNil = (n: RawNode | null | undefined) => !n || n === (n.constructor as { nil?: unknown })?.nil;
 /** Go strings arrive as one JS char per UTF-8 byte. */
-// eslint-disable-next-line no-control-regex
 const goString = (s: unknown): string => (typeof s === 'string' && /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : String(s));
 
 /** Byte offsets of a word part, or undefined when its end cannot be read directly. */

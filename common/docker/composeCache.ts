@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isScalar, type YAMLMap } from 'yaml';
 import { readWorkspaceText } from '../boundedRead';
-import { isComposeFileName, parseCompose } from '../analysis/composeModel';
+import { parseCompose } from '../analysis/composeModel';
+import { isComposeFileName } from '../analysis/fileNames';
 
 export interface ComposeCache {
   readonly file: string;

@@ -17,6 +17,7 @@ import * as path from 'path';
 import * as tls from 'tls';
 import { readWorkspaceBytes, readWorkspaceText } from '../boundedRead';
 import { DialStdioSocket } from './dialStdio';
+import { formatDuration } from '../format';
 
 /** Where the engine listens, and why that endpoint was chosen (shown in error rows and reports). */
 export interface EngineEndpoint {
@@ -229,12 +230,12 @@ export class EngineClient {
         res.on('error', e => fail(`the answer could not be read: ${e.message}`));
       });
       deadline = setTimeout(() => {
-        if (status) fail(`no complete answer within ${secs(deadlineMs)} s`);
-        else req.destroy(Object.assign(new Error(`no answer within ${secs(deadlineMs)} s`), { code: 'ETIMEDOUT' }));
+        if (status) fail(`no complete answer within ${secs(deadlineMs)}`);
+        else req.destroy(Object.assign(new Error(`no answer within ${secs(deadlineMs)}`), { code: 'ETIMEDOUT' }));
       }, deadlineMs);
       req.setTimeout(timeoutMs, () => {
-        if (status) fail(`the answer stalled for ${secs(timeoutMs)} s`);
-        else req.destroy(Object.assign(new Error(`no answer within ${secs(timeoutMs)} s`), { code: 'ETIMEDOUT' }));
+        if (status) fail(`the answer stalled for ${secs(timeoutMs)}`);
+        else req.destroy(Object.assign(new Error(`no answer within ${secs(timeoutMs)}`), { code: 'ETIMEDOUT' }));
       });
       req.on('error', (e: NodeJS.ErrnoException) => settle(() => reject(new EngineUnreachableError(describeConnectError(e, ep), ep, e.code))));
       if (payload) req.write(payload);
@@ -352,8 +353,8 @@ function tlsIdentity(hostname: string): Pick<https.RequestOptions, 'servername' 
   };
 }
 
-/** 0.4, 30, 600: seconds as people read them. */
-const secs = (ms: number) => +(ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
+/** 0.4s, 30.0s, 10m00s: the one duration format (common/format.ts). */
+const secs = (ms: number) => formatDuration(ms / 1000);
 
 function describeConnectError(e: NodeJS.ErrnoException, ep: EngineEndpoint): string {
   const where = `${ep.host} (${ep.source})`;

@@ -98,17 +98,17 @@ export function clearKeepsDescription(id: string): string | undefined {
 }
 
 /** Input to the directory walk (also the worker's workerData). */
-interface WalkJob { dirs: HostCacheLocation[]; maxEntries: number; deadline: number }
+export interface WalkJob { dirs: HostCacheLocation[]; maxEntries: number; deadline: number }
 
 /**
- * Self-contained directory walk: it only uses its parameters, because its source text is also run
- * in a worker thread (see measureHostCachesInWorker). Symlinks are not followed; hard links count once.
+ * The directory walk, on the calling thread or in hostCacheWorker.ts. Symlinks are not followed;
+ * hard links count once.
  */
-function walkCaches(fsm: typeof fs, pathm: typeof path, job: WalkJob): HostCacheStat[] {
+export function walkCaches(job: WalkJob): HostCacheStat[] {
   const out: HostCacheStat[] = [];
   for (const loc of job.dirs) {
     let st: fs.Stats;
-    try { st = fsm.statSync(loc.path); } catch { continue; }
+    try { st = fs.statSync(loc.path); } catch { continue; }
     if (!st.isDirectory()) continue;
     const stat: HostCacheStat = { id: loc.id, label: loc.label, path: loc.path, bytes: 0, files: 0, complete: true };
     const seenInodes = new Set<string>();
@@ -119,14 +119,14 @@ function walkCaches(fsm: typeof fs, pathm: typeof path, job: WalkJob): HostCache
       if (Date.now() > job.deadline) { stat.complete = false; stat.note = 'stopped at the time limit'; break; }
       const dir = stack.pop()!;
       let names: fs.Dirent[];
-      try { names = fsm.readdirSync(dir, { withFileTypes: true }); } catch { unreadable++; continue; }
+      try { names = fs.readdirSync(dir, { withFileTypes: true }); } catch { unreadable++; continue; }
       for (const d of names) {
         entries++;
-        const p = pathm.join(dir, d.name);
+        const p = path.join(dir, d.name);
         if (d.isDirectory()) { stack.push(p); continue; }
         if (!d.isFile()) continue;
         try {
-          const s = fsm.lstatSync(p);
+          const s = fs.lstatSync(p);
           if (s.nlink > 1) {
             const key = `${s.dev}:${s.ino}`;
             if (seenInodes.has(key)) continue;
@@ -153,20 +153,25 @@ function job(opts: LocateOptions & MeasureLimits & { locations?: HostCacheLocati
 
 /** Measure the caches that exist, on the calling thread (the CLI). */
 export function measureHostCaches(opts: LocateOptions & MeasureLimits & { locations?: HostCacheLocation[] } = {}): HostCacheStat[] {
-  return walkCaches(fs, path, job(opts));
+  return walkCaches(job(opts));
 }
 
 /**
- * Measure the caches that exist in a worker thread, so the extension host's main thread stays free.
+ * The worker's script: hostCacheWorker.js next to this file when compiled by tsc, and next to the
+ * bundle that contains this code (dist/extension.js, dist/cli.js) when bundled: esbuild.mjs builds
+ * dist/hostCacheWorker.js. A real file, not source text run through eval, so minification cannot break it.
+ */
+export const HOST_CACHE_WORKER = path.join(__dirname, 'hostCacheWorker.js');
+
+/**
+ * Measure the caches that exist in a worker thread, so the calling thread stays free (the extension
+ * host; the CLI, which can then give up on a walk stuck in a hung file system).
  * The walk stops itself at the deadline; the worker is terminated if it has not answered shortly after.
  */
-export function measureHostCachesInWorker(opts: LocateOptions & MeasureLimits & { locations?: HostCacheLocation[] } = {}): Promise<HostCacheStat[]> {
+export function measureHostCachesInWorker(opts: LocateOptions & MeasureLimits & { locations?: HostCacheLocation[] } = {}, script = HOST_CACHE_WORKER): Promise<HostCacheStat[]> {
   const data = job(opts);
-  const source = `const { parentPort, workerData } = require('worker_threads');
-const walk = ${walkCaches.toString()};
-parentPort.postMessage(walk(require('fs'), require('path'), workerData));`;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: data });
+    const worker = new Worker(script, { workerData: data });
     const grace = setTimeout(() => {
       void worker.terminate();
       reject(new Error('measuring host caches did not finish in time'));

@@ -153,7 +153,7 @@ async function makeWritable(p: string): Promise<void> {
   try { st = await fs.promises.lstat(p); } catch { return; }
   if (!st.isDirectory()) return;
   if ((st.mode & 0o200) === 0) { try { await fs.promises.chmod(p, st.mode | 0o700); } catch { /* rm reports it */ } }
-  let names: string[] = [];
+  let names: string[];
   try { names = await fs.promises.readdir(p); } catch { return; }
   for (const n of names) await makeWritable(path.join(p, n));
 }

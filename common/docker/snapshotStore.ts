@@ -58,7 +58,7 @@ export function loadHistory(dir: string, dockerfile: string, target: string | un
 export function saveSnapshot(dir: string, snap: BuildSnapshot, keep = KEEP_BUILDS): number {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const builds = [snap, ...loadHistory(dir, snap.dockerfile, snap.target)].slice(0, Math.max(1, keep));
-  let text = '';
+  let text: string;
   for (let n = builds.length; n >= 1; n--) {
     const h: HistoryFile = { version: 1, dockerfile: snap.dockerfile, ...(snap.target ? { target: snap.target } : {}), builds: builds.slice(0, n) };
     text = JSON.stringify(h);

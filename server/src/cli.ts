@@ -4,7 +4,7 @@
  */
 import * as readline from 'readline';
 import { LINT_USAGE, runLint } from './cli/lint';
-import { runWhyRebuild } from './cli/whatRebuilds';
+import { runWhatRebuilds } from './cli/whatRebuilds';
 import { runStats } from './cli/stats';
 import { runPrune } from './cli/prune';
 import { runBuild } from './cli/build';
@@ -16,16 +16,23 @@ type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 /** Subcommands; `lint` is also what runs when the first argument is not a subcommand. */
 export const COMMANDS: Record<string, Command> = {
   lint: runLint,
-  'why-rebuild': runWhyRebuild,
+  'what-rebuilds': runWhatRebuilds,
   stats: runStats,
   prune: runPrune,
   build: runBuild,
 };
 
+/** Old subcommand names that still work, each with the name that replaces it. */
+export const DEPRECATED_ALIASES: Record<string, string> = {
+  // the command's name until 0.1.0; the editor command and the code always said "what rebuilds"
+  'why-rebuild': 'what-rebuilds',
+};
+
 const USAGE = `${LINT_USAGE}
 Commands:
-  lint        lint Dockerfiles (default)
-  ${Object.keys(COMMANDS).filter(c => c !== 'lint').map(c => c.padEnd(11) + ' see: dockerfile-cache-advisor ' + c + ' --help').join('\n  ')}
+  lint          lint Dockerfiles (default)
+  ${Object.keys(COMMANDS).filter(c => c !== 'lint').map(c => c.padEnd(13) + ' see: dockerfile-cache-advisor ' + c + ' --help').join('\n  ')}
+  ${Object.entries(DEPRECATED_ALIASES).map(([old, now]) => old.padEnd(13) + ` deprecated name of ${now}`).join('\n  ')}
 `;
 
 export function processIO(): CliIO {
@@ -49,8 +56,14 @@ export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<
   const io = terminalSafeIO(rawIO);
   if (argv[0] === '--version' || argv[0] === '-v') { io.out(packageVersion()); return 0; }
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { io.out(USAGE); return argv.length === 0 ? 2 : 0; }
-  const name = argv[0] in COMMANDS ? argv[0] : 'lint';
-  const rest = argv[0] in COMMANDS ? argv.slice(1) : argv;
+  // own keys only: a file named `constructor` or `toString` is a path to lint, not a command
+  const alias = Object.hasOwn(DEPRECATED_ALIASES, argv[0]) ? DEPRECATED_ALIASES[argv[0]] : undefined;
+  // stderr, so that --format json on stdout stays one JSON document
+  if (alias) io.err(`dockerfile-cache-advisor: '${argv[0]}' is deprecated; use '${alias}' (same options and output)`);
+  const command = alias ?? argv[0];
+  const isCommand = Object.hasOwn(COMMANDS, command);
+  const name = isCommand ? command : 'lint';
+  const rest = isCommand ? argv.slice(1) : argv;
   try {
     return await COMMANDS[name](rest, io);
   } catch (e) {
@@ -64,5 +77,6 @@ export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(code => { process.exitCode = code; });
+  // main() turns every error into a message and exit code 2; it does not reject
+  void main(process.argv.slice(2)).then(code => { process.exitCode = code; });
 }

@@ -18,7 +18,7 @@ describe('security: no network requests of its own, no telemetry', function () {
   it('the CLI lints, fixes and reports without touching the network', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-net-cli-'));
     fs.copyFileSync(path.join(root, 'samples/python-app/Dockerfile'), path.join(dir, 'Dockerfile'));
-    for (const args of [['lint', dir], ['--format', 'sarif', dir], ['--fix', dir], ['why-rebuild', path.join(dir, 'Dockerfile'), '--dockerfile', path.join(dir, 'Dockerfile')]]) {
+    for (const args of [['lint', dir], ['--format', 'sarif', dir], ['--fix', dir], ['what-rebuilds', path.join(dir, 'Dockerfile'), '--dockerfile', path.join(dir, 'Dockerfile')]]) {
       const r = spawnSync(process.execPath, ['--require', preload, path.join(root, 'dist/cli.js'), ...args], { env: { ...process.env, NO_NETWORK_LOG: logFile }, encoding: 'utf8' });
       assert.ok(r.status !== null && r.status <= 2, `${args.join(' ')}: ${r.stderr}`);
     }

@@ -35,8 +35,8 @@ describe('npm package: CLI and language server installed from the tarball', func
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('holds the two bundles and the always-included files, nothing else', () => {
-    assert.deepStrictEqual([...packed.files].sort(), ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/server.js', 'package.json']);
+  it('holds the two bundles, the host-cache worker and the always-included files, nothing else', () => {
+    assert.deepStrictEqual([...packed.files].sort(), ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/hostCacheWorker.js', 'dist/server.js', 'package.json']);
   });
 
   it('has no runtime dependencies: the install brings nothing but the package', () => {

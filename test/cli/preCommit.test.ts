@@ -33,6 +33,8 @@ describe('pre-commit hooks', () => {
       'docker-compose.yml', 'docker-compose.override.yaml', 'compose.yaml', 'compose.prod.yml', 'stack.compose.yaml',
       'Dockerfile-notes', 'Dockerfile.', 'README.md', '.dockerignore', 'values.yaml', 'compose.json', 'mydocker-compose.yml', 'Dockerfiles',
       '.github/workflows/ci.yml', '.github/workflows/release.yaml', '.gitlab-ci.yml', '.github/ci.yml', '.github/workflows/sub/x.yml', 'gitlab-ci.yml',
+      'Dockerfile.dockerignore', 'Dockerfile.dev.dockerignore', 'Containerfile.containerignore', 'Dockerfile.mydockerignore',
+      'docker-compose-dev.yml', 'compose.prod.local.yaml',
     ];
     for (const hook of hooks) {
       for (const dir of ['', 'services/api/']) {

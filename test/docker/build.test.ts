@@ -11,7 +11,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
-import type { CliIO } from '../../server/src/cli/io';
 import { detectEngine, EngineError, type BuildEngine } from '../../common/docker/buildEngine';
 import { runBuild } from '../../common/docker/runBuild';
 import type { BuildTimeline } from '../../common/docker/timeline';
@@ -30,11 +29,6 @@ function copyFixture(name: string, into: string): string {
   const dir = path.join(into, name);
   fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
   return dir;
-}
-
-/** line → 'cached' | 'ran' | 'error' */
-function outcomes(t: BuildTimeline): Record<number, string> {
-  return Object.fromEntries(t.steps.map(s => [s.line ?? -1, s.error ? 'error' : s.cached ? 'cached' : 'ran']));
 }
 
 function ran(t: BuildTimeline): number[] {

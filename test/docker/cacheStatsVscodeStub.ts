@@ -31,6 +31,7 @@ export function requireWithVscodeStub<T>(modulePath: string): T {
     return request === 'vscode' ? __filename : original.call(this, request, ...rest);
   };
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded while the vscode hook is in place, by path
     return require(modulePath) as T;
   } finally {
     M._resolveFilename = original;

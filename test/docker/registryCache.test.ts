@@ -59,7 +59,7 @@ describe('docker: a cache shared through a registry (inline cache, --cache-from)
     if (client) await pruneOwnBuildCache(client, nonce, new Date(0)).catch(() => undefined);
     await registry?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-    // eslint-disable-next-line no-console
+     
     if (measured.length) console.log(`      measured: ${measured.join('; ')}`);
   });
 

@@ -35,4 +35,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(code => process.exit(code));
+main().then(code => process.exit(code), e => { console.error(e); process.exit(1); });

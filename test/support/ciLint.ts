@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { parseCiWorkflow } from '../../common/analysis/ciWorkflow';
 import { DEFAULT_SETTINGS } from '../../common/settings';
 import { CI } from '../../server/src/lint/fileKinds';
-import { applyEdits, fixAll, lint, verifyFix } from '../../server/src/lint/linter';
+import { fixAll, lint, verifyFix } from '../../server/src/lint/linter';
 import type { Finding, WorkspaceFacts } from '../../server/src/rules/types';
 
 /** YAML from a template literal: drops the first newline and the common indentation; raw, so `\` line continuations survive. */

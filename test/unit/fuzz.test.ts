@@ -30,7 +30,6 @@ describe('fuzzing (fast-check, seeded)', function () {
   this.timeout(600_000);
   let fixesChecked = 0;
   after(() => {
-    // eslint-disable-next-line no-console
     console.log(`      fuzz: ${RUNS} runs per property, seed ${SEED}, ${fixesChecked} quick fixes verified`);
   });
 

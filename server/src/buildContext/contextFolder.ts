@@ -10,6 +10,8 @@ import { parse as parseYaml } from 'yaml';
 import type { WorkspaceFacts } from '../rules/types';
 import { readBounded } from './installFiles';
 import { trimTrailingSlashes } from '../../../common/analysis/text';
+import { isComposeFileName } from '../../../common/analysis/fileNames';
+import { repositoryRoot } from './folders';
 
 export type ContextOrigin = NonNullable<WorkspaceFacts['contextOrigin']>;
 
@@ -18,7 +20,6 @@ export interface BuildContext {
   readonly origin: ContextOrigin;
 }
 
-const COMPOSE_FILE = /^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/i;
 const MAX_COMPOSE_BYTES = 512_000;
 const MAX_DOCKERFILE_BYTES = 1_000_000;
 /** How far up from the Dockerfile to look for Compose files and the folder its COPYs come from. */
@@ -47,17 +48,12 @@ function ancestors(dockerfile: string): string[] {
   return out;
 }
 
-/** The folder that holds the repository (`.git`) among the ancestors, if any. */
-export function repositoryRoot(dockerfile: string): string | undefined {
-  return ancestors(dockerfile).find(d => exists(path.join(d, '.git')));
-}
-
 /** The build context a Compose file next to or above the Dockerfile gives it. */
 function fromCompose(dockerfile: string): string | undefined {
   for (const dir of ancestors(dockerfile)) {
     let names: string[];
     try {
-      names = fs.readdirSync(dir).filter(n => COMPOSE_FILE.test(n)).sort();
+      names = fs.readdirSync(dir).filter(isComposeFileName).sort();
     } catch {
       continue;
     }
@@ -144,7 +140,7 @@ function resolveUncached(dockerfile: string, buildContext?: string): BuildContex
   if (buildContext) return { dir: path.resolve(own, buildContext), origin: 'setting' };
   const text = readBounded(dockerfile, MAX_DOCKERFILE_BYTES);
   const named = text === undefined ? [] : namedSources(text);
-  const repo = repositoryRoot(dockerfile);
+  const repo = repositoryRoot(path.dirname(dockerfile));
   if (named.length > 0) {
     // the nearest folder that holds every path the Dockerfile copies by name
     for (const dir of ancestors(dockerfile)) {

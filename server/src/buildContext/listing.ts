@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { walkFolders } from './folders';
 import type { IgnoreSpec } from './ignore';
 
 export interface ContextFile {
@@ -41,40 +42,24 @@ export function listContext(contextDir: string, ignore: IgnoreSpec, opts: Listin
   if (hit && now - hit.at < (opts.ttlMs ?? 5000)) return hit.listing;
 
   const files: ContextFile[] = [];
-  const deadline = Date.now() + (opts.maxMillis ?? 250);
-  let entries = 0;
-  let complete = true;
-  const walk = (abs: string, rel: string): void => {
-    let list: fs.Dirent[];
+  const { complete } = walkFolders(path.resolve(contextDir), e => {
+    if (e.dirent.isDirectory() || ignore.ignores(e.rel)) return;
+    let size = 0;
     try {
-      list = fs.readdirSync(abs, { withFileTypes: true });
+      size = fs.statSync(e.path).size;
     } catch {
-      complete = false;
-      return;
+      // a dangling symlink: BuildKit sends the link itself
     }
-    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of list) {
-      if (!complete) return;
-      // every entry: one entry can cost a match against a long ignore file, so a sparser check overshoots
-      if (++entries > maxEntries || Date.now() > deadline) { complete = false; return; }
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      const p = path.join(abs, e.name);
-      if (e.isDirectory()) {
-        // an excluded folder holds nothing for the builder unless an exception (`!…`) re-includes part of it
-        if (ignore.ignores(r) && !ignore.hasExceptions) continue;
-        walk(p, r);
-      } else if (!ignore.ignores(r)) {
-        let size = 0;
-        try {
-          size = fs.statSync(p).size;
-        } catch {
-          // a dangling symlink: BuildKit sends the link itself
-        }
-        files.push({ rel: r, size });
-      }
-    }
-  };
-  walk(path.resolve(contextDir), '');
+    files.push({ rel: e.rel, size });
+  }, {
+    maxEntries,
+    // checked at every entry: one entry can cost a match against a long ignore file, so a sparser check overshoots
+    deadline: Date.now() + (opts.maxMillis ?? 250),
+    // the builder gets what the ignore file lets through, node_modules included: no skip list here;
+    // an excluded folder holds nothing for it unless an exception (`!…`) re-includes part of it
+    descend: e => !ignore.ignores(e.rel) || ignore.hasExceptions,
+    onUnreadable: () => true,
+  });
   const listing: ContextListing = { dir: path.resolve(contextDir), files, complete };
   cache.set(key, { at: now, listing });
   if (cache.size > 50) cache.delete(cache.keys().next().value as string);

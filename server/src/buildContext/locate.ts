@@ -1,41 +1,30 @@
 /**
  * Finding the Dockerfiles whose build context holds a file, and answering for each. Node-side (reads
- * the disk); the analysis itself is in whyRebuild.ts.
+ * the disk); the analysis itself is in whatRebuilds.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyze } from '../../../common/analysis/analyze';
 import { readWorkspaceText } from '../../../common/boundedRead';
+import { isDockerfileName } from '../../../common/analysis/fileNames';
+import { walkFolders } from './folders';
 import { readIgnoreSpec, type IgnoreSpec } from './ignore';
 import type { BuildArgs } from '../../../common/analysis/sources';
-import { whyRebuild, type RebuildAnswer } from './whatRebuilds';
+import { whatRebuilds, type RebuildAnswer } from './whatRebuilds';
 
-/** Names treated as Dockerfiles (same as the CLI's lint). */
-export const isDockerfileName = (name: string) =>
-  /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) && !/\.dockerignore$/i.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name);
-
-const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', '.pytest_cache', 'target', '.gradle', '.idea', '.vscode-test']);
 
 /** Dockerfiles under `roots`, bounded by `maxEntries` directory entries; sorted. */
 export function findDockerfiles(roots: readonly string[], maxEntries = 50_000): { files: string[]; complete: boolean } {
   const files: string[] = [];
-  let entries = 0;
+  let left = maxEntries;
   let complete = true;
-  const walk = (dir: string) => {
-    let list: fs.Dirent[];
-    try {
-      list = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of list) {
-      if (++entries > maxEntries) { complete = false; return; }
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) { if (!SKIP.has(e.name)) walk(p); }
-      else if (e.isFile() && isDockerfileName(e.name)) files.push(p);
-    }
-  };
-  for (const r of roots) walk(path.resolve(r));
+  for (const r of roots) {
+    if (!complete) break;
+    // one budget for all roots
+    const walked = walkFolders(path.resolve(r), e => { if (e.dirent.isFile() && isDockerfileName(e.dirent.name)) files.push(e.path); }, { maxEntries: left });
+    left -= walked.entries;
+    complete = walked.complete;
+  }
   return { files: [...new Set(files)].sort(), complete };
 }
 
@@ -71,7 +60,7 @@ export function answerFor(opts: { dockerfile: string; file: string; text?: strin
   const text = opts.text ?? readWorkspaceText(dockerfile);
   const contextDir = opts.buildContext !== undefined ? path.resolve(opts.buildContext) : contextDirOf(dockerfile);
   const ignore = readIgnoreSpec(dockerfile, contextDir);
-  const answer = whyRebuild({
+  const answer = whatRebuilds({
     model: analyze(text), contextDir, file: path.resolve(opts.file), ignore, dockerfile, target: opts.target,
     buildArgs: opts.buildArgs, exists: existsIn(contextDir),
   });

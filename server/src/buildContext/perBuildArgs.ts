@@ -6,12 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
+import { isComposeFileName } from '../../../common/analysis/fileNames';
 import { readWorkspaceText } from '../../../common/boundedRead';
 import type { PerBuildArgUse } from '../rules/types';
 
 const MAX_BYTES = 256 * 1024;
 const MAX_FILES = 40;
-const MAX_ROOT_LEVELS = 6;
 
 /**
  * The one place this module reads a file: a regular file of at most MAX_BYTES, else undefined
@@ -33,20 +33,7 @@ const listDir = (dir: string): string[] => {
   }
 };
 
-const COMPOSE_FILE = /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i;
 const YAML_FILE = /\.ya?ml$/i;
-
-/** The folder that holds the repository: the nearest ancestor with `.git`, else `dir` itself. */
-export function workspaceRootOf(dir: string): string {
-  let d = path.resolve(dir);
-  for (let i = 0; i < MAX_ROOT_LEVELS; i++) {
-    if (fs.existsSync(path.join(d, '.git'))) return d;
-    const up = path.dirname(d);
-    if (up === d) break;
-    d = up;
-  }
-  return path.resolve(dir);
-}
 
 /**
  * Values that differ on every build: command substitutions of git and date, CI variables that name
@@ -163,7 +150,7 @@ function scanYaml(text: string, file: string, out: Map<string, PerBuildArgUse[]>
 export function perBuildArgs(root: string, extraDirs: readonly string[] = []): Record<string, PerBuildArgUse[]> {
   const files: string[] = [];
   for (const dir of new Set([root, ...extraDirs].map(d => path.resolve(d)))) {
-    for (const name of listDir(dir)) if (COMPOSE_FILE.test(name) || name === '.gitlab-ci.yml') files.push(path.join(dir, name));
+    for (const name of listDir(dir)) if (isComposeFileName(name) || name === '.gitlab-ci.yml') files.push(path.join(dir, name));
   }
   const workflows = path.join(root, '.github', 'workflows');
   for (const name of listDir(workflows)) if (YAML_FILE.test(name)) files.push(path.join(workflows, name));

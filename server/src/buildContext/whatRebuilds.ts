@@ -60,7 +60,7 @@ function newFoldersOf(rel: string, ignore: IgnoreSpec, exists: (rel: string) => 
  * Dockerfile itself (or its ignore file) is answered as such. `exists`: whether a context-relative path
  * is on disk (new folders are part of the change); by default nothing is assumed new.
  */
-export function whyRebuild(input: {
+export function whatRebuilds(input: {
   model: DockerfileModel;
   contextDir: string;
   file: string;

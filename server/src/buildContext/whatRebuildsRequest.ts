@@ -3,17 +3,14 @@
  * same core as the CLI. Node-side (reads Dockerfiles and ignore files); no LSP connection here.
  */
 import * as path from 'path';
-import type { Range } from 'vscode-languageserver-types';
 import { analyze } from '../../../common/analysis/analyze';
 import { readWorkspaceText } from '../../../common/boundedRead';
 import { URI } from '../lsp/uri';
 import { readIgnoreSpec } from './ignore';
 import { measuredSeconds, type LastRunSource } from './lastRun';
 import { contextDirOf, existsIn, findDockerfiles } from './locate';
-import { contextRelative, summarise, toJson, whyRebuild } from './whatRebuilds';
+import { contextRelative, summarise, toJson, whatRebuilds } from './whatRebuilds';
 import type { DockerfileRebuild, WhatRebuildsParams, WhatRebuildsResult } from '../../../common/protocol';
-
-
 
 export interface WhatRebuildsDeps {
   /** Workspace folders to search for Dockerfiles. */
@@ -65,7 +62,7 @@ export async function answerWhatRebuilds(params: WhatRebuildsParams, deps: WhatR
     const last = deps.lastRun?.lastBuild?.(uri);
     const buildArgs = last?.buildArgs && Object.keys(last.buildArgs).length ? last.buildArgs : undefined;
     try {
-      answer = whyRebuild({
+      answer = whatRebuilds({
         model, contextDir, file, ignore, dockerfile, target: params.target ?? last?.target,
         buildArgs: buildArgs && new Map(Object.entries(buildArgs)), exists: existsIn(contextDir),
       });
@@ -86,8 +83,4 @@ export async function answerWhatRebuilds(params: WhatRebuildsParams, deps: WhatR
     });
   }
   return { file: label(file), dockerfiles, complete: search.complete };
-}
-
-export function clearWhyRebuildCache(): void {
-  searchCache.clear();
 }

@@ -5,14 +5,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ignoreFileCandidates } from './ignore';
-import { perBuildArgs, workspaceRootOf } from './perBuildArgs';
+import { perBuildArgs } from './perBuildArgs';
+import { repositoryRoot, walkFolders } from './folders';
 import { clearReferencedDockerfilesCache } from './referencedDockerfiles';
 import { readInstallFiles } from './installFiles';
 import { readModelScripts } from './modelScripts';
-import { clearBuildContextCache, repositoryRoot, resolveBuildContext, type ContextOrigin } from './contextFolder';
+import { clearBuildContextCache, resolveBuildContext, type ContextOrigin } from './contextFolder';
 import type { WorkspaceFacts } from '../rules/types';
 
-const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'target', 'dist', 'build', '.mypy_cache', '.pytest_cache']);
 const MAX_ENTRIES = 5000;
 const MAX_DEPTH = 4;
 const TTL_MS = 5000;
@@ -39,31 +39,16 @@ export function gatherWorkspaceFacts(contextDir: string, now = Date.now()): Work
   if (hit && now - hit.at < TTL_MS) return hit.facts;
   const files = new Set<string>();
   const dirs = new Set<string>();
-  let count = 0;
-  let complete = true;
-  const walk = (abs: string, rel: string, depth: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(abs, { withFileTypes: true });
-    } catch {
-      if (depth === 0) complete = false;
-      return;
-    }
-    for (const e of entries) {
-      if (++count > MAX_ENTRIES) { complete = false; return; }
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        dirs.add(r);
-        if (depth < MAX_DEPTH && !SKIP.has(e.name)) walk(path.join(abs, e.name), r, depth + 1);
-        else if (depth >= MAX_DEPTH) complete = false;
-      } else files.add(r);
-    }
-  };
-  walk(contextDir, '', 0);
+  const { complete } = walkFolders(contextDir, e => (e.dirent.isDirectory() ? dirs : files).add(e.rel), {
+    maxEntries: MAX_ENTRIES,
+    maxDepth: MAX_DEPTH,
+    // an unreadable subfolder only hides its own files; an unreadable context says nothing
+    onUnreadable: (_dir, rel) => rel === '',
+  });
   // a partial listing could claim a manifest is missing when it is not: then say nothing
   const facts: WorkspaceFacts = {
     ...(complete ? { contextFiles: files, contextDirs: dirs, installFiles: readInstallFiles(contextDir, files), modelScripts: readModelScripts(contextDir, files) } : {}),
-    perBuildArgs: perBuildArgs(workspaceRootOf(contextDir), [contextDir]),
+    perBuildArgs: perBuildArgs(repositoryRoot(contextDir) ?? contextDir, [contextDir]),
   };
   cache.set(contextDir, { at: now, facts });
   if (cache.size > 100) cache.delete(cache.keys().next().value as string);
@@ -83,7 +68,7 @@ export function ignoreFileFacts(dockerfilePath: string, contextDir: string): Pic
   }
   if (origin === 'guessed') {
     // up to the repository root, or the folder above when there is no repository
-    const root = repositoryRoot(path.resolve(dockerfilePath)) ?? path.dirname(contextDir);
+    const root = repositoryRoot(path.dirname(path.resolve(dockerfilePath))) ?? path.dirname(contextDir);
     for (let dir = path.dirname(contextDir); root && dir.length >= root.length; dir = path.dirname(dir)) {
       const candidate = path.join(dir, '.dockerignore');
       if (isFile(candidate)) return { ignoreFile: path.relative(contextDir, candidate).split(path.sep).join('/'), contextOrigin: origin };

@@ -1,11 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isInside } from '../../../common/boundedRead';
-import { isDockerfileName } from '../buildContext/locate';
-
-export { isDockerfileName };
-
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox']);
+import { isDockerfileName } from '../../../common/analysis/fileNames';
+import { walkFolders } from '../buildContext/folders';
 
 /** A file the CLI works on, and the tree it was found in: its real path must stay inside `root`. */
 export interface CliFile {
@@ -39,29 +36,22 @@ export function expandPaths(args: readonly string[], accept: (file: string) => b
     if (!isInside(realRoot, real)) { skipped.push(`${p}: symlink to ${real}, outside ${root}; not followed`); return undefined; }
     return real;
   };
-  const walk = (dir: string, root: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    } catch (e) {
-      errors.push(`${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      return;
+  const walk = (dir: string, root: string) => walkFolders(dir, ({ path: p, dirent: e }) => {
+    const posix = p.split(path.sep).join('/');
+    if (e.isFile() && accept(posix)) files.push({ path: p, root });
+    else if (e.isSymbolicLink() && accept(posix)) {
+      const real = linkTarget(p, root);
+      if (!real) return;
+      let st: fs.Stats | undefined;
+      try { st = fs.statSync(real); } catch { /* raced away */ }
+      if (st?.isFile()) files.push({ path: p, root });
+      else if (st && !st.isDirectory()) skipped.push(`${p}: not a regular file`);
     }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      const posix = p.split(path.sep).join('/');
-      if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name)) walk(p, root); }
-      else if (e.isFile() && accept(posix)) files.push({ path: p, root });
-      else if (e.isSymbolicLink() && accept(posix)) {
-        const real = linkTarget(p, root);
-        if (!real) continue;
-        let st: fs.Stats | undefined;
-        try { st = fs.statSync(real); } catch { /* raced away */ }
-        if (st?.isFile()) files.push({ path: p, root });
-        else if (st && !st.isDirectory()) skipped.push(`${p}: not a regular file`);
-      }
-    }
-  };
+  }, {
+    // the order the files are reported in, as before
+    compare: (a, b) => a.localeCompare(b),
+    onUnreadable: (d, _rel, e) => { errors.push(`${d}: ${e.code ?? e.message}`); return false; },
+  });
   for (const a of args) {
     let st: fs.Stats;
     try {

@@ -3,7 +3,7 @@ import { parseArgs } from 'util';
 import { cacheReportJson, cacheReportMarkdown, cacheReportText } from '../../../common/docker/cacheReport';
 import { collectCacheStats } from '../../../common/docker/collectStats';
 import { EngineApiError, EngineClient, EngineConfigError, EngineUnreachableError } from '../../../common/docker/engineApi';
-import { DEFAULT_LIMITS, measureHostCaches } from '../../../common/docker/hostCaches';
+import { DEFAULT_LIMITS, measureHostCachesInWorker, type HostCacheStat } from '../../../common/docker/hostCaches';
 import { collectPodmanStats, knownCacheMounts, PodmanClient, type KnownCacheMount } from '../../../common/docker/podmanStats';
 import { readWorkspaceText } from '../../../common/boundedRead';
 import { findDockerfiles } from '../buildContext/locate';
@@ -51,7 +51,15 @@ export async function runStats(argv: string[], io: CliIO): Promise<number> {
   }
 
   const kind = engineKind(values.engine);
-  const hostCaches = values['no-host-caches'] ? [] : measureHostCaches({ maxEntries });
+  let hostCaches: HostCacheStat[] = [];
+  if (!values['no-host-caches']) {
+    try {
+      // in a worker, as in the editor: a walk stuck in a hung file system is given up after its deadline
+      hostCaches = await measureHostCachesInWorker({ maxEntries });
+    } catch (e) {
+      io.err(`dockerfile-cache-advisor: host caches not measured: ${(e as Error).message}`);
+    }
+  }
   try {
     const stats = kind === 'podman'
       ? await collectPodmanStats(podmanFor(values.host), { hostCaches, knownMounts: knownMountsHere(process.cwd()) })

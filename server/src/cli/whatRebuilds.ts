@@ -1,4 +1,4 @@
-/** `dockerfile-cache-advisor why-rebuild <file>`: which build steps re-run when a file changes. */
+/** `dockerfile-cache-advisor what-rebuilds <file>` (formerly `why-rebuild`, still accepted): which build steps re-run when a file changes. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -13,7 +13,7 @@ import { UsageError, type CliIO } from './io';
 /** Folder entries the Dockerfile search looks at before it gives up. */
 export const SEARCH_LIMIT = 50_000;
 
-export const WHY_REBUILD_USAGE = `Usage: dockerfile-cache-advisor why-rebuild <file> [options]
+export const WHAT_REBUILDS_USAGE = `Usage: dockerfile-cache-advisor what-rebuilds <file> [options]
 
 Which build steps re-run when <file> changes, for every Dockerfile whose build context holds it
 (.dockerignore and <Dockerfile>.dockerignore applied, multi-stage builds followed).
@@ -50,7 +50,7 @@ function firstLine(a: DockerfileAnswer, line: number): string {
   return t.length > 72 ? t.slice(0, 71) + '…' : t;
 }
 
-export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd(), searchLimit = SEARCH_LIMIT): number {
+export function runWhatRebuilds(argv: string[], io: CliIO, cwd = process.cwd(), searchLimit = SEARCH_LIMIT): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -64,11 +64,11 @@ export function runWhyRebuild(argv: string[], io: CliIO, cwd = process.cwd(), se
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) { io.out(WHY_REBUILD_USAGE); return 0; }
+  if (values.help) { io.out(WHAT_REBUILDS_USAGE); return 0; }
   const format = values.format!;
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format '${format}' (expected text or json)`);
-  if (positionals.length === 0) throw new UsageError('why-rebuild needs the file you mean to change');
-  if (positionals.length > 1) throw new UsageError(`why-rebuild takes one file, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length === 0) throw new UsageError('what-rebuilds needs the file you mean to change');
+  if (positionals.length > 1) throw new UsageError(`what-rebuilds takes one file, got ${positionals.length}: ${positionals.join(' ')}`);
   const file = path.resolve(cwd, positionals[0]);
   let st: fs.Stats | undefined;
   try {

@@ -31,12 +31,15 @@ function uriPath(uri: string): string {
 /**
  * How the language server treats an open document: a YAML kind whose language id it has or that
  * claims its path (compose.yaml opened as plain YAML), nothing for other YAML (language id `yaml`),
- * a Dockerfile otherwise (the client only sends Dockerfile, Compose and YAML documents).
+ * nothing for an ignore file (`Dockerfile.dockerignore`), a Dockerfile otherwise (the client only sends
+ * Dockerfile, Compose and YAML documents).
  */
 export function kindOfDocument(languageId: string, uri: string): FileKind | undefined {
   const path = uriPath(uri);
   const yaml = YAML_KINDS.find(k => k.languageIds.includes(languageId)) ?? YAML_KINDS.find(k => k.claimsPath(path));
   if (yaml) return yaml;
+  // VS Code gives `Dockerfile.dockerignore` the dockerfile language (its `Dockerfile.*` pattern): an ignore file is not linted
+  if (/\.(docker|container)ignore$/i.test(path)) return undefined;
   return languageId === 'yaml' ? undefined : DOCKERFILE;
 }
 

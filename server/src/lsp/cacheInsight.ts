@@ -19,7 +19,8 @@ import { URI } from './uri';
 import { ignoreSpec, readIgnoreSpec } from '../buildContext/ignore';
 import type { LastRunSource } from '../buildContext/lastRun';
 import { listContext } from '../buildContext/listing';
-import { contextDirOf, isDockerfileName } from '../buildContext/locate';
+import { contextDirOf } from '../buildContext/locate';
+import { isDockerfileName } from '../../../common/analysis/fileNames';
 import { answerWhatRebuilds } from '../buildContext/whatRebuildsRequest';
 import { WhatRebuildsRequest } from '../../../common/protocol';
 

@@ -1,6 +1,6 @@
 import type { Range } from 'vscode-languageserver-types';
 import { cacheTargets, mountCovers } from '../../../common/analysis/cacheTargets';
-import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import type { InstructionFact } from '../../../common/analysis/model';
 import { covers, resolvePath, type MountFact } from '../../../common/analysis/mounts';
 import { fetchesPackages, type PackageInvocation } from '../../../common/analysis/packageManagers';
 import { unwrapCommand, type ShellCommand, type ShellWord } from '../../../common/analysis/shell';

@@ -34,33 +34,6 @@ export function instructionText(model: DockerfileModel, fact: InstructionFact, w
   return /\r?\n$/.test(text) ? text : text + model.eol;
 }
 
-/** Edits that move `fact` (with its comments) to just after `after`. */
-export function moveAfter(model: DockerfileModel, fact: InstructionFact, after: InstructionFact, replacement = ''): TextEdit[] {
-  const span = lineSpan(model, fact);
-  const text = instructionText(model, fact);
-  return [deleteSpan(model, span.start, span.end, replacement), insertAfter(model, after, text)];
-}
-
-/** Edits that move `fact` (with its comments) to just before `before`'s comments. */
-export function moveBefore(model: DockerfileModel, fact: InstructionFact, before: InstructionFact): TextEdit[] {
-  const span = lineSpan(model, fact);
-  const target = lineSpan(model, before).start;
-  const text = instructionText(model, fact);
-  return [{ range: rangeOf(model, target, target), newText: text }, deleteSpan(model, span.start, span.end)];
-}
-
-function deleteSpan(model: DockerfileModel, start: number, end: number, replacement = ''): TextEdit {
-  return { range: rangeOf(model, start, end), newText: replacement };
-}
-
-/** Insert whole lines after an instruction's last line. */
-export function insertAfter(model: DockerfileModel, after: InstructionFact, text: string): TextEdit {
-  const end = afterLine(model, after.range.end.line);
-  const needsBreak = end === model.text.length && !/\n$/.test(model.text);
-  const body = needsBreak ? model.eol + text.replace(/\r?\n$/, '') : text;
-  return { range: rangeOf(model, end, end), newText: body };
-}
-
 /** Insert whole lines before an instruction (and before the comments attached to it). */
 export function insertBefore(model: DockerfileModel, before: InstructionFact, text: string): TextEdit {
   const start = lineSpan(model, before).start;

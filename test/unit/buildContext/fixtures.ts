@@ -4,7 +4,7 @@ import { answerFor } from '../../../server/src/buildContext/locate';
 /** test/fixtures/context (fixtures are not compiled: resolve from out/test/unit/context back to the source tree). */
 export const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/context');
 
-/** The why-rebuild answer for a fixture file, as the CLI's JSON reports it; `buildContext` relative to the fixture tree. */
+/** The what-rebuilds answer for a fixture file, as the CLI's JSON reports it; `buildContext` relative to the fixture tree. */
 export function ask(tree: string, file: string, opts: { dockerfile?: string; buildContext?: string; target?: string; buildArgs?: Record<string, string> } = {}) {
   const dir = path.join(FIXTURES, tree);
   const a = answerFor({

@@ -36,7 +36,7 @@ describe('language server: hover, CodeLens and cacheAdvisor/whatRebuilds over st
     ]);
   });
 
-  it('answers whyRebuild for every Dockerfile of the workspace whose context holds the file', async () => {
+  it('answers whatRebuilds for every Dockerfile of the workspace whose context holds the file', async () => {
     const r = (await client.conn.sendRequest(WhatRebuildsRequest.method, { uri: uriOf('multistage', 'src', 'app.py') })) as WhatRebuildsResult;
     assert.strictEqual(r.file, 'multistage/src/app.py');
     assert.strictEqual(r.dockerfiles.length, 1);

@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { isPerBuildValue, perBuildArgs, workspaceRootOf } from '../../../server/src/buildContext/perBuildArgs';
+import { isPerBuildValue, perBuildArgs } from '../../../server/src/buildContext/perBuildArgs';
+import { repositoryRoot } from '../../../server/src/buildContext/folders';
 
 /** A throwaway workspace with the given files (relative path → content). */
 function workspace(files: Record<string, string>): string {
@@ -67,7 +68,7 @@ describe('per-build arguments of the workspace', () => {
         '.gitlab-ci.yml': 'build:\n  script:\n    - docker build --build-arg=APP_BUILD=${CI_PIPELINE_ID} .\n',
         'svc/docker-compose.yml': 'services:\n  s:\n    build:\n      args:\n        SVC_COMMIT: ${CI_COMMIT_SHA}\n',
       });
-      assert.strictEqual(workspaceRootOf(path.join(root, 'svc')), root);
+      assert.strictEqual(repositoryRoot(path.join(root, 'svc')), root);
       const found = perBuildArgs(root, [path.join(root, 'svc')]);
       assert.deepStrictEqual(Object.keys(found).sort(), ['APP_BUILD', 'SVC_COMMIT']);
       assert.strictEqual(found.SVC_COMMIT[0].file, 'svc/docker-compose.yml');

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { timelineLastRun } from '../../../server/src/buildContext/lastRun';
-import { answerWhatRebuilds, clearWhyRebuildCache } from '../../../server/src/buildContext/whatRebuildsRequest';
+import { answerWhatRebuilds } from '../../../server/src/buildContext/whatRebuildsRequest';
 import { makeTimeline, type BuildTimeline } from '../../../common/docker/timeline';
 import { URI } from '../../../server/src/lsp/uri';
 import { FIXTURES } from './fixtures';
@@ -12,7 +12,6 @@ describe('cacheAdvisor/whatRebuilds: the editor answers for the build as it was 
   const uri = URI.fromPath(dockerfile);
 
   function ask(file: string, last?: Partial<BuildTimeline>) {
-    clearWhyRebuildCache();
     const t = last && makeTimeline({ dockerfile, steps: [], seconds: 1, success: true, finishedAt: '', ...last });
     return answerWhatRebuilds({ uri: URI.fromPath(path.join(root, file)) }, {
       roots: [root], openText: () => undefined, openDockerfiles: [], buildContextFor: async () => undefined,
@@ -39,7 +38,6 @@ describe('cacheAdvisor/whatRebuilds: the editor answers for the build as it was 
   });
 
   it('conditions carry the reason next to the editor\'s conditionalLines', async () => {
-    clearWhyRebuildCache();
     const multi = path.join(FIXTURES, 'multistage');
     const r = await answerWhatRebuilds({ uri: URI.fromPath(path.join(multi, 'src/app.py')) }, {
       roots: [multi], openText: () => undefined, openDockerfiles: [], buildContextFor: async () => undefined,

@@ -56,7 +56,7 @@ describe('fuzzing the CI workflow kind (fast-check, seeded)', function () {
         }
       }
     }), { numRuns: RUNS, seed: SEED });
-    // eslint-disable-next-line no-console
+     
     console.log(`      ci fuzz: ${RUNS} runs, ${fixes} fixes verified`);
     assert.ok(fixes > 0, 'the generator should produce fixable workflows');
   });

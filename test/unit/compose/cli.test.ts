@@ -76,7 +76,7 @@ describe('CLI lint of Compose files and .dockerignore creation', () => {
     assert.strictEqual(fs.readFileSync(file, 'utf8'), DOCKERFILE);
   });
 
-  it('with --context (a path from the current folder, as for build and why-rebuild), the .dockerignore goes to the context root; <Dockerfile>.dockerignore counts', () => {
+  it('with --context (a path from the current folder, as for build and what-rebuilds), the .dockerignore goes to the context root; <Dockerfile>.dockerignore counts', () => {
     fs.mkdirSync(path.join(dir, 'docker'));
     const file = path.join(dir, 'docker', 'app.Dockerfile');
     fs.writeFileSync(file, DOCKERFILE);

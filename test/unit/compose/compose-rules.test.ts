@@ -3,7 +3,8 @@ import { parseDocument } from 'yaml';
 import { applyEdits } from '../../../server/src/lint/linter';
 import { COMPOSE, kindOfDocument } from '../../../server/src/lint/fileKinds';
 import { fixAll, lint, verifyFix } from '../../../server/src/lint/linter';
-import { isComposeFileName, parseCompose } from '../../../common/analysis/composeModel';
+import { parseCompose } from '../../../common/analysis/composeModel';
+import { isComposeFileName } from '../../../common/analysis/fileNames';
 import type { Finding } from '../../../server/src/rules/types';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 

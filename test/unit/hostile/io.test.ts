@@ -16,7 +16,7 @@ import { BoundedReadError, MAX_IGNORE_BYTES, readWorkspaceText } from '../../../
 import { main } from '../../../server/src/cli';
 import { escapeControls } from '../../../server/src/cli/io';
 import { runLint } from '../../../server/src/cli/lint';
-import { runWhyRebuild } from '../../../server/src/cli/whatRebuilds';
+import { runWhatRebuilds } from '../../../server/src/cli/whatRebuilds';
 import { readIgnoreSpec } from '../../../server/src/buildContext/ignore';
 import { EngineApiError, EngineClient, parseDockerHost, DEFAULT_MAX_RESPONSE_BYTES } from '../../../common/docker/engineApi';
 import { clearHostCache } from '../../../common/docker/prune';
@@ -90,17 +90,17 @@ describe('hostile input: workspace files, Engine API and output', function () {
       assert.deepStrictEqual([spec.file, spec.patterns], [path.join(dir, '.dockerignore'), ['*.log']]);
     });
 
-    it('why-rebuild finishes on a /dev/zero .dockerignore and a FIFO (bounded time and memory)', function () {
+    it('what-rebuilds finishes on a /dev/zero .dockerignore and a FIFO (bounded time and memory)', function () {
       if (!posix) this.skip();
       const dir = trapRepo();
       // a separate process: the old read grew to 16.5 GB before it aborted, or waited on the FIFO for good
-      const r = spawnSync(process.execPath, [CLI, 'why-rebuild', 'a.txt', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(process.execPath, [CLI, 'what-rebuilds', 'a.txt', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
       assert.strictEqual(r.signal, null, `killed: ${r.signal}`);
       assert.strictEqual(r.status, 0, r.stderr);
       assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0].rerunLines, [2, 3]);
     });
 
-    it('hover and the whyRebuild request answer on a /dev/zero .dockerignore and a FIFO', async function () {
+    it('hover and the whatRebuilds request answer on a /dev/zero .dockerignore and a FIFO', async function () {
       if (process.platform !== 'linux') this.skip();
       const dir = trapRepo();
       const client = new TestClient();
@@ -217,7 +217,7 @@ describe('hostile input: workspace files, Engine API and output', function () {
       assert.strictEqual(escapeControls(escapeControls('\x1b')), '\\u001b');
     });
 
-    it('lint and why-rebuild print escape sequences from Dockerfiles and file names inert; JSON keeps them exact', async () => {
+    it('lint and what-rebuilds print escape sequences from Dockerfiles and file names inert; JSON keeps them exact', async () => {
       const evil = 'FROM busybox\nCOPY . /app\x1b]52;c;cHduZWQ=\x07\nRUN ls\n';
       const dir = tree({ Dockerfile: evil, 'a.txt': 'a\n', 'Dockerfile.\x1b[2Jx': 'FROM busybox\nCOPY . /app\n' });
       const lint = captureIO();
@@ -227,7 +227,7 @@ describe('hostile input: workspace files, Engine API and output', function () {
       const why = captureIO();
       const cwd = process.cwd();
       process.chdir(dir);
-      try { await main(['why-rebuild', 'a.txt', '--dockerfile', 'Dockerfile'], why); } finally { process.chdir(cwd); }
+      try { await main(['what-rebuilds', 'a.txt', '--dockerfile', 'Dockerfile'], why); } finally { process.chdir(cwd); }
       assert.match(why.stdout, /COPY \. \/app\\u001b\]52;c;cHduZWQ=\\u0007/);
       const json = captureIO();
       await main(['lint', dir, '--format', 'json'], json);
@@ -236,20 +236,20 @@ describe('hostile input: workspace files, Engine API and output', function () {
   });
 
   describe('incomplete searches', () => {
-    it('why-rebuild says the Dockerfile search stopped early, in text and JSON, and does not exit 0', () => {
+    it('what-rebuilds says the Dockerfile search stopped early, in text and JSON, and does not exit 0', () => {
       const files: Record<string, string> = { 'a.txt': 'a\n' };
       for (let i = 0; i < 30; i++) files[`pad/${String(i).padStart(2, '0')}`] = '';
       files['zz/Dockerfile'] = 'FROM busybox\nCOPY . /app\n';
       const dir = tree(files);
       const text = captureIO();
-      assert.strictEqual(runWhyRebuild(['zz/x.txt'], text, dir, 10), 1);
+      assert.strictEqual(runWhatRebuilds(['zz/x.txt'], text, dir, 10), 1);
       assert.match(text.stdout, /not in the build context of any Dockerfile found, but the search was incomplete/);
       assert.match(text.stderr, /stopped after 10 folder entries/);
       const json = captureIO();
-      assert.strictEqual(runWhyRebuild(['zz/x.txt', '--format', 'json'], json, dir, 10), 1);
+      assert.strictEqual(runWhatRebuilds(['zz/x.txt', '--format', 'json'], json, dir, 10), 1);
       assert.strictEqual(JSON.parse(json.stdout).complete, false);
       const whole = captureIO();
-      assert.strictEqual(runWhyRebuild(['zz/x.txt', '--format', 'json'], whole, dir), 0);
+      assert.strictEqual(runWhatRebuilds(['zz/x.txt', '--format', 'json'], whole, dir), 0);
       assert.deepStrictEqual([JSON.parse(whole.stdout).complete, JSON.parse(whole.stdout).dockerfiles.length], [true, 1]);
     });
   });
@@ -306,7 +306,7 @@ describe('hostile input: workspace files, Engine API and output', function () {
         timers.push(setInterval(() => res.write(' '), 20));
       }, 'tcp');
       // the idle timeout alone would never fire: a byte comes every 20 ms
-      await assert.rejects(client(host, { timeoutMs: 5_000, deadlineMs: 300 }).systemDf(), (e: unknown) => e instanceof EngineApiError && /no complete answer within 0\.3 s/.test(e.message));
+      await assert.rejects(client(host, { timeoutMs: 5_000, deadlineMs: 300 }).systemDf(), (e: unknown) => e instanceof EngineApiError && /no complete answer within 0\.3s/.test(e.message));
     });
 
     it('a body that is not JSON is an EngineApiError; an ordinary answer is read', async () => {

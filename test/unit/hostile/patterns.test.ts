@@ -148,19 +148,19 @@ describe('hostile input: patterns and comments', function () {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it(`a \`${STARS}\` line and a file with a 255-character name: hover and why-rebuild answer at once`, () => {
+    it(`a \`${STARS}\` line and a file with a 255-character name: hover and what-rebuilds answer at once`, () => {
       write('.dockerignore', `${STARS}\n`);
       const long = 'a'.repeat(255);
       write(long);
       const t = timed('hover', () => hover(3))!;
       assert.match(t, /copies 4 files/);
-      assert.strictEqual(timed('why-rebuild', () => why(long)).inContext, true);
+      assert.strictEqual(timed('what-rebuilds', () => why(long)).inContext, true);
       // and on a path far longer than a file system allows
       assert.strictEqual(timed('match', () => patternList([STARS]).matches('a'.repeat(200_000))), false);
       assert.strictEqual(timed('match', () => patternList([STARS]).matches(`${'a'.repeat(200_000)}b`)), true);
     });
 
-    it('a `foo(` line is the literal name `foo(`: hover works, why-rebuild tells foo( from foo', () => {
+    it('a `foo(` line is the literal name `foo(`: hover works, what-rebuilds tells foo( from foo', () => {
       write('.dockerignore', 'foo(\n');
       write('foo(');
       write('foo');
@@ -209,8 +209,8 @@ describe('hostile input: patterns and comments', function () {
       write('a'.repeat(255));
       assert.strictEqual(why('foo(').inContext, true);
       assert.deepStrictEqual(why('foo(').rerun, []);
-      assert.deepStrictEqual(timed('why-rebuild', () => why('foo')).rerun.map(s => s.line), [3, 4]);
-      assert.deepStrictEqual(timed('why-rebuild', () => why('a'.repeat(255))).rerun.map(s => s.line), [3, 4]);
+      assert.deepStrictEqual(timed('what-rebuilds', () => why('foo')).rerun.map(s => s.line), [3, 4]);
+      assert.deepStrictEqual(timed('what-rebuilds', () => why('a'.repeat(255))).rerun.map(s => s.line), [3, 4]);
     });
   });
 });

@@ -4,7 +4,8 @@
  * YAML without errors that still has the same services in the same order.
  */
 import { parseDocument } from 'yaml';
-import { isComposeFileName, parseCompose, type ComposeModel } from '../../../../common/analysis/composeModel';
+import { parseCompose, type ComposeModel } from '../../../../common/analysis/composeModel';
+import { isComposeFileName } from '../../../../common/analysis/fileNames';
 import { COMPOSE_RULES } from '../../rules/index';
 import type { FileKind } from '../fileKind';
 

@@ -7,7 +7,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../../../common/analysis/analyze';
 import type { DockerfileModel } from '../../../../common/analysis/model';
 import { forgetKept } from '../../../../common/analysis/astMemo';
-import { isDockerfileName } from '../../buildContext/locate';
+import { isDockerfileName } from '../../../../common/analysis/fileNames';
 import { RULES } from '../../rules/index';
 import type { Fix } from '../../rules/types';
 import type { FileKind } from '../fileKind';

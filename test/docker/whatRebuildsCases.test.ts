@@ -15,7 +15,7 @@ import type { RebuildAnswer } from '../../server/src/buildContext/whatRebuilds';
 import { parsePlainProgress } from '../../common/docker/progress';
 import { requireDocker, type DockerEnv } from '../support/dockerd';
 
-describe('why-rebuild against a real dockerd: new folders, the ignore file, the Dockerfile, build args', function () {
+describe('what-rebuilds against a real dockerd: new folders, the ignore file, the Dockerfile, build args', function () {
   let docker: DockerEnv;
   const dirs: string[] = [];
   const tag = `cache-advisor-why-cases:${process.pid}`;

@@ -49,7 +49,7 @@ function random(seed: number): () => number {
   };
 }
 
-describe('why-rebuild against a real dockerd: 20 random single-file changes', function () {
+describe('what-rebuilds against a real dockerd: 20 random single-file changes', function () {
   let docker: DockerEnv;
   let dir: string;
   const tag = `cache-advisor-why-property:${process.pid}`;

@@ -1,5 +1,5 @@
 /**
- * why-rebuild against a real BuildKit: build a fixture, change one file, rebuild, and compare the
+ * what-rebuilds against a real BuildKit: build a fixture, change one file, rebuild, and compare the
  * steps BuildKit actually re-ran (the non-CACHED `#N [stage i/n] INSTR` vertices) with the prediction.
  * Also checks that the context listing (after .dockerignore and per-Dockerfile ignore files) is
  * exactly what the builder receives.
@@ -35,10 +35,10 @@ function lineOf(graph: BuildGraph, stage: string, index: number): number {
   return step.line;
 }
 
-describe('why-rebuild against a real dockerd', function () {
+describe('what-rebuilds against a real dockerd', function () {
   let docker: DockerEnv;
   let dir: string;
-  const tag = `cache-advisor-why-rebuild:${process.pid}`;
+  const tag = `cache-advisor-what-rebuilds:${process.pid}`;
 
   before(async function () {
     docker = await requireDocker(this);

@@ -4,8 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../server/src/cli';
-import type { CliIO } from '../../server/src/cli/io';
-import { runWhyRebuild } from '../../server/src/cli/whatRebuilds';
+import { runWhatRebuilds } from '../../server/src/cli/whatRebuilds';
 import { captureIO as capture } from '../support/cliIO';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/context');
@@ -14,11 +13,11 @@ const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
 function run(tree: string, argv: string[]) {
   const io = capture();
-  const code = runWhyRebuild(argv, io, path.join(FIXTURES, tree));
+  const code = runWhatRebuilds(argv, io, path.join(FIXTURES, tree));
   return { code, ...io };
 }
 
-describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
+describe('CLI: dockerfile-cache-advisor what-rebuilds', () => {
   it('--format json prints exactly the documented shape', () => {
     const r = run('multistage', ['src/app.py', '--format', 'json']);
     assert.strictEqual(r.code, 0);
@@ -91,7 +90,7 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const json = (argv: string[]) => {
       const io = capture();
-      assert.strictEqual(runWhyRebuild([...argv, '--format', 'json'], io, dir), 0, io.stderr);
+      assert.strictEqual(runWhatRebuilds([...argv, '--format', 'json'], io, dir), 0, io.stderr);
       return JSON.parse(io.stdout).dockerfiles[0];
     };
 
@@ -108,21 +107,21 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
       assert.deepStrictEqual(d.conditionalLines.map((c: { line: number }) => c.line), [3, 4]);
       assert.match(d.conditionalLines[0].reason, /^only if the edit changes which of the files it copies reach the builder$/);
       const io = capture();
-      runWhyRebuild(['.dockerignore'], io, dir);
+      runWhatRebuilds(['.dockerignore'], io, dir);
       assert.match(io.stdout, /^Dockerfile: editing \.dockerignore re-runs up to 2 of 3 steps, from line 3: /);
       assert.doesNotMatch(io.stdout, /not in any build context/);
     });
 
     it('the Dockerfile excluded from its own context: no COPY re-runs, and it is named as the build definition', () => {
       const io = capture();
-      runWhyRebuild(['Dockerfile'], io, dir);
+      runWhatRebuilds(['Dockerfile'], io, dir);
       assert.match(io.stdout, /^Dockerfile: Dockerfile is this build's Dockerfile, excluded from its context by \.dockerignore: no step copies it, but editing an instruction re-runs that step and the steps after it$/m);
       assert.doesNotMatch(io.stdout, /not in any build context/);
     });
 
     it('catches: an ignored file in a folder that does not exist yet; catches-not: one in a folder that does', () => {
       const io = capture();
-      runWhyRebuild(['logs/today.log'], io, dir);
+      runWhatRebuilds(['logs/today.log'], io, dir);
       assert.match(io.stdout, /creating it creates the folder logs\/, which the builder receives even when empty: re-runs 1 of 3 steps, from line 4/);
       assert.match(io.stdout, /^ {5}4 {2}COPY \. \/all\/ {2}← copies its new folder logs\/ \(\.\)$/m);
       assert.deepStrictEqual(json(['src/today.log']).rerunLines, []);
@@ -132,10 +131,10 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
       const sub = path.join(dir, 'sub');
       fs.mkdirSync(sub, { recursive: true });
       const io = capture();
-      assert.strictEqual(runWhyRebuild(['../src/a.txt', '--dockerfile', '../Dockerfile', '--context', '..', '--format', 'json'], io, sub), 0, io.stderr);
+      assert.strictEqual(runWhatRebuilds(['../src/a.txt', '--dockerfile', '../Dockerfile', '--context', '..', '--format', 'json'], io, sub), 0, io.stderr);
       assert.deepStrictEqual(JSON.parse(io.stdout).dockerfiles[0].rerunLines, [3, 4]);
-      assert.throws(() => runWhyRebuild(['src/a.txt', '--context', '.', '--build-context', '.'], capture(), dir), /give the build context once/);
-      assert.throws(() => runWhyRebuild(['src/a.txt', '--context', 'nowhere'], capture(), dir), /--context nowhere: no such folder/);
+      assert.throws(() => runWhatRebuilds(['src/a.txt', '--context', '.', '--build-context', '.'], capture(), dir), /give the build context once/);
+      assert.throws(() => runWhatRebuilds(['src/a.txt', '--context', 'nowhere'], capture(), dir), /--context nowhere: no such folder/);
     });
   });
 
@@ -154,25 +153,64 @@ describe('CLI: dockerfile-cache-advisor why-rebuild', () => {
 
   it('usage errors exit 2 with a message', async () => {
     for (const [argv, msg] of [
-      [['why-rebuild'], /needs the file you mean to change/],
-      [['why-rebuild', 'a', 'b'], /takes one file/],
-      [['why-rebuild', FIXTURES], /is a directory/],
-      [['why-rebuild', 'x', '--format', 'sarif'], /unknown --format 'sarif'/],
-      [['why-rebuild', 'x', '--dockerfile', '/nonexistent/Dockerfile'], /no such file/],
-      [['why-rebuild', 'x', '--bogus'], /bogus/],
+      [['what-rebuilds'], /needs the file you mean to change/],
+      [['what-rebuilds', 'a', 'b'], /takes one file/],
+      [['what-rebuilds', FIXTURES], /is a directory/],
+      [['what-rebuilds', 'x', '--format', 'sarif'], /unknown --format 'sarif'/],
+      [['what-rebuilds', 'x', '--dockerfile', '/nonexistent/Dockerfile'], /no such file/],
+      [['what-rebuilds', 'x', '--bogus'], /bogus/],
     ] as const) {
       const io = capture();
       assert.strictEqual(await main([...argv], io), 2, argv.join(' '));
       assert.match(io.stderr, msg);
     }
     const help = capture();
-    assert.strictEqual(await main(['why-rebuild', '--help'], help), 0);
-    assert.match(help.stdout, /Usage: dockerfile-cache-advisor why-rebuild <file>/);
+    assert.strictEqual(await main(['what-rebuilds', '--help'], help), 0);
+    assert.match(help.stdout, /Usage: dockerfile-cache-advisor what-rebuilds <file>/);
   });
 
   it('the bundled binary answers from the working folder', () => {
-    const r = spawnSync(process.execPath, [CLI, 'why-rebuild', 'main.py', '--format', 'json'], { cwd: path.join(FIXTURES, 'globs'), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'what-rebuilds', 'main.py', '--format', 'json'], { cwd: path.join(FIXTURES, 'globs'), encoding: 'utf8' });
     assert.strictEqual(r.status, 0, r.stderr);
     assert.deepStrictEqual(JSON.parse(r.stdout).dockerfiles[0].rerunLines, [3, 4, 5, 6, 7, 8, 9, 10, 13]);
+    assert.strictEqual(r.stderr, '');
+  });
+
+  it('the deprecated name why-rebuild still answers the same, and says on stderr what replaces it', () => {
+    const opts = { cwd: path.join(FIXTURES, 'globs'), encoding: 'utf8' } as const;
+    const now = spawnSync(process.execPath, [CLI, 'what-rebuilds', 'main.py', '--format', 'json'], opts);
+    const old = spawnSync(process.execPath, [CLI, 'why-rebuild', 'main.py', '--format', 'json'], opts);
+    assert.strictEqual(old.status, 0, old.stderr);
+    assert.strictEqual(old.stdout, now.stdout);
+    assert.match(old.stderr, /'why-rebuild' is deprecated; use 'what-rebuilds'/);
+  });
+
+  it('the deprecated name keeps the usage errors and --help of what-rebuilds; --help lists both names', async () => {
+    const missing = capture();
+    assert.strictEqual(await main(['why-rebuild'], missing), 2);
+    assert.match(missing.stderr, /what-rebuilds needs the file you mean to change/);
+    const help = capture();
+    assert.strictEqual(await main(['why-rebuild', '--help'], help), 0);
+    assert.match(help.stdout, /Usage: dockerfile-cache-advisor what-rebuilds <file>/);
+    const top = capture();
+    assert.strictEqual(await main(['--help'], top), 0);
+    assert.match(top.stdout, /^ {2}what-rebuilds +see: dockerfile-cache-advisor what-rebuilds --help$/m);
+    assert.match(top.stdout, /^ {2}why-rebuild +deprecated name of what-rebuilds$/m);
+  });
+
+  it('catches-not: a file named like an inherited object key is linted, not taken for a command', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-proto-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine:3.20\n');
+      const io = capture();
+      const cwd = process.cwd();
+      process.chdir(dir);
+      let code: number;
+      try { code = await main(['toString'], io); } finally { process.chdir(cwd); }
+      assert.notStrictEqual(code, 0);
+      assert.doesNotMatch(io.stderr, /is not a function|deprecated/);
+      assert.match(io.stderr + io.stdout, /toString/);
+    }
+    finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 });
