@@ -7,6 +7,7 @@ import { unwrapCommand, type ShellCommand, type ShellWord } from '../../../commo
 import { insertBefore, rangeOf } from './edits';
 import { cacheMountsOf } from '../../../common/analysis/cacheMountFacts';
 import { docsFor, type Fix, type Rule, type RuleFinding } from './types';
+import { frontendAtLeast } from '../../../common/analysis/syntaxDirective';
 
 const id = 'download-without-checksum';
 
@@ -78,23 +79,7 @@ function between(model: DockerfileModel, a: ShellCommand, b: ShellCommand): stri
 }
 
 /** What the `# syntax=` line allows: 'yes' for Dockerfile 1.6 or later (or `1`, latest, labs), 'no' for older, 'unknown' otherwise. */
-export function syntaxAllowsChecksum(value: string): 'yes' | 'no' | 'unknown' {
-  const ref = value.trim().replace(/^docker\.io\//, '');
-  const at = ref.indexOf('@');
-  const named = at >= 0 ? ref.slice(0, at) : ref;
-  const colon = named.lastIndexOf(':');
-  const hasTag = colon > named.lastIndexOf('/');
-  const image = hasTag ? named.slice(0, colon) : named;
-  if (!/(^|\/)docker\/dockerfile(-upstream)?$/.test(image)) return 'unknown';
-  if (!hasTag) return at >= 0 ? 'unknown' : 'yes';
-  const tag = named.slice(colon + 1);
-  if (/^(latest|labs|master|master-labs)$/.test(tag)) return 'yes';
-  const m = /^1(?:\.(\d+))?(?:\.\d+)?(-labs)?$/.exec(tag);
-  if (!m) return 'unknown';
-  if (m[1] === undefined) return 'yes';
-  const minor = Number(m[1]);
-  return minor >= 6 || (minor === 5 && m[2] !== undefined) ? 'yes' : 'no';
-}
+export const syntaxAllowsChecksum = (value: string) => frontendAtLeast(value, 6);
 
 interface Verification {
   /** The checking commands (`echo … | sha256sum -c -`), when the hash is written inline. */

@@ -1,34 +1,16 @@
 import type { Heredoc } from 'dockerfile-ast';
 import type { DockerfileModel, InstructionFact } from '../../../common/analysis/model';
+import { frontendAtLeast } from '../../../common/analysis/syntaxDirective';
 import { lineNo } from './describe';
 import { docsFor, type Rule } from './types';
 
 const id = 'heredoc-needs-syntax';
 
-/** Images of the Dockerfile frontend that `# syntax=` names (Docker Hub and its mirrors). */
-const FRONTEND = /(^|\/)docker\/dockerfile(-upstream)?$|(^|\/)dockerfile(-upstream)?$/;
-
 /**
  * What the `# syntax=` line says about heredocs: 'yes' for a frontend known to parse them (1.4+, `1`,
  * labs and master builds since 1.3), 'no' for an older one, 'unknown' for another frontend or a digest.
  */
-export function syntaxAllowsHeredocs(value: string): 'yes' | 'no' | 'unknown' {
-  const ref = value.trim().replace(/^docker\.io\//, '');
-  const at = ref.indexOf('@');
-  const named = at >= 0 ? ref.slice(0, at) : ref;
-  const colon = named.lastIndexOf(':');
-  const hasTag = colon > named.lastIndexOf('/');
-  const image = hasTag ? named.slice(0, colon) : named;
-  if (!FRONTEND.test(image)) return 'unknown';
-  if (!hasTag) return at >= 0 ? 'unknown' : 'yes'; // latest
-  const tag = named.slice(colon + 1);
-  if (/^(latest|labs|master|master-labs)$/.test(tag)) return 'yes';
-  const m = /^1(?:\.(\d+))?(?:\.\d+)?(-labs)?$/.exec(tag);
-  if (!m) return 'unknown';
-  if (m[1] === undefined) return 'yes'; // `1`: the newest 1.x
-  const minor = Number(m[1]);
-  return minor >= 4 || (minor === 3 && m[2] !== undefined) ? 'yes' : 'no';
-}
+export const syntaxAllowsHeredocs = (value: string) => frontendAtLeast(value, 4);
 
 const heredocsOf = (f: InstructionFact): Heredoc[] =>
   (f.node as unknown as { getHeredocs?: () => Heredoc[] }).getHeredocs?.() ?? [];
