@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import { parseDocument } from 'yaml';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { applyEdits, fixAll, lint, verifyFix } from '../../../server/src/lint/linter';
-import { COMPOSE, DOCKERFILE, isLintedFileName, kindOfDocument, kindOfFile } from '../../../server/src/lint/fileKinds';
+import { CI, COMPOSE, DOCKERFILE, isLintedFileName, kindOfDocument, kindOfFile } from '../../../server/src/lint/fileKinds';
 import type { FileKind, LintedModel } from '../../../server/src/lint/fileKind';
 import type { Fix } from '../../../server/src/rules/types';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
@@ -130,11 +130,16 @@ describe('lint engine: one pipeline, a file-kind adapter per kind', () => {
   });
 
   describe('which kind a file is', () => {
-    it('the editor: Compose by language id or name, other YAML left alone, anything else a Dockerfile', () => {
+    it('the editor: Compose or CI by language id or name, other YAML and ignore files left alone, anything else a Dockerfile', () => {
       assert.strictEqual(kindOfDocument('dockercompose', 'file:///w/anything.yml'), COMPOSE);
       assert.strictEqual(kindOfDocument('yaml', 'file:///w/compose.prod.yaml'), COMPOSE);
       assert.strictEqual(kindOfDocument('dockerfile', 'file:///w/docker-compose.yml'), COMPOSE);
-      assert.strictEqual(kindOfDocument('yaml', 'file:///w/.gitlab-ci.yml'), undefined);
+      assert.strictEqual(kindOfDocument('yaml', 'file:///w/.gitlab-ci.yml'), CI);
+      assert.strictEqual(kindOfDocument('yaml', 'file:///w/.github/workflows/build.yaml'), CI);
+      assert.strictEqual(kindOfDocument('yaml', 'file:///w/values.yaml'), undefined);
+      // VS Code calls Dockerfile.dockerignore a Dockerfile (its `Dockerfile.*` pattern): an ignore file is not linted
+      assert.strictEqual(kindOfDocument('dockerfile', 'file:///w/Dockerfile.dockerignore'), undefined);
+      assert.strictEqual(kindOfDocument('dockerfile', 'file:///w/Containerfile.containerignore'), undefined);
       assert.strictEqual(kindOfDocument('yaml', 'file:///w/%E2%9C%93/ci.yml?x#y'), undefined);
       assert.strictEqual(kindOfDocument('dockerfile', 'untitled:Untitled-1'), DOCKERFILE);
       assert.strictEqual(kindOfDocument('dockerfile', 'file:///w/bad%E0%A4%A/Dockerfile'), DOCKERFILE);
