@@ -24,3 +24,14 @@ export function wholeLines(t: string, start: number, end: number): { s: number; 
   if (!/^\s*(#.*)?$/.test(rest)) return undefined;
   return { s, e };
 }
+
+/**
+ * Where entries go at the end of a flow mapping (`{ a: 1 }` → before the `}`, after the last non-space),
+ * given the offset of its closing brace; undefined when that offset is not a `}` (a layout not to edit).
+ */
+export function flowMapInsertAt(t: string, close: number): number | undefined {
+  if (t[close] !== '}') return undefined;
+  let at = close;
+  while (at > 0 && /\s/.test(t[at - 1])) at--;
+  return at;
+}

@@ -8,7 +8,7 @@ import { isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { CiActionBuild, CiCommandBuild, CiInput, CiModel } from '../../../../common/analysis/ciWorkflow';
 import { nodeEnd, nodeStart } from '../../../../common/analysis/composeModel';
 import type { ShellWord } from '../../../../common/analysis/shell';
-import { afterLineOf, lineStartOf, wholeLines } from '../../../../common/analysis/yamlText';
+import { afterLineOf, flowMapInsertAt, lineStartOf, wholeLines } from '../../../../common/analysis/yamlText';
 
 const rangeOf = (model: CiModel, s: number, e: number) => ({ start: model.document.positionAt(s), end: model.document.positionAt(e) });
 /** The last character of a node (`range[1]` is exclusive). */
@@ -38,10 +38,8 @@ export function addActionInputs(model: CiModel, build: CiActionBuild, entries: R
   const map = build.withMap;
   if (map && map.items.length > 0) {
     if (map.flow) {
-      const close = nodeEnd(map) - 1;
-      if (t[close] !== '}') return undefined;
-      let at = close;
-      while (at > 0 && /\s/.test(t[at - 1])) at--;
+      const at = flowMapInsertAt(t, nodeEnd(map) - 1);
+      if (at === undefined) return undefined;
       return { range: rangeOf(model, at, at), newText: entries.map(([k, v]) => `, ${k}: ${JSON.stringify(v)}`).join('') };
     }
     const first = nodeStart(map.items[0].key as Node);

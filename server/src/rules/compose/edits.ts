@@ -7,7 +7,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ComposeEntry, ComposeModel, ComposeService } from '../../../../common/analysis/composeModel';
 import { nodeEnd, nodeStart } from '../../../../common/analysis/composeModel';
-import { afterLineOf, lineStartOf, wholeLines } from '../../../../common/analysis/yamlText';
+import { afterLineOf, flowMapInsertAt, lineStartOf, wholeLines } from '../../../../common/analysis/yamlText';
 
 const rangeOf = (model: ComposeModel, s: number, e: number) => ({ start: model.document.positionAt(s), end: model.document.positionAt(e) });
 /** The last character offset of a node's value (`range[1]` is exclusive). */
@@ -76,10 +76,8 @@ export function addBuildList(model: ComposeModel, service: ComposeService, key: 
   if (map && map.items.length > 0) {
     if (map.flow) {
       // `{ context: . }` → `{ context: ., key: [v] }`
-      const close = nodeEnd(map) - 1;
-      if (t[close] !== '}') return undefined;
-      let at = close;
-      while (at > 0 && /\s/.test(t[at - 1])) at--;
+      const at = flowMapInsertAt(t, nodeEnd(map) - 1);
+      if (at === undefined) return undefined;
       return { range: rangeOf(model, at, at), newText: `, ${key}: [${values.map(yamlScalar).join(', ')}]` };
     }
     const last = map.items[map.items.length - 1];
