@@ -3,10 +3,9 @@
  * build runs, completed with the results when it ends, compared with the earlier builds of the same
  * Dockerfile and target, and stored. Never fails the build: a problem here only costs the reasons.
  */
-import { completeSnapshot, planSnapshot, type PlannedSnapshot, type SnapshotLimits } from './buildSnapshot';
+import { completeSnapshot, planSnapshot, type PlanInput, type PlannedSnapshot, type SnapshotLimits } from './buildSnapshot';
 import { missReasons } from './missReasons';
 import { KEEP_BUILDS, loadHistory, saveSnapshot } from './snapshotStore';
-import type { BuildArgs } from '../analysis/sources';
 import type { StepRecord } from './timeline';
 
 /** Where snapshots go, and how the base images are looked up. */
@@ -20,14 +19,8 @@ export interface HistoryOptions {
   readonly imageId?: (ref: string) => Promise<string | undefined>;
 }
 
-export interface RecorderInput {
-  readonly dockerfile: string;
-  readonly context: string;
-  readonly text: string;
-  readonly target?: string;
-  readonly buildArgs: BuildArgs;
-  readonly extraArgs?: readonly string[];
-}
+/** The build the recorder records: a snapshot's plan input, limits left to the recorder's options. */
+export type RecorderInput = Omit<PlanInput, 'limits'>;
 
 export class BuildRecorder {
   private readonly planned: Promise<PlannedSnapshot | Error>;

@@ -112,7 +112,8 @@ export interface PlannedSnapshot extends Omit<BuildSnapshot, 'finishedAt' | 'ste
   readonly steps: ReadonlyArray<Omit<SnapshotStep, 'result' | 'imageId'>>;
 }
 
-interface PlanInput {
+/** What a snapshot is planned from: the build as it was asked for. */
+export interface PlanInput {
   readonly dockerfile: string;
   readonly context: string;
   /** The Dockerfile's text as the build reads it. */

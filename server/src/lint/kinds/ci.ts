@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { ciDockerfiles, ciRepositoryRoot, isCiWorkflowPath, parseCiWorkflow, type CiModel } from '../../../../common/analysis/ciWorkflow';
 import { CI_RULES } from '../../rules/index';
 import type { FileKind } from '../fileKind';
+import { ignoreCommentAction, isSuppressedByComment } from './yamlComments';
 
 /** What a fix must leave alone: the jobs, their steps, and how many builds they run. */
 const shape = (m: CiModel) => JSON.stringify([m.flavour, m.jobs, m.builds.map(b => `${b.kind} ${b.job}`)]);
@@ -23,18 +24,11 @@ export const CI: FileKind<CiModel> = {
   referencedDockerfiles: (model, file) => ({ root: ciRepositoryRoot(file), paths: ciDockerfiles(model) }),
   rules: CI_RULES,
   parse: parseCiWorkflow,
-  isSuppressed: (model, id, line) => model.ignoredAt.get(line)?.has(id) ?? false,
+  isSuppressed: isSuppressedByComment,
   keepsStructure(model, next) {
     if (parseDocument(next, { uniqueKeys: false }).errors.length > 0) return false;
     return shape(parseCiWorkflow(next)) === shape(model);
   },
   // no footprint: YAML edits shift what follows them, so fix-all applies one fix per pass
-  ignoreAction(model, id, line) {
-    const text = model.document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
-    const indent = /^[ \t]*/.exec(text)![0];
-    return {
-      title: `Ignore ${id} here`,
-      edit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# cache-advisor ignore=${id}${model.eol}` },
-    };
-  },
+  ignoreAction: ignoreCommentAction,
 };

@@ -8,6 +8,7 @@ import { parseCompose, type ComposeModel } from '../../../../common/analysis/com
 import { isComposeFileName } from '../../../../common/analysis/fileNames';
 import { COMPOSE_RULES } from '../../rules/index';
 import type { FileKind } from '../fileKind';
+import { ignoreCommentAction, isSuppressedByComment } from './yamlComments';
 
 const serviceNames = (m: ComposeModel) => m.services.map(s => s.name).join('\n');
 
@@ -19,18 +20,11 @@ export const COMPOSE: FileKind<ComposeModel> = {
   readsBuildContext: false,
   rules: COMPOSE_RULES,
   parse: parseCompose,
-  isSuppressed: (model, id, line) => model.ignoredAt.get(line)?.has(id) ?? false,
+  isSuppressed: isSuppressedByComment,
   keepsStructure(model, next) {
     if (parseDocument(next).errors.length > 0) return false;
     return serviceNames(parseCompose(next)) === serviceNames(model);
   },
   // no footprint: YAML edits shift what follows them, so fix-all applies one fix per pass
-  ignoreAction(model, id, line) {
-    const text = model.document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
-    const indent = /^[ \t]*/.exec(text)![0];
-    return {
-      title: `Ignore ${id} here`,
-      edit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# cache-advisor ignore=${id}${model.eol}` },
-    };
-  },
+  ignoreAction: ignoreCommentAction,
 };
