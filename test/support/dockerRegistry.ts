@@ -4,13 +4,13 @@
  * service is never used. dockerd 20.10 treats 127.0.0.0/8 registries as insecure-allowed, so plain
  * HTTP on a free loopback port needs no daemon configuration.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { skipOrFail } from './availability';
 import { freePort } from './freePort';
+import { startServerProcess } from './serverProcess';
 
 const BINARY = '/usr/bin/docker-registry';
 
@@ -54,26 +54,10 @@ export async function startDockerRegistry(ctx: Mocha.Context): Promise<DockerReg
     `  secret: ${JSON.stringify(`ca-test-${port}`)}`,
     '',
   ].join('\n'));
-  const logFile = path.join(dir, 'registry.log');
-  const log = fs.openSync(logFile, 'a');
-  const child: ChildProcess = spawn(BINARY, ['serve', config], { stdio: ['ignore', log, log] });
-  fs.closeSync(log);
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise(resolve => { child.once('exit', resolve); setTimeout(resolve, 10_000); });
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 20_000;
-  while (!(await answers(host))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      const said = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
-      await stop();
-      throw new Error(`docker-registry did not answer on ${host}: ${said}`);
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
+  const { child, logFile, stop } = await startServerProcess({
+    dir, logName: 'registry.log', command: BINARY, args: ['serve', config],
+    ready: () => answers(host), timeoutMs: 20_000, failure: `docker-registry did not answer on ${host}`,
+  });
   return {
     host,
     pid: child.pid!,

@@ -24,7 +24,8 @@ export interface DockerEnv {
   readonly baseImage: string;
 }
 
-function ping(socket: string): Promise<boolean> {
+/** Whether an Engine API (Docker's, or Podman's compatible one) answers `/_ping` on a unix socket. */
+export function ping(socket: string): Promise<boolean> {
   return new Promise(resolve => {
     const req = http.request({ socketPath: socket, path: '/_ping', method: 'GET', timeout: 2000 }, res => {
       res.resume();

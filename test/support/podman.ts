@@ -12,11 +12,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { skipOrFail } from './availability';
-import { BASE_IMAGE, ensureBaseImage } from './dockerd';
+import { BASE_IMAGE, ensureBaseImage, ping } from './dockerd';
 
 export interface PodmanEnv {
   readonly podmanCli: string;
@@ -59,18 +58,6 @@ export interface PodmanService {
   readonly host: string;
   readonly child: ChildProcess;
   readonly dir: string;
-}
-
-function ping(socket: string): Promise<boolean> {
-  return new Promise(resolve => {
-    const req = http.request({ socketPath: socket, path: '/_ping', method: 'GET', timeout: 2000 }, res => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => { req.destroy(); resolve(false); });
-    req.end();
-  });
 }
 
 /** Start the API service (no idle timeout) on a fresh socket and wait until it answers. */

@@ -8,13 +8,14 @@
  * whose config names the test's key and a known_hosts holding the generated host key, with
  * StrictHostKeyChecking yes (an unknown or changed host key fails; nothing is written to ~/.ssh).
  */
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { skipOrFail } from './availability';
 import { freePort } from './freePort';
+import { startServerProcess } from './serverProcess';
 
 const SSHD = '/usr/sbin/sshd';
 const SSH = '/usr/bin/ssh';
@@ -96,26 +97,10 @@ export async function startSshd(ctx: Mocha.Context): Promise<TestSshd> {
   // sshd refuses to start without its privilege-separation directory
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
 
-  const logFile = path.join(dir, 'sshd.log');
-  const log = fs.openSync(logFile, 'a');
-  const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', log, log] });
-  fs.closeSync(log);
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise(resolve => { child.once('exit', resolve); setTimeout(resolve, 10_000); });
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 15_000;
-  while (!(await accepts(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      const said = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
-      await stop();
-      throw new Error(`sshd did not start on 127.0.0.1:${port}: ${said}`);
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
+  const { child, stop } = await startServerProcess({
+    dir, logName: 'sshd.log', command: SSHD, args: ['-D', '-e', '-f', path.join(dir, 'sshd_config')],
+    ready: () => accepts(port), timeoutMs: 15_000, failure: `sshd did not start on 127.0.0.1:${port}`,
+  });
   const withPath = (bin: string, base: NodeJS.ProcessEnv = process.env) => ({ ...base, PATH: `${path.join(dir, bin)}${path.delimiter}${base.PATH ?? ''}` });
   return {
     url: `ssh://${user}@127.0.0.1:${port}`,
