@@ -1,5 +1,5 @@
 /**
- * Child process for the activation metric: injects the `vscode` stand-in (bench/vscodeStub.ts) through
+ * Child process for the activation metric (argv[2]: the extension folder, default this checkout): injects the `vscode` stand-in (bench/vscodeStub.ts) through
  * Module._resolveFilename — in this process only — then times loading the shipped client bundle
  * (dist/extension.js) and its activate(): that starts the real bundled language server (dist/server.js,
  * node IPC, as VS Code does) in the background — activate() does not wait for the server's handshake,
@@ -10,7 +10,8 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { createExtensionContext, createVscodeStub } from './vscodeStub';
 
-const root = path.resolve(__dirname, '../..');
+/** The extension folder whose dist/ is loaded: argv[2] (the bench's production build), else this checkout. */
+const root = process.argv[2] ? path.resolve(process.argv[2]) : path.resolve(__dirname, '../..');
 const STUB_ID = '\0bench-vscode-stub';
 const stub = createVscodeStub();
 const M = Module as unknown as { _resolveFilename: (req: string, ...rest: unknown[]) => string; _cache: Record<string, unknown> };

@@ -1,6 +1,6 @@
 /**
- * The language server measured through its real protocol: the shipped bundle (dist/server.js) started
- * over stdio, driven by a minimal LSP client. Latency is didChange → publishDiagnostics for that
+ * The language server measured through its real protocol: the shipped bundle (dist/server.js, built for
+ * production by the bench) started over stdio, driven by a minimal LSP client. Latency is didChange → publishDiagnostics for that
  * version (incremental edits typed into RUN lines of a 1,000-line file) and codeAction round trips;
  * memory is the server process's resident set (VmRSS from /proc) after opening 50 Dockerfiles and
  * making 1,000 edits, read at the 500th and 1,000th edit.
@@ -157,7 +157,7 @@ export async function lspMetrics(o: LspOptions): Promise<{ metrics: Metric[]; de
   setAstMemo(true);
   const parseFloor = median(parseMs);
   metrics.push(
-    { name: 'lsp-p95-ms-1000', value: p95, unit: 'ms', peer: 'dockerfile-ast parse of that file', peerValue: parseFloor, ratio: p95 / parseFloor, target: '≤ 15 ms', met: p95 <= 15, note: `didChange → publishDiagnostics over ${edits} incremental edits of a ${text.split('\n').length}-line file (${diagnosticsCount} diagnostics), dist/server.js over stdio` },
+    { name: 'lsp-p95-ms-1000', value: p95, unit: 'ms', peer: 'dockerfile-ast parse of that file', peerValue: parseFloor, ratio: p95 / parseFloor, target: '≤ 15 ms', met: p95 <= 15, note: `didChange → publishDiagnostics over ${edits} incremental edits of a ${text.split('\n').length}-line file (${diagnosticsCount} diagnostics), the production dist/server.js over stdio` },
     { name: 'lsp-p50-ms-1000', value: p50, unit: 'ms', peer: 'dockerfile-ast parse of that file', peerValue: parseFloor, ratio: p50 / parseFloor, target: 'info', met: true },
     { name: 'lsp-code-action-p50-ms-1000', value: median(actionLatencies), unit: 'ms', peer: null, peerValue: null, ratio: null, target: 'info', met: true },
     { name: 'lsp-code-action-p95-ms-1000', value: percentile(actionLatencies, 95), unit: 'ms', peer: null, peerValue: null, ratio: null, target: 'info', met: true },
@@ -299,7 +299,7 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
   peerClient.settings = null;
   const peerRss = await memoryWorkload(peerClient, dir, total);
   metrics.push({
-    name: 'server-rss-vs-rcjsuen', value: oursRss.at1000, unit: 'MB', peer: peer.label, peerValue: peerRss.at1000, ratio: oursRss.at1000 / peerRss.at1000, target: 'info', met: true,
+    name: 'server-rss-vs-rcjsuen', value: oursRss.at1000, unit: 'MB', peer: peer.label, peerValue: peerRss.at1000, ratio: oursRss.at1000 / peerRss.at1000, target: 'ratio ≤ 1.0', met: oursRss.at1000 <= peerRss.at1000,
     note: `VmRSS after opening 50 Dockerfiles and ${total} edits (after opening: ours ${oursRss.open.toFixed(1)} MB, peer ${peerRss.open.toFixed(1)} MB)`,
   });
   detail.rss = { ours: oursRss, peer: peerRss };
