@@ -177,6 +177,8 @@ function wordValue(word: ShWord, syntax: ShSyntax): string | undefined {
 interface RawNode { [k: string]: any }
 type OnCall = (words: RelCommand['words'], assigns: RelCommand['assigns'], start: number, end: number) => void;
 type OnHeredoc = (cmdName: string | undefined, hasCmd: boolean, bodyStart: number, bodyEnd: number, delimText: string) => void;
+/** A plain literal inside a word (see LiteralRegion), reported with the word object it belongs to. */
+type OnLiteral = (word: RelCommand['words'][number], start: number, end: number, valueAt: number) => void;
 
 const slice = (s: RawNode | null | undefined): RawNode[] => {
   if (!s || !s.$array) return [];
@@ -222,7 +224,39 @@ function rawWordValue(parts: RawNode[]): string | undefined {
   return value;
 }
 
-function walkRaw(file: RawNode, text: string, toChar: (b: number) => number, onCall: OnCall, onHeredoc: OnHeredoc): void {
+/** Characters that never start or end a shell token, an expansion, a glob or an assignment inside a literal. */
+const PLAIN = /^[A-Za-z0-9_.,/:+@%-]*$/;
+
+/**
+ * The plain literals of a word's parts: bare or double-quoted `Lit`s of plain characters only (no
+ * backslash, quote, `$`, glob, brace, `=`…), with where each one's text starts in the word's value, or
+ * -1 after an expansion (the word then has no value).
+ */
+function literalsOf(parts: RawNode[], toChar: (b: number) => number, found: (start: number, end: number, valueAt: number) => void): void {
+  let at = 0;
+  const lit = (l: RawNode) => {
+    const v = String(l.Value);
+    if (PLAIN.test(v)) found(toChar(l.ValuePos.offs), toChar(l.ValueEnd.offs), at);
+    if (at >= 0) at += v.length;
+  };
+  for (const part of parts) {
+    const k = kind(part);
+    if (k === '*syntax.Lit') {
+      if (String(part.Value).includes('\\')) return; // the value drops backslashes: offsets differ from here on
+      lit(part);
+    } else if (k === '*syntax.SglQuoted') {
+      at = part.Dollar || at < 0 ? -1 : at + String(part.Value).length;
+    } else if (k === '*syntax.DblQuoted') {
+      for (const inner of slice(part.Parts)) {
+        if (kind(inner) !== '*syntax.Lit') at = -1;
+        else if (String(inner.Value).includes('\\')) return;
+        else lit(inner);
+      }
+    } else at = -1;
+  }
+}
+
+function walkRaw(file: RawNode, text: string, toChar: (b: number) => number, onCall: OnCall, onHeredoc: OnHeredoc, onLiteral?: OnLiteral): void {
   let fallback = false;
   const wordSpan = (w: RawNode): [number, number] | undefined => {
     const parts = slice(w.Parts);
@@ -260,6 +294,12 @@ function walkRaw(file: RawNode, text: string, toChar: (b: number) => number, onC
         const end = vs ? vs[1] : toChar(a.Name.ValueEnd.offs) + (a.Naked ? 0 : 1);
         return { name: goString(a.Name.Value), value: v ? rawWordValue(slice(v.Parts)) : '', start: nameStart, end };
       });
+      // the arguments after the command name: no keyword, assignment or script of a shell lives there
+      if (onLiteral && words.length === args.length) {
+        for (let i = 1; i < args.length; i++) {
+          literalsOf(slice(args[i].Parts), toChar, (s, e, v) => onLiteral(words[i], s, e, v));
+        }
+      }
       if (words.length === args.length && (words.length || assigns.length)) {
         const start = Math.min(words[0]?.start ?? Infinity, assigns[0]?.start ?? Infinity);
         const end = Math.max(words[words.length - 1]?.end ?? 0, assigns[assigns.length - 1]?.end ?? 0);
@@ -320,8 +360,94 @@ function walkWrapped(file: ShNode, text: string, span: (n: ShNode) => { start: n
 }
 
 let parser: { Parse(src: string, name: string): ShNode } | undefined;
-const cache = new Map<string, { commands: RelCommand[]; error?: string }>();
+interface Parsed { commands: RelCommand[]; error?: string }
+const cache = new Map<string, Parsed>();
 const CACHE_LIMIT = 4000;
+
+/**
+ * Where an edit can be applied to a parse without parsing again: a plain literal (see literalsOf) in an
+ * argument after the command name, of a command that is neither a shell nor `su` (their script words
+ * are parsed again as scripts). A plain character typed or deleted strictly inside it, with the
+ * characters on both sides kept, changes that word's text and value and moves what follows; nothing else.
+ */
+interface LiteralRegion { readonly start: number; readonly end: number; readonly command: number; readonly word: number; readonly valueAt: number }
+
+/** The last texts parsed at top level, with their literal regions: the version before a keystroke is among them. */
+const recent: Array<{ text: string; parsed: Parsed; regions: LiteralRegion[] }> = [];
+const RECENT_KEPT = 4;
+/** Edits larger than this are parsed again (a paste, a replaced line). */
+const PATCH_MAX_CHARS = 64;
+
+/** Top-level parses: by mvdan-sh, and derived from the previous version of the text (tests and the bench read them). */
+export const shellParseCounts = { full: 0, patched: 0 };
+
+function remember(text: string, parsed: Parsed, regions: LiteralRegion[]): void {
+  if (regions.length === 0) return;
+  recent.unshift({ text, parsed, regions });
+  if (recent.length > RECENT_KEPT) recent.pop();
+}
+
+/**
+ * The parse of `text` derived from a recent parse that differs from it by one plain edit strictly inside
+ * a literal region (typing in a package name, a path, a version): the same result mvdan-sh gives for
+ * `text` (test/unit/analysis/shell.test.ts checks it against a full parse on fuzzed edits). Undefined
+ * when no recent text differs from it that way.
+ */
+function patchRecent(text: string): Parsed | undefined {
+  for (const prev of recent) {
+    const old = prev.text;
+    if (old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS || prev.parsed.error !== undefined) continue;
+    const min = Math.min(old.length, text.length);
+    let p = 0;
+    while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+    let q = 0;
+    while (q < min - p && old.charCodeAt(old.length - 1 - q) === text.charCodeAt(text.length - 1 - q)) q++;
+    // old[d0, d1) became `inserted`
+    const d0 = p;
+    const d1 = old.length - q;
+    const inserted = text.slice(p, text.length - q);
+    if (d1 - d0 > PATCH_MAX_CHARS || inserted.length > PATCH_MAX_CHARS) continue;
+    if (!PLAIN.test(inserted) || !PLAIN.test(old.slice(d0, d1))) continue;
+    const region = prev.regions.find(r => r.start < d0 && d1 < r.end);
+    if (!region) continue;
+    const delta = inserted.length - (d1 - d0);
+    const at = (x: number) => (x >= d1 ? x + delta : x);
+    const target = prev.parsed.commands[region.command].words[region.word];
+    let ok = true;
+    const commands = prev.parsed.commands.map((c, ci) => {
+      if (c.end <= d0) return c; // before the edit: unchanged, shared
+      const words = c.words.map((w, wi) => {
+        if (w.end <= d0) return w;
+        if (w.start < d0) {
+          // the word the edit is in; a word around it (a command substitution) has no value to patch
+          if (ci === region.command && wi === region.word) {
+            const t = text.slice(w.start, at(w.end));
+            // a word of digits only before `>` or `<` would be read as a file descriptor
+            if (/^[0-9]+$/.test(t) || (region.valueAt < 0) !== (target.value === undefined)) ok = false;
+            if (target.value === undefined) return { text: t, value: undefined, start: w.start, end: at(w.end) };
+            const from = region.valueAt + (d0 - region.start);
+            return { text: t, value: target.value.slice(0, from) + inserted + target.value.slice(from + (d1 - d0)), start: w.start, end: at(w.end) };
+          }
+          if (w.value !== undefined) ok = false;
+          return { text: text.slice(w.start, at(w.end)), value: w.value, start: w.start, end: at(w.end) };
+        }
+        return { ...w, start: at(w.start), end: at(w.end) };
+      });
+      const assigns = c.assigns.map(a => {
+        if (a.end <= d0) return a;
+        if (a.start < d0 && a.value !== undefined) ok = false;
+        return { ...a, start: at(a.start), end: at(a.end) };
+      });
+      return { ...c, words, assigns, start: at(c.start), end: at(c.end) };
+    });
+    if (!ok) continue;
+    const parsed: Parsed = { commands };
+    remember(text, parsed, prev.regions.map(r => (r === region ? { ...r, end: r.end + delta } : r.end <= d0 ? r : { ...r, start: at(r.start), end: at(r.end) })));
+    shellParseCounts.patched++;
+    return parsed;
+  }
+  return undefined;
+}
 
 /** A command with offsets relative to the parsed string (cached per string, mapped per use). */
 interface RelCommand {
@@ -336,31 +462,46 @@ interface RelCommand {
 /** Forget every cached parse (benchmarks use it to measure a cold cache; memory is bounded anyway). */
 export function clearShellCache(): void {
   cache.clear();
+  recent.length = 0;
 }
 
 /** Tests only: parse without the cache, with the fast walker (default) or the public-API walker. */
-export function parseUncached(text: string, walker: 'fast' | 'wrapped'): { commands: RelCommand[]; error?: string } {
+export function parseUncached(text: string, walker: 'fast' | 'wrapped', depth = 1): { commands: RelCommand[]; error?: string } {
   forceWrapped = walker === 'wrapped';
   try {
-    return parseRelative(text, 1);
+    return parseRelative(text, depth, false);
   } finally {
     forceWrapped = false;
   }
 }
 let forceWrapped = false;
 
-function parseRelative(text: string, depth: number): { commands: RelCommand[]; error?: string } {
-  const cached = depth === 0 ? cache.get(text) : undefined;
+/** Keep a top-level parse (least-recently-used, CACHE_LIMIT texts). */
+function store(text: string, parsed: Parsed): Parsed {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(text, parsed);
+  return parsed;
+}
+
+/** `cached`: a top-level parse, read from and kept in the cache, or derived from a recent one (see patchRecent). */
+function parseRelative(text: string, depth: number, cached = depth === 0): Parsed {
   if (cached) {
-    // least-recently-used order: a RUN that every re-lint reads must not age out while one RUN is being typed into
-    cache.delete(text);
-    cache.set(text, cached);
-    return cached;
+    const hit = cache.get(text);
+    if (hit) {
+      // least-recently-used order: a RUN that every re-lint reads must not age out while one RUN is being typed into
+      cache.delete(text);
+      cache.set(text, hit);
+      return hit;
+    }
+    const patched = patchRecent(text);
+    if (patched) return store(text, patched);
+    shellParseCounts.full++;
   }
   const syntax = shellSyntax();
   parser ??= syntax.NewParser(syntax.Variant(syntax.LangBash));
   const toChar = byteToCharIndex(text);
   const commands: RelCommand[] = [];
+  let literals: Map<RelCommand['words'][number], Array<[number, number, number]>> | undefined;
   let error: string | undefined;
   let file: ShNode | undefined;
   try {
@@ -392,6 +533,8 @@ function parseRelative(text: string, depth: number): { commands: RelCommand[]; e
       nestedScript(script.value, script.start + (quoted ? 1 : 0), runAs);
     };
     const raw = (file as unknown as { __internal_object__?: RawNode }).__internal_object__;
+    // the literal regions of a top-level ASCII text (offsets are then bytes and characters alike)
+    literals = cached && !/[^\x00-\x7f]/.test(text) ? new Map() : undefined;
     const onCall = (words: RelCommand['words'], assigns: RelCommand['assigns'], start: number, end: number) => {
       commands.push({ words, assigns, start, end, nested: depth > 0 });
       // `sh -c 'script'`: the script is shell too
@@ -432,7 +575,12 @@ function parseRelative(text: string, depth: number): { commands: RelCommand[]; e
     let done = false;
     if (raw && raw.Stmts && !forceWrapped) {
       try {
-        walkRaw(raw, text, toChar, onCall, onHeredoc);
+        const lits = literals;
+        walkRaw(raw, text, toChar, onCall, onHeredoc, lits && ((w, s, e, v) => {
+          const list = lits.get(w) ?? [];
+          list.push([s, e, v]);
+          lits.set(w, list);
+        }));
         done = true;
       } catch (e) {
         if (!(e instanceof RawWalkIncomplete)) throw e;
@@ -442,11 +590,19 @@ function parseRelative(text: string, depth: number): { commands: RelCommand[]; e
     if (!done) walkWrapped(file, text, span, syntax, onCall, onHeredoc);
   }
   const result = { commands: commands.sort((a, b) => a.start - b.start), error };
-  if (depth === 0) {
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    cache.set(text, result);
+  if (!cached) return result;
+  if (literals?.size && error === undefined) {
+    const regions: LiteralRegion[] = [];
+    result.commands.forEach((c, command) => {
+      const name = c.words[0]?.value;
+      if (c.nested || name === undefined || name === 'su' || SHELLS.has(name)) return;
+      c.words.forEach((w, word) => {
+        for (const [start, end, valueAt] of (word > 0 && literals!.get(w)) || []) regions.push({ start, end, command, word, valueAt });
+      });
+    });
+    remember(text, result, regions);
   }
-  return result;
+  return store(text, result);
 }
 
 /** Parse a prepared piece of document text into simple commands with document offsets. */

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { joinContinuations, parseUncached } from '../../../common/analysis/shell';
+import { clearShellCache, identityText, joinContinuations, parseShell, parseUncached, shellParseCounts } from '../../../common/analysis/shell';
 
 /** The fast walker reads mvdan-sh's internal structs; it must agree with the public-API walker. */
 const CORPUS = [
@@ -102,5 +102,65 @@ describe('joinContinuations', () => {
       assert.deepStrictEqual([...got.map], want.map);
       assert.strictEqual(got.endOffset, end);
     }), { numRuns: 2000, seed: 20261126 });
+  });
+});
+
+describe('shell parsing: a keystroke in a literal is applied to the previous parse', () => {
+  /** Scripts with literals of every kind next to what must not be patched (names, quotes, shells, su, heredocs, fds). */
+  const SCRIPTS = [
+    'apt-get update && apt-get install -y --no-install-recommends gcc-12 libpq-dev && rm -rf /var/lib/apt/lists/*',
+    'set -eux; for f in a b c; do echo "$f-abc" > /tmp/x1; done && python -m pip install -e \'.[dev]\' requests==2.31',
+    'A=1 B="x y" pip install "$PKG" ${X:-y} "$(echo zz-top)" `uname` a\\ b ab12cd 1a2>/dev/null',
+    "sh -c 'npm ci --omit dev' && su app -c \"pip install flask\" && bash -c \"echo hello\"",
+    'cat <<EOF > /etc/conf.d/x\nhello $name world\nEOF\nnpm install --global pnpm@8.15.1 && echo EOFX',
+    'x=$(pip download -d /wheels abc) && echo "$(npm ci --prefer-offline)" && curl -fsSL https://example.org/a.tar.gz | tar -xz -C /opt',
+  ];
+  const PLAIN_CHARS = 'abz019_.,/:+@%-';
+  const ANY_CHARS = `${PLAIN_CHARS} ="'$\`\\;&|<>(){}[]#*?!~\n=`;
+  type Piece = { readonly start: number; readonly end: number; readonly value?: string };
+  const norm = (r: { readonly commands: ReadonlyArray<{ readonly words: ReadonlyArray<Piece & { text: string }>; readonly assigns: ReadonlyArray<Piece & { name: string }>; start: number; end: number; nested: boolean; runAs?: string }>; error?: string }) =>
+    ({ error: r.error !== undefined, commands: r.commands.map(c => ({ words: c.words.map(w => [w.text, w.value, w.start, w.end]), assigns: c.assigns.map(a => [a.name, a.value, a.start, a.end]), start: c.start, end: c.end, nested: c.nested, runAs: c.runAs })) });
+  /** The top-level parse through the cache (and the keystroke patch), as analyze reads it. */
+  const viaCache = (text: string) => parseShell(identityText(text, 0));
+  const full = (text: string) => parseUncached(text, 'fast', 0);
+
+  it('fuzzed typing and deleting, in sequence: every result equals a full parse of the same text', () => {
+    clearShellCache();
+    const before = shellParseCounts.patched;
+    fc.assert(fc.property(
+      fc.constantFrom(...SCRIPTS),
+      fc.array(fc.tuple(fc.boolean(), fc.nat(), fc.constantFrom(...ANY_CHARS.split('')), fc.boolean()), { minLength: 1, maxLength: 12 }),
+      (script, edits) => {
+        let text = script;
+        viaCache(text);
+        for (const [insert, pos, ch, plainOnly] of edits) {
+          const at = pos % (text.length + (insert ? 1 : 0));
+          const c = plainOnly ? PLAIN_CHARS[pos % PLAIN_CHARS.length] : ch;
+          text = insert ? text.slice(0, at) + c + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
+          assert.deepStrictEqual(norm(viaCache(text)), norm(full(text)), JSON.stringify(text));
+        }
+      },
+    ), { numRuns: 400, seed: 15 });
+    // the patch did run: without it this spec would only compare full parses
+    assert.ok(shellParseCounts.patched - before > 200, `only ${shellParseCounts.patched - before} edits were patched`);
+  });
+
+  it('typing a package name is patched; a space, a quote, a command name or a shell script is parsed again', () => {
+    clearShellCache();
+    const typed = (from: string, to: string) => {
+      viaCache(from);
+      const p = shellParseCounts.patched;
+      const f = shellParseCounts.full;
+      assert.deepStrictEqual(norm(viaCache(to)), norm(full(to)));
+      return shellParseCounts.patched > p ? 'patched' : shellParseCounts.full > f ? 'parsed' : 'cached';
+    };
+    assert.strictEqual(typed('pip install flask', 'pip install flaask'), 'patched');
+    assert.strictEqual(typed('echo "abc" x', 'echo "abxc" x'), 'patched');
+    assert.strictEqual(typed('pip install flask', 'pip install fl ask'), 'parsed');
+    assert.strictEqual(typed('pip install flask', 'pip install fl"ask'), 'parsed');
+    assert.strictEqual(typed('pip install flask', 'pipx install flask'), 'parsed');
+    assert.strictEqual(typed("sh -c 'npm ci' abc", "sh -c 'npm ci' abxc"), 'parsed');
+    assert.strictEqual(typed('echo 1a2>/dev/null', 'echo 12>/dev/null'), 'parsed');
+    assert.strictEqual(typed('echo $abc', 'echo $abxc'), 'parsed');
   });
 });
