@@ -79,5 +79,7 @@ export function registerCacheStatsView(context: vscode.ExtensionContext): void {
     }),
     { dispose: () => { provider = undefined; } });
   // The status bar shows the total without opening the view; one /system/df, host caches in a worker.
-  void p.current();
+  // Started after activation returns: the editor does not wait for the request and the worker to start.
+  const first = setTimeout(() => void p.current(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(first) });
 }
