@@ -177,7 +177,7 @@ function wordValue(word: ShWord, syntax: ShSyntax): string | undefined {
 interface RawNode { [k: string]: any }
 type OnCall = (words: RelCommand['words'], assigns: RelCommand['assigns'], start: number, end: number) => void;
 type OnHeredoc = (cmdName: string | undefined, hasCmd: boolean, bodyStart: number, bodyEnd: number, delimText: string) => void;
-/** A plain literal inside a word (see LiteralRegion), reported with the word object it belongs to. */
+/** A plain literal inside a word (see Regions), reported with the word object it belongs to. */
 type OnLiteral = (word: RelCommand['words'][number], start: number, end: number, valueAt: number) => void;
 
 const slice = (s: RawNode | null | undefined): RawNode[] => {
@@ -361,42 +361,49 @@ function walkWrapped(file: ShNode, text: string, span: (n: ShNode) => { start: n
 
 let parser: { Parse(src: string, name: string): ShNode } | undefined;
 interface Parsed { commands: RelCommand[]; error?: string }
-const cache = new Map<string, Parsed>();
-const CACHE_LIMIT = 4000;
 
 /**
  * Where an edit can be applied to a parse without parsing again: a plain literal (see literalsOf) in an
  * argument after the command name, of a command that is neither a shell nor `su` (their script words
  * are parsed again as scripts). A plain character typed or deleted strictly inside it, with the
  * characters on both sides kept, changes that word's text and value and moves what follows; nothing else.
+ * Kept as five numbers per region: start, end, command index, word index, where the literal starts in the
+ * word's value (-1: the word has no value).
  */
-interface LiteralRegion { readonly start: number; readonly end: number; readonly command: number; readonly word: number; readonly valueAt: number }
+type Regions = Int32Array;
+const REGION = 5;
 
-/** The last texts parsed at top level, with their literal regions: the version before a keystroke is among them. */
-const recent: Array<{ text: string; parsed: Parsed; regions: LiteralRegion[] }> = [];
-const RECENT_KEPT = 4;
+/** A kept top-level parse and its literal regions. */
+interface Entry { readonly parsed: Parsed; readonly regions?: Regions }
+const cache = new Map<string, Entry>();
+const CACHE_LIMIT = 4000;
+
+/**
+ * The latest kept text (with regions) per first and per last EDGES characters: the version of a RUN
+ * before a keystroke is found by the end the keystroke did not touch (the short edge for short RUNs, the
+ * long one where many RUNs start alike).
+ */
+const EDGES = [24, 8];
+const byPrefix = new Map<string, string>();
+const bySuffix = new Map<string, string>();
+const prefixes = (text: string) => EDGES.map(n => `${n}:${text.slice(0, n)}`);
+const suffixes = (text: string) => EDGES.map(n => `${n}:${text.slice(-n)}`);
 /** Edits larger than this are parsed again (a paste, a replaced line). */
 const PATCH_MAX_CHARS = 64;
 
 /** Top-level parses: by mvdan-sh, and derived from the previous version of the text (tests and the bench read them). */
 export const shellParseCounts = { full: 0, patched: 0 };
 
-function remember(text: string, parsed: Parsed, regions: LiteralRegion[]): void {
-  if (regions.length === 0) return;
-  recent.unshift({ text, parsed, regions });
-  if (recent.length > RECENT_KEPT) recent.pop();
-}
-
 /**
- * The parse of `text` derived from a recent parse that differs from it by one plain edit strictly inside
- * a literal region (typing in a package name, a path, a version): the same result mvdan-sh gives for
+ * The parse of `text` derived from a kept parse that differs from it by one plain edit strictly inside a
+ * literal region (typing in a package name, a path, a version): the same result mvdan-sh gives for
  * `text` (test/unit/analysis/shell.test.ts checks it against a full parse on fuzzed edits). Undefined
- * when no recent text differs from it that way.
+ * when no kept text sharing its first or last EDGES characters differs from it that way.
  */
-function patchRecent(text: string): Parsed | undefined {
-  for (const prev of recent) {
-    const old = prev.text;
-    if (old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS || prev.parsed.error !== undefined) continue;
+function patchKept(text: string): Entry | undefined {
+  for (const old of new Set([...prefixes(text).map(k => byPrefix.get(k)), ...suffixes(text).map(k => bySuffix.get(k))])) {
+    const prev = old === undefined ? undefined : cache.get(old);
+    if (old === undefined || !prev?.regions || old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS || prev.parsed.error !== undefined) continue;
     const min = Math.min(old.length, text.length);
     let p = 0;
     while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
@@ -408,11 +415,14 @@ function patchRecent(text: string): Parsed | undefined {
     const inserted = text.slice(p, text.length - q);
     if (d1 - d0 > PATCH_MAX_CHARS || inserted.length > PATCH_MAX_CHARS) continue;
     if (!PLAIN.test(inserted) || !PLAIN.test(old.slice(d0, d1))) continue;
-    const region = prev.regions.find(r => r.start < d0 && d1 < r.end);
-    if (!region) continue;
+    const regions = prev.regions;
+    let r = 0;
+    while (r < regions.length && !(regions[r] < d0 && d1 < regions[r + 1])) r += REGION;
+    if (r >= regions.length) continue;
+    const [start, , command, word, valueAt] = regions.subarray(r, r + REGION);
     const delta = inserted.length - (d1 - d0);
     const at = (x: number) => (x >= d1 ? x + delta : x);
-    const target = prev.parsed.commands[region.command].words[region.word];
+    const target = prev.parsed.commands[command].words[word];
     let ok = true;
     const commands = prev.parsed.commands.map((c, ci) => {
       if (c.end <= d0) return c; // before the edit: unchanged, shared
@@ -420,12 +430,12 @@ function patchRecent(text: string): Parsed | undefined {
         if (w.end <= d0) return w;
         if (w.start < d0) {
           // the word the edit is in; a word around it (a command substitution) has no value to patch
-          if (ci === region.command && wi === region.word) {
+          if (ci === command && wi === word) {
             const t = text.slice(w.start, at(w.end));
             // a word of digits only before `>` or `<` would be read as a file descriptor
-            if (/^[0-9]+$/.test(t) || (region.valueAt < 0) !== (target.value === undefined)) ok = false;
+            if (/^[0-9]+$/.test(t) || (valueAt < 0) !== (target.value === undefined)) ok = false;
             if (target.value === undefined) return { text: t, value: undefined, start: w.start, end: at(w.end) };
-            const from = region.valueAt + (d0 - region.start);
+            const from = valueAt + (d0 - start);
             return { text: t, value: target.value.slice(0, from) + inserted + target.value.slice(from + (d1 - d0)), start: w.start, end: at(w.end) };
           }
           if (w.value !== undefined) ok = false;
@@ -441,10 +451,13 @@ function patchRecent(text: string): Parsed | undefined {
       return { ...c, words, assigns, start: at(c.start), end: at(c.end) };
     });
     if (!ok) continue;
-    const parsed: Parsed = { commands };
-    remember(text, parsed, prev.regions.map(r => (r === region ? { ...r, end: r.end + delta } : r.end <= d0 ? r : { ...r, start: at(r.start), end: at(r.end) })));
+    const moved = regions.slice();
+    for (let k = 0; k < moved.length; k += REGION) {
+      if (k === r) moved[k + 1] += delta;
+      else if (moved[k + 1] > d0) { moved[k] = at(moved[k]); moved[k + 1] = at(moved[k + 1]); }
+    }
     shellParseCounts.patched++;
-    return parsed;
+    return { parsed: { commands }, regions: moved };
   }
   return undefined;
 }
@@ -462,7 +475,8 @@ interface RelCommand {
 /** Forget every cached parse (benchmarks use it to measure a cold cache; memory is bounded anyway). */
 export function clearShellCache(): void {
   cache.clear();
-  recent.length = 0;
+  byPrefix.clear();
+  bySuffix.clear();
 }
 
 /** Tests only: parse without the cache, with the fast walker (default) or the public-API walker. */
@@ -476,14 +490,23 @@ export function parseUncached(text: string, walker: 'fast' | 'wrapped', depth = 
 }
 let forceWrapped = false;
 
-/** Keep a top-level parse (least-recently-used, CACHE_LIMIT texts). */
-function store(text: string, parsed: Parsed): Parsed {
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(text, parsed);
-  return parsed;
+/** Keep a top-level parse (least-recently-used, CACHE_LIMIT texts), findable by its ends when it has regions. */
+function store(text: string, entry: Entry): Parsed {
+  if (cache.size >= CACHE_LIMIT) {
+    const oldest = cache.keys().next().value as string;
+    cache.delete(oldest);
+    for (const k of prefixes(oldest)) if (byPrefix.get(k) === oldest) byPrefix.delete(k);
+    for (const k of suffixes(oldest)) if (bySuffix.get(k) === oldest) bySuffix.delete(k);
+  }
+  cache.set(text, entry);
+  if (entry.regions?.length) {
+    for (const k of prefixes(text)) byPrefix.set(k, text);
+    for (const k of suffixes(text)) bySuffix.set(k, text);
+  }
+  return entry.parsed;
 }
 
-/** `cached`: a top-level parse, read from and kept in the cache, or derived from a recent one (see patchRecent). */
+/** `cached`: a top-level parse, read from and kept in the cache, or derived from a kept one (see patchKept). */
 function parseRelative(text: string, depth: number, cached = depth === 0): Parsed {
   if (cached) {
     const hit = cache.get(text);
@@ -491,9 +514,9 @@ function parseRelative(text: string, depth: number, cached = depth === 0): Parse
       // least-recently-used order: a RUN that every re-lint reads must not age out while one RUN is being typed into
       cache.delete(text);
       cache.set(text, hit);
-      return hit;
+      return hit.parsed;
     }
-    const patched = patchRecent(text);
+    const patched = patchKept(text);
     if (patched) return store(text, patched);
     shellParseCounts.full++;
   }
@@ -591,18 +614,17 @@ function parseRelative(text: string, depth: number, cached = depth === 0): Parse
   }
   const result = { commands: commands.sort((a, b) => a.start - b.start), error };
   if (!cached) return result;
+  const regions: number[] = [];
   if (literals?.size && error === undefined) {
-    const regions: LiteralRegion[] = [];
     result.commands.forEach((c, command) => {
       const name = c.words[0]?.value;
       if (c.nested || name === undefined || name === 'su' || SHELLS.has(name)) return;
       c.words.forEach((w, word) => {
-        for (const [start, end, valueAt] of (word > 0 && literals!.get(w)) || []) regions.push({ start, end, command, word, valueAt });
+        for (const [start, end, valueAt] of (word > 0 && literals!.get(w)) || []) regions.push(start, end, command, word, valueAt);
       });
     });
-    remember(text, result, regions);
   }
-  return store(text, result);
+  return store(text, { parsed: result, regions: regions.length ? Int32Array.from(regions) : undefined });
 }
 
 /** Parse a prepared piece of document text into simple commands with document offsets. */
