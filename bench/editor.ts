@@ -60,7 +60,7 @@ function firstCallMs(which: 'parse' | 'lint' | 'validate', file: string): number
   const root = path.resolve(__dirname, '../..');
   const code = `
     const t = require('fs').readFileSync(${JSON.stringify(file)}, 'utf8');
-    const f = ${which === 'parse' ? "require('dockerfile-ast').DockerfileParser.parse" : which === 'validate' ? "require('dockerfile-utils').validate" : `require(${JSON.stringify(path.join(root, 'out/server/src/lint/linter.js'))}).lint`};
+    const f = ${which === 'parse' ? "require('dockerfile-ast').DockerfileParser.parse" : which === 'validate' ? "require('dockerfile-utils').validate" : `((lint, kind) => text => lint(kind, text))(require(${JSON.stringify(path.join(root, 'out/server/src/lint/linter.js'))}).lint, require(${JSON.stringify(path.join(root, 'out/server/src/lint/kinds/dockerfile.js'))}).DOCKERFILE)`};
     const s = process.hrtime.bigint(); f(t); process.stdout.write(String(Number(process.hrtime.bigint() - s) / 1e6));`;
   const r = spawnSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fresh-process ${which} failed: ${r.stderr}`);
