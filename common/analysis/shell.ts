@@ -457,6 +457,8 @@ function patchKept(text: string): Entry | undefined {
       else if (moved[k + 1] > d0) { moved[k] = at(moved[k]); moved[k + 1] = at(moved[k + 1]); }
     }
     shellParseCounts.patched++;
+    // the version before the keystroke is not read again (another RUN with that text is parsed again once)
+    forget(old);
     return { parsed: { commands }, regions: moved };
   }
   return undefined;
@@ -490,14 +492,20 @@ export function parseUncached(text: string, walker: 'fast' | 'wrapped', depth = 
 }
 let forceWrapped = false;
 
+function forget(text: string): void {
+  cache.delete(text);
+  for (const k of prefixes(text)) if (byPrefix.get(k) === text) byPrefix.delete(k);
+  for (const k of suffixes(text)) if (bySuffix.get(k) === text) bySuffix.delete(k);
+}
+
+/** How many top-level parses are kept (tests). */
+export function shellCacheSize(): number {
+  return cache.size;
+}
+
 /** Keep a top-level parse (least-recently-used, CACHE_LIMIT texts), findable by its ends when it has regions. */
 function store(text: string, entry: Entry): Parsed {
-  if (cache.size >= CACHE_LIMIT) {
-    const oldest = cache.keys().next().value as string;
-    cache.delete(oldest);
-    for (const k of prefixes(oldest)) if (byPrefix.get(k) === oldest) byPrefix.delete(k);
-    for (const k of suffixes(oldest)) if (bySuffix.get(k) === oldest) bySuffix.delete(k);
-  }
+  if (cache.size >= CACHE_LIMIT) forget(cache.keys().next().value as string);
   cache.set(text, entry);
   if (entry.regions?.length) {
     for (const k of prefixes(text)) byPrefix.set(k, text);

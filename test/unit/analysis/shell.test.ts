@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { clearShellCache, identityText, joinContinuations, parseShell, parseUncached, shellParseCounts } from '../../../common/analysis/shell';
+import { clearShellCache, identityText, joinContinuations, parseShell, parseUncached, shellCacheSize, shellParseCounts } from '../../../common/analysis/shell';
 
 /** The fast walker reads mvdan-sh's internal structs; it must agree with the public-API walker. */
 const CORPUS = [
@@ -162,5 +162,20 @@ describe('shell parsing: a keystroke in a literal is applied to the previous par
     assert.strictEqual(typed("sh -c 'npm ci' abc", "sh -c 'npm ci' abxc"), 'parsed');
     assert.strictEqual(typed('echo 1a2>/dev/null', 'echo 12>/dev/null'), 'parsed');
     assert.strictEqual(typed('echo $abc', 'echo $abxc'), 'parsed');
+  });
+
+  it('typing keeps one parse per RUN, not one per keystroke', () => {
+    clearShellCache();
+    let text = 'apt-get install -y curl && pip install requests';
+    viaCache(text);
+    // typed forwards inside the word, one character at a time
+    const at = text.indexOf('requests') + 4;
+    [...'-oauth'].forEach((c, i) => {
+      text = text.slice(0, at + i) + c + text.slice(at + i);
+      viaCache(text);
+    });
+    assert.ok(text.endsWith('pip install requ-oauthests'), text);
+    assert.strictEqual(shellCacheSize(), 1);
+    assert.deepStrictEqual(norm(viaCache(text)), norm(full(text)));
   });
 });
