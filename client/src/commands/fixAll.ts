@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from './index';
+import { forStableVersion, isCancellationError } from '../stableVersion';
 
 /** Apply every safe caching fix to the active Dockerfile (the server's source.fixAll.cacheAdvisor action). */
 export async function fixAllInEditor(_ctx: CommandContext): Promise<void> {
@@ -9,9 +10,17 @@ export async function fixAllInEditor(_ctx: CommandContext): Promise<void> {
     return;
   }
   const kind = vscode.CodeActionKind.SourceFixAll.append('cacheAdvisor');
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-    'vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 0, editor.document.lineCount, 0), kind.value);
-  const fix = actions?.find(a => a.kind && kind.contains(a.kind) && a.edit);
+  // the fixes must be for the text they are applied to: computed again when the document changed meanwhile
+  const computed = await forStableVersion(
+    () => editor.document.version,
+    () => Promise.resolve(vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 0, editor.document.lineCount, 0), kind.value)),
+    e => e instanceof vscode.CancellationError || isCancellationError(e));
+  if (!computed) {
+    void vscode.window.showWarningMessage('Cache Advisor: the Dockerfile kept changing while its fixes were computed; nothing was changed. Run Fix All again.');
+    return;
+  }
+  const fix = computed.value?.find(a => a.kind && kind.contains(a.kind) && a.edit);
   if (!fix?.edit) {
     void vscode.window.showInformationMessage('Cache Advisor: nothing to fix in this Dockerfile.');
     return;
