@@ -177,8 +177,8 @@ function wordValue(word: ShWord, syntax: ShSyntax): string | undefined {
 interface RawNode { [k: string]: any }
 type OnCall = (words: RelCommand['words'], assigns: RelCommand['assigns'], start: number, end: number) => void;
 type OnHeredoc = (cmdName: string | undefined, hasCmd: boolean, bodyStart: number, bodyEnd: number, delimText: string) => void;
-/** A plain literal inside a word (see Regions), reported with the word object it belongs to. */
-type OnLiteral = (word: RelCommand['words'][number], start: number, end: number, valueAt: number) => void;
+/** The plain literals of a word (see Regions), reported with the word object they belong to. */
+type OnLiteral = (word: RelCommand['words'][number], literals: Literal[]) => void;
 
 const slice = (s: RawNode | null | undefined): RawNode[] => {
   if (!s || !s.$array) return [];
@@ -206,54 +206,40 @@ function partSpan(p: RawNode): [number, number] | undefined {
   }
 }
 
-function rawWordValue(parts: RawNode[]): string | undefined {
-  let value = '';
-  for (const part of parts) {
-    const k = kind(part);
-    if (k === '*syntax.Lit') value += goString(part.Value).replace(/\\(.)/gs, '$1');
-    else if (k === '*syntax.SglQuoted') {
-      if (part.Dollar) return undefined;
-      value += goString(part.Value);
-    } else if (k === '*syntax.DblQuoted') {
-      for (const inner of slice(part.Parts)) {
-        if (kind(inner) !== '*syntax.Lit') return undefined;
-        value += goString(inner.Value).replace(/\\([$`"\\\n])/g, '$1');
-      }
-    } else return undefined;
-  }
-  return value;
-}
-
 /** Characters that never start or end a shell token, an expansion, a glob or an assignment inside a literal. */
 const PLAIN = /^[A-Za-z0-9_.,/:+@%-]*$/;
+const unescapeBare = (s: string) => s.replace(/\\(.)/gs, '$1');
+const unescapeQuoted = (s: string) => s.replace(/\\([$`"\\\n])/g, '$1');
+
+/** A plain literal of a word: its start and end (characters), and where its text starts in the word's value (-1: the word has no value). */
+type Literal = [start: number, end: number, valueAt: number];
 
 /**
- * The plain literals of a word's parts: bare or double-quoted `Lit`s of plain characters only (no
- * backslash, quote, `$`, glob, brace, `=`…), with where each one's text starts in the word's value, or
- * -1 after an expansion (the word then has no value).
+ * A word's value after quote removal, or undefined when it has an expansion. With `literals`, the walk
+ * also collects the word's plain literals (see Regions): bare or double-quoted `Lit`s of PLAIN characters,
+ * past expansions too.
  */
-function literalsOf(parts: RawNode[], toChar: (b: number) => number, found: (start: number, end: number, valueAt: number) => void): void {
-  let at = 0;
-  const lit = (l: RawNode) => {
-    const v = String(l.Value);
-    if (PLAIN.test(v)) found(toChar(l.ValuePos.offs), toChar(l.ValueEnd.offs), at);
-    if (at >= 0) at += v.length;
+function rawWordValue(parts: RawNode[], literals?: { readonly toChar: (b: number) => number; readonly found: Literal[] }): string | undefined {
+  let value: string | undefined = '';
+  const lit = (l: RawNode, unescape: (s: string) => string) => {
+    const v = goString(l.Value);
+    if (literals && PLAIN.test(v)) literals.found.push([literals.toChar(l.ValuePos.offs), literals.toChar(l.ValueEnd.offs), value === undefined ? -1 : value.length]);
+    if (value !== undefined) value += unescape(v);
   };
   for (const part of parts) {
     const k = kind(part);
-    if (k === '*syntax.Lit') {
-      if (String(part.Value).includes('\\')) return; // the value drops backslashes: offsets differ from here on
-      lit(part);
-    } else if (k === '*syntax.SglQuoted') {
-      at = part.Dollar || at < 0 ? -1 : at + String(part.Value).length;
+    if (k === '*syntax.Lit') lit(part, unescapeBare);
+    else if (k === '*syntax.SglQuoted' && !part.Dollar) {
+      if (value !== undefined) value += goString(part.Value);
     } else if (k === '*syntax.DblQuoted') {
       for (const inner of slice(part.Parts)) {
-        if (kind(inner) !== '*syntax.Lit') at = -1;
-        else if (String(inner.Value).includes('\\')) return;
-        else lit(inner);
+        if (kind(inner) === '*syntax.Lit') lit(inner, unescapeQuoted);
+        else value = undefined;
       }
-    } else at = -1;
+    } else value = undefined;
+    if (value === undefined && !literals) return undefined;
   }
+  return value;
 }
 
 function walkRaw(file: RawNode, text: string, toChar: (b: number) => number, onCall: OnCall, onHeredoc: OnHeredoc, onLiteral?: OnLiteral): void {
@@ -266,10 +252,10 @@ function walkRaw(file: RawNode, text: string, toChar: (b: number) => number, onC
     if (!a || !b) return undefined;
     return [toChar(a[0]), toChar(b[1])];
   };
-  const word = (w: RawNode) => {
+  const word = (w: RawNode, literals?: Literal[]) => {
     const sp = isNil(w) ? undefined : wordSpan(w);
     if (!sp) { fallback = true; return undefined; }
-    return { text: text.slice(sp[0], sp[1]), value: rawWordValue(slice(w.Parts)), start: sp[0], end: sp[1] };
+    return { text: text.slice(sp[0], sp[1]), value: rawWordValue(slice(w.Parts), literals && { toChar, found: literals }), start: sp[0], end: sp[1] };
   };
   const wordsIn = (w: RawNode) => {
     // command substitutions inside a word run commands too
@@ -286,7 +272,18 @@ function walkRaw(file: RawNode, text: string, toChar: (b: number) => number, onC
     let cmdName: string | undefined;
     if (k === '*syntax.CallExpr') {
       const args = slice(cmd.Args);
-      const words = args.map(word).filter((w): w is NonNullable<typeof w> => w !== undefined);
+      const first = args.length ? word(args[0]) : undefined;
+      // literals are reported in the arguments after the command name, of a command that is not a shell
+      // or su: no keyword, assignment or script parsed again lives there
+      const name = first?.value;
+      const reported = onLiteral && name !== undefined && name !== 'su' && !SHELLS.has(name) ? onLiteral : undefined;
+      const words = args.map((a, i) => {
+        if (i === 0) return first;
+        const found: Literal[] | undefined = reported && [];
+        const w = word(a, found);
+        if (w && found?.length) reported!(w, found);
+        return w;
+      }).filter((w): w is NonNullable<typeof w> => w !== undefined);
       const assigns = slice(cmd.Assigns).map(a => {
         const nameStart = toChar(a.Name.ValuePos.offs);
         const v = a.Value && !isNil(a.Value) && slice(a.Value.Parts).length ? a.Value : undefined;
@@ -294,12 +291,6 @@ function walkRaw(file: RawNode, text: string, toChar: (b: number) => number, onC
         const end = vs ? vs[1] : toChar(a.Name.ValueEnd.offs) + (a.Naked ? 0 : 1);
         return { name: goString(a.Name.Value), value: v ? rawWordValue(slice(v.Parts)) : '', start: nameStart, end };
       });
-      // the arguments after the command name: no keyword, assignment or script of a shell lives there
-      if (onLiteral && words.length === args.length) {
-        for (let i = 1; i < args.length; i++) {
-          literalsOf(slice(args[i].Parts), toChar, (s, e, v) => onLiteral(words[i], s, e, v));
-        }
-      }
       if (words.length === args.length && (words.length || assigns.length)) {
         const start = Math.min(words[0]?.start ?? Infinity, assigns[0]?.start ?? Infinity);
         const end = Math.max(words[words.length - 1]?.end ?? 0, assigns[assigns.length - 1]?.end ?? 0);
@@ -363,7 +354,7 @@ let parser: { Parse(src: string, name: string): ShNode } | undefined;
 interface Parsed { commands: RelCommand[]; error?: string }
 
 /**
- * Where an edit can be applied to a parse without parsing again: a plain literal (see literalsOf) in an
+ * Where an edit can be applied to a parse without parsing again: a plain literal (see rawWordValue) in an
  * argument after the command name, of a command that is neither a shell nor `su` (their script words
  * are parsed again as scripts). A plain character typed or deleted strictly inside it, with the
  * characters on both sides kept, changes that word's text and value and moves what follows; nothing else.
@@ -402,8 +393,9 @@ export const shellParseCounts = { full: 0, patched: 0 };
  */
 function patchKept(text: string): Entry | undefined {
   for (const old of new Set([...prefixes(text).map(k => byPrefix.get(k)), ...suffixes(text).map(k => bySuffix.get(k))])) {
-    const prev = old === undefined ? undefined : cache.get(old);
-    if (old === undefined || !prev?.regions || old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS || prev.parsed.error !== undefined) continue;
+    if (old === undefined) continue;
+    const prev = cache.get(old);
+    if (!prev?.regions || old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS || prev.parsed.error !== undefined) continue;
     const min = Math.min(old.length, text.length);
     let p = 0;
     while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
@@ -532,7 +524,7 @@ function parseRelative(text: string, depth: number, cached = depth === 0): Parse
   parser ??= syntax.NewParser(syntax.Variant(syntax.LangBash));
   const toChar = byteToCharIndex(text);
   const commands: RelCommand[] = [];
-  let literals: Map<RelCommand['words'][number], Array<[number, number, number]>> | undefined;
+  let literals: Map<RelCommand['words'][number], Literal[]> | undefined;
   let error: string | undefined;
   let file: ShNode | undefined;
   try {
@@ -607,11 +599,7 @@ function parseRelative(text: string, depth: number, cached = depth === 0): Parse
     if (raw && raw.Stmts && !forceWrapped) {
       try {
         const lits = literals;
-        walkRaw(raw, text, toChar, onCall, onHeredoc, lits && ((w, s, e, v) => {
-          const list = lits.get(w) ?? [];
-          list.push([s, e, v]);
-          lits.set(w, list);
-        }));
+        walkRaw(raw, text, toChar, onCall, onHeredoc, lits && ((w, found) => lits.set(w, found)));
         done = true;
       } catch (e) {
         if (!(e instanceof RawWalkIncomplete)) throw e;
@@ -624,13 +612,10 @@ function parseRelative(text: string, depth: number, cached = depth === 0): Parse
   if (!cached) return result;
   const regions: number[] = [];
   if (literals?.size && error === undefined) {
-    result.commands.forEach((c, command) => {
-      const name = c.words[0]?.value;
-      if (c.nested || name === undefined || name === 'su' || SHELLS.has(name)) return;
-      c.words.forEach((w, word) => {
-        for (const [start, end, valueAt] of (word > 0 && literals!.get(w)) || []) regions.push(start, end, command, word, valueAt);
-      });
-    });
+    // by index: the commands are sorted now
+    result.commands.forEach((c, command) => c.words.forEach((w, word) => {
+      for (const [start, end, valueAt] of literals!.get(w) ?? []) regions.push(start, end, command, word, valueAt);
+    }));
   }
   return store(text, { parsed: result, regions: regions.length ? Int32Array.from(regions) : undefined });
 }
