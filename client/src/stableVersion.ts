@@ -17,5 +17,5 @@ export async function forStableVersion<T>(version: () => number, compute: () => 
   return undefined;
 }
 
-/** VS Code's cancellation error, also when it crossed from the renderer as a plain Error named `Canceled`. */
+/** VS Code's cancellation error (`vscode.CancellationError` is named `Canceled`), also when it crossed from the renderer as a plain Error. */
 export const isCancellationError = (e: unknown): boolean => e instanceof Error && e.name === 'Canceled';

@@ -15,7 +15,7 @@ export async function fixAllInEditor(_ctx: CommandContext): Promise<void> {
     () => editor.document.version,
     () => Promise.resolve(vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 0, editor.document.lineCount, 0), kind.value)),
-    e => e instanceof vscode.CancellationError || isCancellationError(e));
+    isCancellationError);
   if (!computed) {
     void vscode.window.showWarningMessage('Cache Advisor: the Dockerfile kept changing while its fixes were computed; nothing was changed. Run Fix All again.');
     return;
