@@ -4,19 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { runLint } from '../../../server/src/cli/lint';
 import { dockerfileShapes } from '../../../server/src/buildContext/referencedDockerfiles';
-import type { CliIO } from '../../../server/src/cli/io';
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    interactive: false,
-    out(t: string) { io.stdout += t + '\n'; },
-    err(t: string) { io.stderr += t + '\n'; },
-    confirm: async () => false,
-  };
-  return io;
-}
+import { captureIO } from '../../support/cliIO';
 
 const WORKFLOW = 'on: push\njobs:\n  build:\n    steps:\n      - run: docker build --build-arg BUILDKIT_INLINE_CACHE=1 --build-arg GH_REV=${{ github.sha }} -t app .\n';
 const GITLAB = 'build:\n  script:\n    - docker build --no-cache --build-arg GL_REV=$CI_COMMIT_SHA -t app .\n';
@@ -36,7 +24,7 @@ describe('CLI lint of CI workflows', () => {
     write('.github/ci.yml', WORKFLOW); // not a workflow folder: not searched
     write('.gitlab-ci.yml', GITLAB);
     write('Dockerfile', DOCKERFILE);
-    const io = capture();
+    const io = captureIO();
     assert.strictEqual(runLint(['--format', 'json', dir], io), 1);
     const out = JSON.parse(io.stdout) as Array<{ file: string; findings: Array<{ rule: string; line: number; message: string }> }>;
     const byFile = Object.fromEntries(out.map(r => [path.relative(dir, r.file), r.findings.map(f => `${f.line}:${f.rule}`)]));
@@ -53,12 +41,12 @@ describe('CLI lint of CI workflows', () => {
   it('a workflow named on the command line, SARIF output, and --fix leaving the non-preferred removal alone', () => {
     write('.github/workflows/release.yaml', 'jobs:\n  b:\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          no-cache: true\n');
     const file = path.join(dir, '.github/workflows/release.yaml');
-    const sarif = capture();
+    const sarif = captureIO();
     runLint(['--format', 'sarif', file], sarif);
     const run = JSON.parse(sarif.stdout).runs[0];
     assert.deepStrictEqual(run.results.map((r: { ruleId: string }) => r.ruleId).sort(), ['ci-build-push-without-cache', 'ci-no-cache']);
     assert.ok(run.tool.driver.rules.some((r: { id: string }) => r.id === 'ci-no-cache'));
-    runLint(['--fix', file], capture());
+    runLint(['--fix', file], captureIO());
     const fixed = fs.readFileSync(file, 'utf8');
     assert.match(fixed, /no-cache: true\n {10}cache-from: type=gha\n {10}cache-to: type=gha,mode=max\n$/);
   });
