@@ -354,20 +354,64 @@ let parser: { Parse(src: string, name: string): ShNode } | undefined;
 interface Parsed { commands: RelCommand[]; error?: string }
 
 /**
+ * A kept top-level parse, packed into one Int32Array (a RUN's parse as objects took about 8 KB, packed
+ * about 1 KB): `data[0]` commands, each as COMMAND numbers (start, end, nested, runAs, word count,
+ * assign count) followed by its words (start, end, text, value) and assigns (start, end, name, value),
+ * each WORD numbers; then, from `regionsAt`, the literal regions (REGION numbers each, see patchKept).
+ * A word's text and value are references: SLICE = the parsed text at [start, end), SAME = the word's
+ * text, NONE = undefined (a value with an expansion, no runAs), n ≥ 0 = `strings[n]`. Top-level words are
+ * slices and most values equal their text, so `strings` holds only quoted values, names and nested
+ * scripts' words. `source`: the text parsed, the one string kept for it (the cache's key, what the edge
+ * maps point to).
+ */
+interface Entry { readonly source: string; readonly data: Int32Array; readonly strings: readonly string[]; readonly regionsAt: number; readonly error?: string }
+const COMMAND = 6;
+const WORD = 4;
+const SLICE = -1;
+const SAME = -1;
+const NONE = -2;
+const NO_STRINGS: readonly string[] = [];
+const cache = new Map<string, Entry>();
+const CACHE_LIMIT = 4000;
+
+/**
  * Where an edit can be applied to a parse without parsing again: a plain literal (see rawWordValue) in an
  * argument after the command name, of a command that is neither a shell nor `su` (their script words
  * are parsed again as scripts). A plain character typed or deleted strictly inside it, with the
  * characters on both sides kept, changes that word's text and value and moves what follows; nothing else.
- * Kept as five numbers per region: start, end, command index, word index, where the literal starts in the
- * word's value (-1: the word has no value).
+ * Kept as REGION numbers per region, after `Entry.regionsAt`: start, end, where its word is in `data`,
+ * where the literal starts in the word's value (-1: the word has no value).
  */
-type Regions = Int32Array;
-const REGION = 5;
+const REGION = 4;
 
-/** A kept top-level parse and its literal regions. */
-interface Entry { readonly parsed: Parsed; readonly regions?: Regions }
-const cache = new Map<string, Entry>();
-const CACHE_LIMIT = 4000;
+/** Pack a top-level parse; `literals`: the plain literals per word object of `parsed` (see Regions). */
+function pack(text: string, parsed: Parsed, literals?: Map<RelCommand['words'][number], Literal[]>): Entry {
+  const data: number[] = [parsed.commands.length];
+  const regions: number[] = [];
+  let strings: string[] | undefined;
+  const ref = (s: string) => (strings ??= []).push(s) - 1;
+  for (const c of parsed.commands) {
+    data.push(c.start, c.end, c.nested ? 1 : 0, c.runAs === undefined ? NONE : ref(c.runAs), c.words.length, c.assigns.length);
+    for (const w of c.words) {
+      const at = data.length;
+      const textRef = w.text === text.slice(w.start, w.end) ? SLICE : ref(w.text);
+      data.push(w.start, w.end, textRef, w.value === undefined ? NONE : w.value === w.text ? SAME : ref(w.value));
+      for (const [start, end, valueAt] of literals?.get(w) ?? []) regions.push(start, end, at, valueAt);
+    }
+    for (const a of c.assigns) data.push(a.start, a.end, ref(a.name), a.value === undefined ? NONE : ref(a.value));
+  }
+  const regionsAt = data.length;
+  if (parsed.error === undefined) data.push(...regions);
+  return { source: text, data: Int32Array.from(data), strings: strings ?? NO_STRINGS, regionsAt, ...(parsed.error !== undefined ? { error: parsed.error } : {}) };
+}
+
+/** A word's text and value in a packed parse of `text` (`at`: where its WORD numbers start). */
+function wordOf(text: string, entry: Entry, at: number): { text: string; value: string | undefined } {
+  const { data, strings } = entry;
+  const t = data[at + 2] === SLICE ? text.slice(data[at], data[at + 1]) : strings[data[at + 2]];
+  const v = data[at + 3];
+  return { text: t, value: v === SAME ? t : v === NONE ? undefined : strings[v] };
+}
 
 /**
  * The latest kept text (with regions) per first and per last EDGES characters: the version of a RUN
@@ -375,10 +419,20 @@ const CACHE_LIMIT = 4000;
  * long one where many RUNs start alike).
  */
 const EDGES = [24, 8];
-const byPrefix = new Map<string, string>();
-const bySuffix = new Map<string, string>();
-const prefixes = (text: string) => EDGES.map(n => `${n}:${text.slice(0, n)}`);
-const suffixes = (text: string) => EDGES.map(n => `${n}:${text.slice(-n)}`);
+const byPrefix = new Map<number, string>();
+const bySuffix = new Map<number, string>();
+/**
+ * A number for `text[from, to)` and the edge size. Numbers, not slices: a key kept by a Map holds the
+ * string it was sliced from, so sliced keys kept old versions of RUNs alive. Two edges with one number
+ * only cost a patch: patchKept compares the texts themselves.
+ */
+const edgeKey = (text: string, from: number, to: number, n: number): number => {
+  let h = 0x811c9dc5 ^ n;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+};
+const prefixes = (text: string) => EDGES.map(n => edgeKey(text, 0, Math.min(n, text.length), n));
+const suffixes = (text: string) => EDGES.map(n => edgeKey(text, Math.max(0, text.length - n), text.length, n));
 /** Edits larger than this are parsed again (a paste, a replaced line). */
 const PATCH_MAX_CHARS = 64;
 
@@ -395,7 +449,7 @@ function patchKept(text: string): Entry | undefined {
   for (const old of new Set([...prefixes(text).map(k => byPrefix.get(k)), ...suffixes(text).map(k => bySuffix.get(k))])) {
     if (old === undefined) continue;
     const prev = cache.get(old);
-    if (!prev?.regions || old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS || prev.parsed.error !== undefined) continue;
+    if (!prev || prev.regionsAt === prev.data.length || old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS || prev.error !== undefined) continue;
     const min = Math.min(old.length, text.length);
     let p = 0;
     while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
@@ -407,51 +461,62 @@ function patchKept(text: string): Entry | undefined {
     const inserted = text.slice(p, text.length - q);
     if (d1 - d0 > PATCH_MAX_CHARS || inserted.length > PATCH_MAX_CHARS) continue;
     if (!PLAIN.test(inserted) || !PLAIN.test(old.slice(d0, d1))) continue;
-    const regions = prev.regions;
-    let r = 0;
-    while (r < regions.length && !(regions[r] < d0 && d1 < regions[r + 1])) r += REGION;
-    if (r >= regions.length) continue;
-    const [start, , command, word, valueAt] = regions.subarray(r, r + REGION);
+    const { data: was, regionsAt } = prev;
+    let r = regionsAt;
+    while (r < was.length && !(was[r] < d0 && d1 < was[r + 1])) r += REGION;
+    if (r >= was.length) continue;
+    const start = was[r];
+    const target = was[r + 2];
+    const valueAt = was[r + 3];
     const delta = inserted.length - (d1 - d0);
     const at = (x: number) => (x >= d1 ? x + delta : x);
-    const target = prev.parsed.commands[command].words[word];
+    const data = was.slice();
+    let strings = prev.strings;
     let ok = true;
-    const commands = prev.parsed.commands.map((c, ci) => {
-      if (c.end <= d0) return c; // before the edit: unchanged, shared
-      const words = c.words.map((w, wi) => {
-        if (w.end <= d0) return w;
-        if (w.start < d0) {
-          // the word the edit is in; a word around it (a command substitution) has no value to patch
-          if (ci === command && wi === word) {
-            const t = text.slice(w.start, at(w.end));
-            // a word of digits only before `>` or `<` would be read as a file descriptor
-            if (/^[0-9]+$/.test(t) || (valueAt < 0) !== (target.value === undefined)) ok = false;
-            if (target.value === undefined) return { text: t, value: undefined, start: w.start, end: at(w.end) };
+    for (let c = 0, i = 1; c < was[0] && ok; c++) {
+      const words = was[i + 4];
+      const assigns = was[i + 5];
+      if (was[i + 1] <= d0) { i += COMMAND + (words + assigns) * WORD; continue; } // before the edit: unchanged
+      data[i] = at(was[i]);
+      data[i + 1] = at(was[i + 1]);
+      i += COMMAND;
+      for (let k = 0; k < words; k++, i += WORD) {
+        if (was[i + 1] <= d0) continue;
+        if (was[i] >= d0) { data[i] = at(was[i]); data[i + 1] = at(was[i + 1]); continue; }
+        data[i + 1] = at(was[i + 1]);
+        data[i + 2] = SLICE;
+        const t = text.slice(was[i], data[i + 1]);
+        const before = wordOf(old, prev, i);
+        if (i === target) {
+          // the word the edit is in; a word of digits only before `>` or `<` would be read as a file descriptor
+          if (/^[0-9]+$/.test(t) || (valueAt < 0) !== (before.value === undefined)) ok = false;
+          else if (before.value !== undefined) {
             const from = valueAt + (d0 - start);
-            return { text: t, value: target.value.slice(0, from) + inserted + target.value.slice(from + (d1 - d0)), start: w.start, end: at(w.end) };
+            const value = before.value.slice(0, from) + inserted + before.value.slice(from + (d1 - d0));
+            if (value === t) data[i + 3] = SAME;
+            else {
+              strings = [...strings, value];
+              data[i + 3] = strings.length - 1;
+            }
           }
-          if (w.value !== undefined) ok = false;
-          return { text: text.slice(w.start, at(w.end)), value: w.value, start: w.start, end: at(w.end) };
-        }
-        return { ...w, start: at(w.start), end: at(w.end) };
-      });
-      const assigns = c.assigns.map(a => {
-        if (a.end <= d0) return a;
-        if (a.start < d0 && a.value !== undefined) ok = false;
-        return { ...a, start: at(a.start), end: at(a.end) };
-      });
-      return { ...c, words, assigns, start: at(c.start), end: at(c.end) };
-    });
+        } else if (before.value !== undefined) ok = false; // a word around it (a command substitution) has no value to patch
+      }
+      for (let k = 0; k < assigns; k++, i += WORD) {
+        if (was[i + 1] <= d0) continue;
+        if (was[i] < d0 && was[i + 3] !== NONE) ok = false;
+        data[i] = at(was[i]);
+        data[i + 1] = at(was[i + 1]);
+      }
+    }
     if (!ok) continue;
-    const moved = regions.slice();
-    for (let k = 0; k < moved.length; k += REGION) {
-      if (k === r) moved[k + 1] += delta;
-      else if (moved[k + 1] > d0) { moved[k] = at(moved[k]); moved[k + 1] = at(moved[k + 1]); }
+    for (let k = regionsAt; k < data.length; k += REGION) {
+      if (k === r) data[k + 1] += delta;
+      else if (data[k + 1] > d0) { data[k] = at(data[k]); data[k + 1] = at(data[k + 1]); }
     }
     shellParseCounts.patched++;
     // the version before the keystroke is not read again (another RUN with that text is parsed again once)
     forget(old);
-    return { parsed: { commands }, regions: moved };
+    return { source: text, data, strings, regionsAt };
   }
   return undefined;
 }
@@ -477,7 +542,7 @@ export function clearShellCache(): void {
 export function parseUncached(text: string, walker: 'fast' | 'wrapped', depth = 1): { commands: RelCommand[]; error?: string } {
   forceWrapped = walker === 'wrapped';
   try {
-    return parseRelative(text, depth, false);
+    return parseRelative(text, depth);
   } finally {
     forceWrapped = false;
   }
@@ -496,30 +561,42 @@ export function shellCacheSize(): number {
 }
 
 /** Keep a top-level parse (least-recently-used, CACHE_LIMIT texts), findable by its ends when it has regions. */
-function store(text: string, entry: Entry): Parsed {
+function store(text: string, entry: Entry): Entry {
   if (cache.size >= CACHE_LIMIT) forget(cache.keys().next().value as string);
   cache.set(text, entry);
-  if (entry.regions?.length) {
+  if (entry.regionsAt < entry.data.length) {
     for (const k of prefixes(text)) byPrefix.set(k, text);
     for (const k of suffixes(text)) bySuffix.set(k, text);
   }
-  return entry.parsed;
+  return entry;
 }
 
-/** `cached`: a top-level parse, read from and kept in the cache, or derived from a kept one (see patchKept). */
-function parseRelative(text: string, depth: number, cached = depth === 0): Parsed {
-  if (cached) {
-    const hit = cache.get(text);
-    if (hit) {
-      // least-recently-used order: a RUN that every re-lint reads must not age out while one RUN is being typed into
-      cache.delete(text);
-      cache.set(text, hit);
-      return hit.parsed;
-    }
-    const patched = patchKept(text);
-    if (patched) return store(text, patched);
-    shellParseCounts.full++;
+/** A top-level parse: kept, derived from a kept one (see patchKept), or parsed and kept. */
+function cachedParse(text: string): Entry {
+  const hit = cache.get(text);
+  if (hit) {
+    // least-recently-used order: a RUN that every re-lint reads must not age out while one RUN is being typed into
+    // (keyed by the string kept, not by this equal copy: the edge maps point to the kept one)
+    cache.delete(text);
+    cache.set(hit.source, hit);
+    return hit;
   }
+  // the text kept is a copy of its own: `text` is often a slice of the document (a RUN on one line), and a
+  // slice kept as a key, or sliced further during the parse, would keep that whole version of the document alive
+  const own = ownCopy(text);
+  const patched = patchKept(own);
+  if (patched) return store(own, patched);
+  shellParseCounts.full++;
+  return store(own, parseRelative(own, 0, true));
+}
+
+/** A flat copy of `s` that refers to no other string (V8 copies slices shorter than 13 characters itself). */
+const ownCopy = (s: string): string => (s.length < 13 ? s : s.split('').join(''));
+
+/** Parse `text` (offsets relative to it); `keep`: a top-level parse to be kept, packed with its literal regions. */
+function parseRelative(text: string, depth: number): Parsed;
+function parseRelative(text: string, depth: 0, keep: true): Entry;
+function parseRelative(text: string, depth: number, keep = false): Parsed | Entry {
   const syntax = shellSyntax();
   parser ??= syntax.NewParser(syntax.Variant(syntax.LangBash));
   const toChar = byteToCharIndex(text);
@@ -557,7 +634,7 @@ function parseRelative(text: string, depth: number, cached = depth === 0): Parse
     };
     const raw = (file as unknown as { __internal_object__?: RawNode }).__internal_object__;
     // the literal regions of a top-level ASCII text (offsets are then bytes and characters alike)
-    literals = cached && !/[^\x00-\x7f]/.test(text) ? new Map() : undefined;
+    literals = keep && !/[^\x00-\x7f]/.test(text) ? new Map() : undefined;
     const onCall = (words: RelCommand['words'], assigns: RelCommand['assigns'], start: number, end: number) => {
       commands.push({ words, assigns, start, end, nested: depth > 0 });
       // `sh -c 'script'`: the script is shell too
@@ -609,34 +686,38 @@ function parseRelative(text: string, depth: number, cached = depth === 0): Parse
     if (!done) walkWrapped(file, text, span, syntax, onCall, onHeredoc);
   }
   const result = { commands: commands.sort((a, b) => a.start - b.start), error };
-  if (!cached) return result;
-  const regions: number[] = [];
-  if (literals?.size && error === undefined) {
-    // by index: the commands are sorted now
-    result.commands.forEach((c, command) => c.words.forEach((w, word) => {
-      for (const [start, end, valueAt] of literals!.get(w) ?? []) regions.push(start, end, command, word, valueAt);
-    }));
-  }
-  return store(text, { parsed: result, regions: regions.length ? Int32Array.from(regions) : undefined });
+  return keep ? pack(text, result, literals) : result;
 }
 
 /** Parse a prepared piece of document text into simple commands with document offsets. */
 export function parseShell(mapped: MappedText): ShellScript {
-  const { commands, error } = parseRelative(mapped.text, 0);
+  const entry = cachedParse(mapped.text);
+  const { data, strings } = entry;
   const at = (i: number) => (i < mapped.map.length ? mapped.map[i] : mapped.endOffset);
   // an end offset maps to just past the last character it covers, so a range never swallows a removed continuation
   const endAt = (i: number) => (i <= 0 ? at(0) : at(i - 1) + 1);
-  return {
-    error,
-    commands: commands.map(c => ({
-      words: c.words.map(w => ({ text: w.text, value: w.value, start: at(w.start), end: endAt(w.end) })),
-      assigns: c.assigns.map(a => ({ name: a.name, value: a.value, start: at(a.start), end: endAt(a.end) })),
-      start: at(c.start),
-      end: endAt(c.end),
-      nested: c.nested,
-      ...(c.runAs !== undefined ? { runAs: c.runAs } : {}),
-    })),
-  };
+  const commands: ShellCommand[] = [];
+  for (let c = 0, i = 1; c < data[0]; c++) {
+    const start = data[i];
+    const end = data[i + 1];
+    const runAs = data[i + 3];
+    const wordCount = data[i + 4];
+    const assignCount = data[i + 5];
+    const nested = data[i + 2] === 1;
+    i += COMMAND;
+    const words: ShellWord[] = [];
+    for (let k = 0; k < wordCount; k++, i += WORD) {
+      const t = data[i + 2] === SLICE ? mapped.text.slice(data[i], data[i + 1]) : strings[data[i + 2]];
+      const v = data[i + 3];
+      words.push({ text: t, value: v === SAME ? t : v === NONE ? undefined : strings[v], start: at(data[i]), end: endAt(data[i + 1]) });
+    }
+    const assigns: Array<ShellCommand['assigns'][number]> = [];
+    for (let k = 0; k < assignCount; k++, i += WORD) {
+      assigns.push({ name: strings[data[i + 2]], value: data[i + 3] === NONE ? undefined : strings[data[i + 3]], start: at(data[i]), end: endAt(data[i + 1]) });
+    }
+    commands.push({ words, assigns, start: at(start), end: endAt(end), nested, ...(runAs !== NONE ? { runAs: strings[runAs] } : {}) });
+  }
+  return { error: entry.error, commands };
 }
 
 /** Strip the wrappers that run another command: `sudo`, `env A=1`, `nice`, `time`, `exec`, `command`. */

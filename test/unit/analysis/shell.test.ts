@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import { clearShellCache, identityText, joinContinuations, parseShell, parseUncached, shellCacheSize, shellParseCounts } from '../../../common/analysis/shell';
 
 /** The fast walker reads mvdan-sh's internal structs; it must agree with the public-API walker. */
@@ -162,6 +164,42 @@ describe('shell parsing: a keystroke in a literal is applied to the previous par
     assert.strictEqual(typed("sh -c 'npm ci' abc", "sh -c 'npm ci' abxc"), 'parsed');
     assert.strictEqual(typed('echo 1a2>/dev/null', 'echo 12>/dev/null'), 'parsed');
     assert.strictEqual(typed('echo $abc', 'echo $abxc'), 'parsed');
+  });
+
+  it('a kept parse reads back as parsed: quoted values, assignments, nested scripts with escapes, su users, errors', () => {
+    clearShellCache();
+    const texts = [
+      ...SCRIPTS,
+      'sh -c "echo \\"a b\\" \\$HOME && pip install \\"x==1\\"" && FOO="$(id -u)" BAR=\'q r\' make -j"$N" \'all\'',
+      "su -l app -c 'npm ci' && runuser -u app -- true && su --command='pip install a' app",
+      'echo "unterminated',
+      'pip install héllo "wörld" && echo ok',
+    ];
+    for (const text of texts) {
+      const parsed = full(text);
+      assert.deepStrictEqual(norm(viaCache(text)), norm(parsed), `kept: ${text}`);
+      assert.deepStrictEqual(norm(viaCache(text)), norm(parsed), `read back: ${text}`);
+      assert.deepStrictEqual(viaCache(text).error, parsed.error, text);
+    }
+  });
+
+  it('a kept parse holds its own copy of the text, not the document it was sliced from', () => {
+    // 200 documents of 100,000 characters, each with a one-line RUN parsed from a slice of it: kept, the
+    // documents would hold about 20 MB; the kept parses themselves need about a kilobyte each
+    clearShellCache();
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200; i++) {
+      const doc = `FROM base\nRUN pip install pkg${i} && echo done-${i}\n# ${'x'.repeat(100_000)}\n`;
+      const start = doc.indexOf('pip');
+      parseShell(joinContinuations(doc, start, doc.indexOf('\n', start), '\\'));
+    }
+    gc();
+    const grew = process.memoryUsage().heapUsed - before;
+    assert.strictEqual(shellCacheSize(), 200);
+    assert.ok(grew < 4_000_000, `the kept parses of 200 RUNs take ${(grew / 1e6).toFixed(1)} MB: the documents are kept with them`);
   });
 
   it('typing keeps one parse per RUN, not one per keystroke', () => {
