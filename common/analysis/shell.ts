@@ -354,8 +354,8 @@ let parser: { Parse(src: string, name: string): ShNode } | undefined;
 interface Parsed { commands: RelCommand[]; error?: string }
 
 /**
- * A kept top-level parse, packed into one Int32Array (a RUN's parse as objects took about 8 KB, packed
- * about 1 KB): `data[0]` commands, each as COMMAND numbers (start, end, nested, runAs, word count,
+ * A kept top-level parse, packed into one typed array (a RUN's parse as objects took about 8 KB, packed
+ * about 0.5 KB; 16-bit numbers when the text and the array are shorter than 32,768): `data[0]` commands, each as COMMAND numbers (start, end, nested, runAs, word count,
  * assign count) followed by its words (start, end, text, value) and assigns (start, end, name, value),
  * each WORD numbers; then, from `regionsAt`, the literal regions (REGION numbers each, see patchKept).
  * A word's text and value are references: SLICE = the parsed text at [start, end), SAME = the word's
@@ -364,7 +364,9 @@ interface Parsed { commands: RelCommand[]; error?: string }
  * scripts' words. `source`: the text parsed, the one string kept for it (the cache's key, what the edge
  * maps point to).
  */
-interface Entry { readonly source: string; readonly data: Int32Array; readonly strings: readonly string[]; readonly regionsAt: number; readonly error?: string }
+type Packed = Int16Array | Int32Array;
+const SHORT = 32_768;
+interface Entry { readonly source: string; readonly data: Packed; readonly strings: readonly string[]; readonly regionsAt: number; readonly error?: string }
 const COMMAND = 6;
 const WORD = 4;
 const SLICE = -1;
@@ -402,7 +404,7 @@ function pack(text: string, parsed: Parsed, literals?: Map<RelCommand['words'][n
   }
   const regionsAt = data.length;
   if (parsed.error === undefined) data.push(...regions);
-  return { source: text, data: Int32Array.from(data), strings: strings ?? NO_STRINGS, regionsAt, ...(parsed.error !== undefined ? { error: parsed.error } : {}) };
+  return { source: text, data: text.length < SHORT && data.length < SHORT ? Int16Array.from(data) : Int32Array.from(data), strings: strings ?? NO_STRINGS, regionsAt, ...(parsed.error !== undefined ? { error: parsed.error } : {}) };
 }
 
 /** A word's text and value in a packed parse of `text` (`at`: where its WORD numbers start). */
@@ -439,27 +441,40 @@ const PATCH_MAX_CHARS = 64;
 /** Top-level parses: by mvdan-sh, and derived from the previous version of the text (tests and the bench read them). */
 export const shellParseCounts = { full: 0, patched: 0 };
 
+/** The kept texts (with regions) sharing a first or last EDGES characters with `text`: its versions before a keystroke. */
+function neighbours(text: string): Set<string> {
+  const found = new Set<string>();
+  for (const k of prefixes(text)) { const t = byPrefix.get(k); if (t !== undefined && t !== text) found.add(t); }
+  for (const k of suffixes(text)) { const t = bySuffix.get(k); if (t !== undefined && t !== text) found.add(t); }
+  return found;
+}
+
+/** `old[d0, d1)` became `inserted` in `text`, when that is one edit of at most PATCH_MAX_CHARS characters either way. */
+function editBetween(old: string, text: string): { d0: number; d1: number; inserted: string } | undefined {
+  if (old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS) return undefined;
+  const min = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < min - p && old.charCodeAt(old.length - 1 - q) === text.charCodeAt(text.length - 1 - q)) q++;
+  const d1 = old.length - q;
+  const inserted = text.slice(p, text.length - q);
+  return d1 - p > PATCH_MAX_CHARS || inserted.length > PATCH_MAX_CHARS ? undefined : { d0: p, d1, inserted };
+}
+
 /**
  * The parse of `text` derived from a kept parse that differs from it by one plain edit strictly inside a
  * literal region (typing in a package name, a path, a version): the same result mvdan-sh gives for
  * `text` (test/unit/analysis/shell.test.ts checks it against a full parse on fuzzed edits). Undefined
  * when no kept text sharing its first or last EDGES characters differs from it that way.
  */
-function patchKept(text: string): Entry | undefined {
-  for (const old of new Set([...prefixes(text).map(k => byPrefix.get(k)), ...suffixes(text).map(k => bySuffix.get(k))])) {
-    if (old === undefined) continue;
+function patchKept(text: string, olds: ReadonlySet<string>): Entry | undefined {
+  for (const old of olds) {
     const prev = cache.get(old);
-    if (!prev || prev.regionsAt === prev.data.length || old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS || prev.error !== undefined) continue;
-    const min = Math.min(old.length, text.length);
-    let p = 0;
-    while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-    let q = 0;
-    while (q < min - p && old.charCodeAt(old.length - 1 - q) === text.charCodeAt(text.length - 1 - q)) q++;
-    // old[d0, d1) became `inserted`
-    const d0 = p;
-    const d1 = old.length - q;
-    const inserted = text.slice(p, text.length - q);
-    if (d1 - d0 > PATCH_MAX_CHARS || inserted.length > PATCH_MAX_CHARS) continue;
+    if (!prev || prev.regionsAt === prev.data.length || prev.error !== undefined) continue;
+    const edit = editBetween(old, text);
+    if (!edit) continue;
+    const { d0, d1, inserted } = edit;
     if (!PLAIN.test(inserted) || !PLAIN.test(old.slice(d0, d1))) continue;
     const { data: was, regionsAt } = prev;
     let r = regionsAt;
@@ -470,7 +485,7 @@ function patchKept(text: string): Entry | undefined {
     const valueAt = was[r + 3];
     const delta = inserted.length - (d1 - d0);
     const at = (x: number) => (x >= d1 ? x + delta : x);
-    const data = was.slice();
+    const data = text.length < SHORT ? was.slice() : Int32Array.from(was);
     let strings = prev.strings;
     let ok = true;
     for (let c = 0, i = 1; c < was[0] && ok; c++) {
@@ -494,7 +509,11 @@ function patchKept(text: string): Entry | undefined {
             const from = valueAt + (d0 - start);
             const value = before.value.slice(0, from) + inserted + before.value.slice(from + (d1 - d0));
             if (value === t) data[i + 3] = SAME;
-            else {
+            else if (was[i + 3] >= 0) {
+              // into the word's own slot (each reference has a string of its own): typing grows no list
+              const slot = was[i + 3];
+              strings = strings.map((x, k) => (k === slot ? value : x));
+            } else {
               strings = [...strings, value];
               data[i + 3] = strings.length - 1;
             }
@@ -584,7 +603,7 @@ function cachedParse(text: string): Entry {
   // the text kept is a copy of its own: `text` is often a slice of the document (a RUN on one line), and a
   // slice kept as a key, or sliced further during the parse, would keep that whole version of the document alive
   const own = ownCopy(text);
-  const patched = patchKept(own);
+  const patched = patchKept(own, neighbours(own));
   if (patched) return store(own, patched);
   shellParseCounts.full++;
   return store(own, parseRelative(own, 0, true));

@@ -183,6 +183,27 @@ describe('shell parsing: a keystroke in a literal is applied to the previous par
     }
   });
 
+  it('a RUN longer than 32,767 characters is kept in 32-bit numbers, and one typed past that length too', () => {
+    clearShellCache();
+    const words = (n: number) => Array.from({ length: n }, (_, i) => `pkg-${i}-1.${i}`).join(' ');
+    const long = `pip install ${words(3200)} && echo done`;
+    assert.ok(long.length > 40_000);
+    assert.deepStrictEqual(norm(viaCache(long)), norm(full(long)));
+    assert.deepStrictEqual(norm(viaCache(long)), norm(full(long)));
+    // just under the limit, then typed into a package name near the start until past it
+    let text = `pip install ${words(3200)}`.slice(0, 32_766).replace(/ \S*$/, ' z');
+    assert.ok(text.length < 32_768 && text.length > 32_750, String(text.length));
+    viaCache(text);
+    const patched = shellParseCounts.patched;
+    const at = text.indexOf('pkg-1-') + 4;
+    for (let i = 0; i < 20; i++) {
+      text = text.slice(0, at) + String(i % 10) + text.slice(at);
+      assert.deepStrictEqual(norm(viaCache(text)), norm(full(text)), `after ${i + 1} keystrokes`);
+    }
+    assert.ok(text.length > 32_768);
+    assert.strictEqual(shellParseCounts.patched - patched, 20);
+  });
+
   it('a kept parse holds its own copy of the text, not the document it was sliced from', () => {
     // 200 documents of 100,000 characters, each with a one-line RUN parsed from a slice of it: kept, the
     // documents would hold about 20 MB; the kept parses themselves need about a kilobyte each
