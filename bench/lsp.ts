@@ -11,6 +11,7 @@ import { pathToFileURL } from 'url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { DockerfileParser } from 'dockerfile-ast';
 import { setAstMemo } from '../common/analysis/astMemo';
+import { SERVER_ENV } from '../common/serverEnvironment';
 import { generateDockerfile } from './generate';
 import { median, percentile, type Metric } from './metrics';
 import { TestClient } from '../test/support/lspClient';
@@ -22,8 +23,9 @@ import { TestClient } from '../test/support/lspClient';
  * before the next one is sent and the publications are counted against the changes (see `published`).
  */
 class Client extends TestClient {
-  constructor(server: string, private readonly versioned = true, record = false) {
-    super(['--stdio'], [], {}, server, record);
+  /** `env`: ours gets what the VS Code client starts it with (SERVER_ENV), the peer what the Docker extension gives it (nothing). */
+  constructor(server: string, private readonly versioned = true, record = false, env: Readonly<Record<string, string>> = SERVER_ENV) {
+    super(['--stdio'], [], env, server, record);
   }
 
   override async initialize(): Promise<void> {
@@ -250,7 +252,7 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
       const file = path.join(dir, `${name}-${size}.Dockerfile`);
       fs.writeFileSync(file, text);
       // the peer reads its own settings section; null = its defaults, as with an unconfigured VS Code
-      const client = new Client(server, versioned, true);
+      const client = new Client(server, versioned, true, name === 'ours' ? SERVER_ENV : {});
       if (name === 'peer') client.settings = null;
       sides.push({ client, uri: pathToFileURL(file).toString(), version: 1, latencies: [], counts: new Set(), opened: 0 });
     }
@@ -295,12 +297,12 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
   // memory after the same workload as server-rss-mb, both servers run one after the other
   const total = edits >= 200 ? 1000 : 200;
   const oursRss = await memoryWorkload(new Client(o.server), dir, total);
-  const peerClient = new Client(peer.bin, false);
+  const peerClient = new Client(peer.bin, false, false, {});
   peerClient.settings = null;
   const peerRss = await memoryWorkload(peerClient, dir, total);
   metrics.push({
     name: 'server-rss-vs-rcjsuen', value: oursRss.at1000, unit: 'MB', peer: peer.label, peerValue: peerRss.at1000, ratio: oursRss.at1000 / peerRss.at1000, target: 'ratio ≤ 1.0', met: oursRss.at1000 <= peerRss.at1000,
-    note: `VmRSS after opening 50 Dockerfiles and ${total} edits (after opening: ours ${oursRss.open.toFixed(1)} MB, peer ${peerRss.open.toFixed(1)} MB)`,
+    note: `VmRSS after opening 50 Dockerfiles and ${total} edits, each server started with the environment its VS Code extension gives it (ours: ${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}; the peer: none) (after opening: ours ${oursRss.open.toFixed(1)} MB, peer ${peerRss.open.toFixed(1)} MB)`,
   });
   detail.rss = { ours: oursRss, peer: peerRss };
   return { metrics, detail };
