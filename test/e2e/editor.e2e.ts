@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { e2eTools, startCodeServer, type RunningCodeServer } from './support/codeServer';
 import { launchBrowser, waitFor, Workbench } from './support/workbench';
 import { skipOrFail } from '../support/availability';
+import { SERVER_ENV } from '../../common/serverEnvironment';
 
 export const BEFORE = [
   'FROM python:3.12-slim',
@@ -113,6 +114,17 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await hover.waitFor({ state: 'visible', timeout: 30_000 });
     await wb.screenshot('01-diagnostics');
     await wb.page.keyboard.press('Escape');
+  });
+
+  it('the language server runs with the environment the client gives it (common/serverEnvironment.ts)', () => {
+    // the process the extension host started for this extension's dist/server.js, found by its command line
+    const serverJs = path.join(server!.extensionDir, 'dist', 'server.js');
+    const pids = fs.readdirSync('/proc').filter(d => /^\d+$/.test(d)).filter(pid => {
+      try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(serverJs); } catch { return false; }
+    });
+    assert.strictEqual(pids.length, 1, `one process running ${serverJs}: ${pids.join(', ')}`);
+    const env = new Map(fs.readFileSync(`/proc/${pids[0]}/environ`, 'utf8').split('\0').filter(Boolean).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    for (const [k, v] of Object.entries(SERVER_ENV)) assert.strictEqual(env.get(k), v, k);
   });
 
   it('fixes the COPY line from the quick-fix menu (Ctrl+.)', async () => {
