@@ -407,12 +407,16 @@ function pack(text: string, parsed: Parsed, literals?: Map<RelCommand['words'][n
   return { source: text, data: text.length < SHORT && data.length < SHORT ? Int16Array.from(data) : Int32Array.from(data), strings: strings ?? NO_STRINGS, regionsAt, ...(parsed.error !== undefined ? { error: parsed.error } : {}) };
 }
 
-/** A word's text and value in a packed parse of `text` (`at`: where its WORD numbers start). */
-function wordOf(text: string, entry: Entry, at: number): { text: string; value: string | undefined } {
-  const { data, strings } = entry;
-  const t = data[at + 2] === SLICE ? text.slice(data[at], data[at + 1]) : strings[data[at + 2]];
-  const v = data[at + 3];
-  return { text: t, value: v === SAME ? t : v === NONE ? undefined : strings[v] };
+/** A word's text in a packed parse of `source` (`at`: where its WORD numbers start). */
+function wordTextAt(source: string, entry: Entry, at: number): string {
+  const ref = entry.data[at + 2];
+  return ref === SLICE ? source.slice(entry.data[at], entry.data[at + 1]) : entry.strings[ref];
+}
+
+/** A word's value in a packed parse, given its text (two functions returning strings: no object per word on the hot path). */
+function wordValueAt(entry: Entry, at: number, text: string): string | undefined {
+  const ref = entry.data[at + 3];
+  return ref === SAME ? text : ref === NONE ? undefined : entry.strings[ref];
 }
 
 /**
@@ -482,7 +486,7 @@ function patchKept(text: string, olds: ReadonlySet<string>): Entry | undefined {
     if (r >= was.length) continue;
     const start = was[r];
     const target = was[r + 2];
-    const valueAt = was[r + 3];
+    const literalAt = was[r + 3];
     const delta = inserted.length - (d1 - d0);
     const at = (x: number) => (x >= d1 ? x + delta : x);
     const data = text.length < SHORT ? was.slice() : Int32Array.from(was);
@@ -501,13 +505,13 @@ function patchKept(text: string, olds: ReadonlySet<string>): Entry | undefined {
         data[i + 1] = at(was[i + 1]);
         data[i + 2] = SLICE;
         const t = text.slice(was[i], data[i + 1]);
-        const before = wordOf(old, prev, i);
+        const before = wordValueAt(prev, i, wordTextAt(old, prev, i));
         if (i === target) {
           // the word the edit is in; a word of digits only before `>` or `<` would be read as a file descriptor
-          if (/^[0-9]+$/.test(t) || (valueAt < 0) !== (before.value === undefined)) ok = false;
-          else if (before.value !== undefined) {
-            const from = valueAt + (d0 - start);
-            const value = before.value.slice(0, from) + inserted + before.value.slice(from + (d1 - d0));
+          if (/^[0-9]+$/.test(t) || (literalAt < 0) !== (before === undefined)) ok = false;
+          else if (before !== undefined) {
+            const from = literalAt + (d0 - start);
+            const value = before.slice(0, from) + inserted + before.slice(from + (d1 - d0));
             if (value === t) data[i + 3] = SAME;
             else if (was[i + 3] >= 0) {
               // into the word's own slot (each reference has a string of its own): typing grows no list
@@ -518,7 +522,7 @@ function patchKept(text: string, olds: ReadonlySet<string>): Entry | undefined {
               data[i + 3] = strings.length - 1;
             }
           }
-        } else if (before.value !== undefined) ok = false; // a word around it (a command substitution) has no value to patch
+        } else if (before !== undefined) ok = false; // a word around it (a command substitution) has no value to patch
       }
       for (let k = 0; k < assigns; k++, i += WORD) {
         if (was[i + 1] <= d0) continue;
@@ -579,8 +583,9 @@ export function shellCacheSize(): number {
   return cache.size;
 }
 
-/** Keep a top-level parse (least-recently-used, CACHE_LIMIT texts), findable by its ends when it has regions. */
-function store(text: string, entry: Entry): Entry {
+/** Keep a top-level parse under its source (least-recently-used, CACHE_LIMIT texts), findable by its ends when it has regions. */
+function store(entry: Entry): Entry {
+  const text = entry.source;
   if (cache.size >= CACHE_LIMIT) forget(cache.keys().next().value as string);
   cache.set(text, entry);
   if (entry.regionsAt < entry.data.length) {
@@ -604,9 +609,9 @@ function cachedParse(text: string): Entry {
   // slice kept as a key, or sliced further during the parse, would keep that whole version of the document alive
   const own = ownCopy(text);
   const patched = patchKept(own, neighbours(own));
-  if (patched) return store(own, patched);
+  if (patched) return store(patched);
   shellParseCounts.full++;
-  return store(own, parseRelative(own, 0, true));
+  return store(parseRelative(own, 0, true));
 }
 
 /** A flat copy of `s` that refers to no other string (V8 copies slices shorter than 13 characters itself). */
@@ -726,9 +731,8 @@ export function parseShell(mapped: MappedText): ShellScript {
     i += COMMAND;
     const words: ShellWord[] = [];
     for (let k = 0; k < wordCount; k++, i += WORD) {
-      const t = data[i + 2] === SLICE ? mapped.text.slice(data[i], data[i + 1]) : strings[data[i + 2]];
-      const v = data[i + 3];
-      words.push({ text: t, value: v === SAME ? t : v === NONE ? undefined : strings[v], start: at(data[i]), end: endAt(data[i + 1]) });
+      const text = wordTextAt(mapped.text, entry, i);
+      words.push({ text, value: wordValueAt(entry, i, text), start: at(data[i]), end: endAt(data[i + 1]) });
     }
     const assigns: Array<ShellCommand['assigns'][number]> = [];
     for (let k = 0; k < assignCount; k++, i += WORD) {
