@@ -11,7 +11,7 @@ import { pathToFileURL } from 'url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { DockerfileParser } from 'dockerfile-ast';
 import { setAstMemo } from '../common/analysis/astMemo';
-import { SERVER_ENV } from '../common/serverEnvironment';
+import { SERVER_ENV, SERVER_NODE_ARGS } from '../common/serverEnvironment';
 import { generateDockerfile } from './generate';
 import { median, percentile, type Metric } from './metrics';
 import { TestClient } from '../test/support/lspClient';
@@ -23,9 +23,12 @@ import { TestClient } from '../test/support/lspClient';
  * before the next one is sent and the publications are counted against the changes (see `published`).
  */
 class Client extends TestClient {
-  /** `env`: ours gets what the VS Code client starts it with (SERVER_ENV), the peer what the Docker extension gives it (nothing). */
+  /**
+   * `env`: ours gets what the VS Code client starts it with (SERVER_ENV and SERVER_NODE_ARGS), the peer
+   * what the Docker extension gives it (nothing).
+   */
   constructor(server: string, private readonly versioned = true, record = false, env: Readonly<Record<string, string>> = SERVER_ENV) {
-    super(['--stdio'], [], env, server, record);
+    super(['--stdio'], env === SERVER_ENV ? SERVER_NODE_ARGS : [], env, server, record);
   }
 
   override async initialize(): Promise<void> {

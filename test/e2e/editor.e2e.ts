@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { e2eTools, startCodeServer, type RunningCodeServer } from './support/codeServer';
 import { launchBrowser, waitFor, Workbench } from './support/workbench';
 import { skipOrFail } from '../support/availability';
-import { SERVER_ENV } from '../../common/serverEnvironment';
+import { SERVER_ENV, SERVER_NODE_ARGS } from '../../common/serverEnvironment';
 
 export const BEFORE = [
   'FROM python:3.12-slim',
@@ -116,7 +116,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await wb.page.keyboard.press('Escape');
   });
 
-  it('the language server runs with the environment the client gives it (common/serverEnvironment.ts)', () => {
+  it('the language server runs with the environment and Node flags the client gives it (common/serverEnvironment.ts)', () => {
     // the process the extension host started for this extension's dist/server.js, found by its command line
     const serverJs = path.join(server!.extensionDir, 'dist', 'server.js');
     const pids = fs.readdirSync('/proc').filter(d => /^\d+$/.test(d)).filter(pid => {
@@ -125,6 +125,9 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     assert.strictEqual(pids.length, 1, `one process running ${serverJs}: ${pids.join(', ')}`);
     const env = new Map(fs.readFileSync(`/proc/${pids[0]}/environ`, 'utf8').split('\0').filter(Boolean).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     for (const [k, v] of Object.entries(SERVER_ENV)) assert.strictEqual(env.get(k), v, k);
+    // the Node flags come before the script on its command line
+    const argv = fs.readFileSync(`/proc/${pids[0]}/cmdline`, 'utf8').split('\0');
+    for (const flag of SERVER_NODE_ARGS) assert.ok(argv.indexOf(flag) >= 0 && argv.indexOf(flag) < argv.indexOf(serverJs), `${flag} before ${serverJs} in ${argv.join(' ')}`);
   });
 
   it('fixes the COPY line from the quick-fix menu (Ctrl+.)', async () => {

@@ -1,7 +1,7 @@
 /** A minimal LSP client over stdio for protocol tests: starts the bundled server and speaks JSON-RPC. */
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
-import { SERVER_ENV } from '../../common/serverEnvironment';
+import { SERVER_ENV, SERVER_NODE_ARGS } from '../../common/serverEnvironment';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -25,7 +25,7 @@ export class TestClient {
   stderr = '';
 
   /** `env`: on top of this process's environment; by default what the VS Code client gives the server (common/serverEnvironment.ts). */
-  constructor(args: string[] = ['--stdio'], nodeArgs: string[] = [], env: Readonly<Record<string, string>> = SERVER_ENV, server = SERVER, private readonly record = true) {
+  constructor(args: string[] = ['--stdio'], nodeArgs: readonly string[] = SERVER_NODE_ARGS, env: Readonly<Record<string, string>> = SERVER_ENV, server = SERVER, private readonly record = true) {
     this.proc = spawn(process.execPath, [...nodeArgs, server, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.proc.stderr!.on('data', d => { this.stderr += d.toString(); });
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
