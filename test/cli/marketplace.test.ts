@@ -29,7 +29,7 @@ describe('Marketplace and Open VSX readiness', function () {
   it('vsce ls: the bundles, grammar, icons, walkthrough pages and screenshots, README, CHANGELOG, LICENSE — nothing else', () => {
     assert.deepStrictEqual([...shipped].sort(), [
       'CHANGELOG.md', 'LICENSE', 'README.md',
-      'dist/extension.js', 'dist/hostCacheWorker.js', 'dist/server.js',
+      'dist/client.js', 'dist/extension.js', 'dist/hostCacheWorker.js', 'dist/server.js',
       'images/cache-view.svg', 'images/icon.png',
       'images/screenshot-build-cache-view.png', 'images/screenshot-build-timeline.png', 'images/screenshot-codelens.png', 'images/screenshot-diagnostics.png',
       'images/screenshot-quick-fix.png', 'images/screenshot-settings-remote.png', 'images/screenshot-why-did-this-run.png',

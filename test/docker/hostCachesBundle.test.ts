@@ -31,12 +31,12 @@ describe('host caches measured by the production bundles', function () {
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('the production build is minified and ships the worker next to extension.js and cli.js', () => {
-    for (const f of ['extension.js', 'cli.js', 'hostCacheWorker.js']) {
+  it('the production build is minified and ships the worker next to client.js and cli.js', () => {
+    for (const f of ['extension.js', 'client.js', 'cli.js', 'hostCacheWorker.js']) {
       const text = fs.readFileSync(path.join(out, f), 'utf8');
       assert.doesNotMatch(text, /sourceMappingURL/, `${f} is a production build`);
     }
-    assert.ok(fs.readFileSync(path.join(out, 'extension.js'), 'utf8').includes('hostCacheWorker.js'));
+    assert.ok(fs.readFileSync(path.join(out, 'client.js'), 'utf8').includes('hostCacheWorker.js'));
   });
 
   it('the minified worker gives the same sizes as the walk on this thread', async () => {

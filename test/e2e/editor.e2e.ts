@@ -130,6 +130,14 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     for (const flag of SERVER_NODE_ARGS) assert.ok(argv.indexOf(flag) >= 0 && argv.indexOf(flag) < argv.indexOf(serverJs), `${flag} before ${serverJs} in ${argv.join(' ')}`);
   });
 
+  it('activation left the client bundle\'s V8 code cache in the extension\'s global storage (client/src/codeCache.ts)', () => {
+    const dir = path.join(server!.userDataDir, 'User', 'globalStorage', 'cache-advisor.dockerfile-cache-advisor', 'code-cache');
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    assert.strictEqual(files.length, 1, `one cache file in ${dir}: ${files.join(', ')}`);
+    assert.match(files[0], /^client-[0-9a-f]{32}\.v8cache$/);
+    assert.ok(fs.statSync(path.join(dir, files[0])).size > 10_000, 'V8 wrote code for the bundle');
+  });
+
   it('fixes the COPY line from the quick-fix menu (Ctrl+.)', async () => {
     await wb.clickLine(3);
     const titles = await wb.openQuickFixMenu();
