@@ -305,7 +305,7 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
   const peerRss = await memoryWorkload(peerClient, dir, total);
   metrics.push({
     name: 'server-rss-vs-rcjsuen', value: oursRss.at1000, unit: 'MB', peer: peer.label, peerValue: peerRss.at1000, ratio: oursRss.at1000 / peerRss.at1000, target: 'ratio ≤ 1.0', met: oursRss.at1000 <= peerRss.at1000,
-    note: `VmRSS after opening 50 Dockerfiles and ${total} edits, each server started with the environment its VS Code extension gives it (ours: ${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}; the peer: none) (after opening: ours ${oursRss.open.toFixed(1)} MB, peer ${peerRss.open.toFixed(1)} MB)`,
+    note: `VmRSS after opening 50 Dockerfiles and ${total} edits, each server started with the environment its VS Code extension gives it (ours: ${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`).join(' ')} and node ${SERVER_NODE_ARGS.join(' ')}; the peer: none) (after opening: ours ${oursRss.open.toFixed(1)} MB, peer ${peerRss.open.toFixed(1)} MB)`,
   });
   detail.rss = { ours: oursRss, peer: peerRss };
   return { metrics, detail };
