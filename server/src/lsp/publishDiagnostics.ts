@@ -7,16 +7,15 @@ import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalyses } from './documentAnalysis';
 import { toDiagnostic } from './diagnostics';
-import { LARGE_DOCUMENT_CHARS, SupersededError } from './lintPool';
+import { SupersededError } from './lintPool';
 
 /**
- * The longest an edit waits before its analysis starts. An edit that arrives when the document has been
- * idle is analysed at once (the peer language server validates on every change, and a fixed wait was the
- * whole of our latency on small files). Right after an analysis, an edit waits as long as that analysis
- * took, less the time since it ended, capped here: the protocol library handles one message per
- * event-loop turn, so a burst of edits read in one go would otherwise be analysed one by one on the main
- * thread (a large document goes to the worker and is never held back). Edits that arrive while an
- * analysis runs fold into one follow-up run for the latest version.
+ * The longest an edit waits before its analysis starts. The protocol library handles one message per
+ * event-loop turn, so the edits of a burst (typed faster than they are analysed, or read in one go) arrive
+ * one turn apart: an edit's analysis starts after the first turn in which no newer version arrived, so a
+ * burst is analysed once, for its latest version, and a lone edit at once (two turns later; the peer
+ * language server validates on every change). This caps the wait while versions keep coming. Edits that
+ * arrive while an analysis runs fold into one follow-up run for the latest version.
  */
 export const COALESCE_MS = 20;
 
@@ -26,14 +25,14 @@ export interface PublisherDeps {
   document(uri: string): TextDocument | undefined;
   send(params: PublishDiagnosticsParams): Promise<void>;
   error(message: string): void;
+  /** The cap on an edit's wait (default COALESCE_MS; tests that count event-loop turns lift it). */
+  readonly coalesceMs?: number;
 }
 
 export class DiagnosticsPublisher {
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<string, NodeJS.Immediate>();
   /** The version whose diagnostics were last sent, per document. */
   private readonly published = new Map<string, number>();
-  /** When each document's last analysis ended and how long it took (ms, Date.now clock). */
-  private readonly lastRun = new Map<string, { end: number; took: number }>();
 
   constructor(private readonly deps: PublisherDeps) {}
 
@@ -43,7 +42,13 @@ export class DiagnosticsPublisher {
    */
   schedule(uri: string): void {
     if (this.pending.has(uri)) return;
-    this.pending.set(uri, setTimeout(() => {
+    const start = Date.now();
+    const turn = (seen: number | undefined) => {
+      const version = this.deps.document(uri)?.version;
+      if (version !== undefined && version !== seen && Date.now() - start < (this.deps.coalesceMs ?? COALESCE_MS)) {
+        this.pending.set(uri, setImmediate(turn, version));
+        return;
+      }
       this.pending.delete(uri);
       const doc = this.deps.document(uri);
       if (!doc) return;
@@ -55,16 +60,8 @@ export class DiagnosticsPublisher {
         return;
       }
       void this.publish(doc);
-    }, this.delay(uri)));
-  }
-
-  /** How long an edit of `uri` waits before its analysis starts (see COALESCE_MS). */
-  private delay(uri: string): number {
-    const last = this.lastRun.get(uri);
-    const doc = this.deps.document(uri);
-    // a large document is analysed in the worker: this thread keeps reading edits, which fold meanwhile
-    if (!last || !doc || doc.getText().length > LARGE_DOCUMENT_CHARS) return 0;
-    return Math.max(0, Math.min(COALESCE_MS, last.took - (Date.now() - last.end)));
+    };
+    this.pending.set(uri, setImmediate(turn, undefined));
   }
 
   /** Every open document again (settings, trust, workspace folders or files on disk changed). */
@@ -75,7 +72,6 @@ export class DiagnosticsPublisher {
   /** Analyse the document's current version (or take its kept analysis) and send its diagnostics. */
   async publish(doc: TextDocument): Promise<void> {
     const { uri, version } = doc;
-    const started = Date.now();
     try {
       const state = await this.deps.analyses.current(doc);
       if (this.deps.document(uri)?.version !== state.version) return; // a newer edit arrived meanwhile
@@ -86,8 +82,6 @@ export class DiagnosticsPublisher {
       // analysing the same version again would fail again: wait for the next edit
       this.published.set(uri, version);
     } finally {
-      const end = Date.now();
-      if (this.deps.document(uri)) this.lastRun.set(uri, { end, took: end - started });
       this.scheduleIfBehind(uri);
     }
   }
@@ -100,10 +94,9 @@ export class DiagnosticsPublisher {
   /** The document closed: nothing more to send but its empty diagnostics. */
   close(uri: string): void {
     const p = this.pending.get(uri);
-    if (p) clearTimeout(p);
+    if (p) clearImmediate(p);
     this.pending.delete(uri);
     this.published.delete(uri);
-    this.lastRun.delete(uri);
     this.deps.analyses.forget(uri);
     void this.deps.send({ uri, diagnostics: [] });
   }

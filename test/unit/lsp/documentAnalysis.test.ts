@@ -30,7 +30,7 @@ describe('lsp: one analysis per document version', () => {
   const counting = (kind: FileKind): FileKind => ({ ...kind, parse: text => { parses[kind.id] = (parses[kind.id] ?? 0) + 1; return kind.parse(text); } });
   const KINDS = { dockerfile: counting(DOCKERFILE), compose: counting(COMPOSE) };
 
-  function setup(kept?: number) {
+  function setup(kept?: number, coalesceMs?: number) {
     const analyses = new DocumentAnalyses({
       settings: async () => { settingsAsked++; return DEFAULT_SETTINGS; },
       kindOf: (languageId) => (languageId === 'dockercompose' ? KINDS.compose : KINDS.dockerfile),
@@ -41,6 +41,7 @@ describe('lsp: one analysis per document version', () => {
       document: uri => docs.get(uri),
       send: async p => { sent.push(p); },
       error: m => assert.fail(m),
+      coalesceMs,
     });
     return { analyses, publisher };
   }
@@ -116,6 +117,33 @@ describe('lsp: one analysis per document version', () => {
     assert.ok(actions.some(a => a.title === 'Ignore compose-missing-cache-from here'));
     assert.strictEqual(await hoverAt(analyses, compose, { line: 1, character: 2 }), null);
     assert.deepStrictEqual(parses, { dockerfile: 4, compose: 1 });
+  });
+
+  it('edits read one event-loop turn apart (a burst) are analysed once, for the last; a lone edit within a few turns', async () => {
+    // the wait's time cap lifted: this counts turns, not milliseconds
+    const { publisher } = setup(undefined, 60_000);
+    const turn = () => new Promise<void>(r => setImmediate(r));
+    const turnsUntilSent = async (n: number) => {
+      for (let t = 1; t <= 100; t++) {
+        await turn();
+        if (sent.length === n) return t;
+      }
+      return assert.fail('no diagnostics within 100 turns');
+    };
+    const v1 = open('Dockerfile', 1);
+    publisher.schedule(v1.uri);
+    // as the protocol library delivers a burst: one didChange per turn
+    for (let v = 2; v <= 6; v++) {
+      await turn();
+      open('Dockerfile', v, TEXT.replace('python:3', `python:3.${v}`));
+      publisher.schedule(v1.uri);
+    }
+    await turnsUntilSent(1);
+    assert.deepStrictEqual([sent.map(p => p.version), parses], [[6], { dockerfile: 1 }]);
+    open('Dockerfile', 7, TEXT);
+    publisher.schedule(v1.uri);
+    assert.ok((await turnsUntilSent(2)) <= 4, 'a lone edit is analysed a couple of turns after it is read');
+    assert.deepStrictEqual([sent.map(p => p.version), parses], [[6, 7], { dockerfile: 2 }]);
   });
 
   it('bounded: only the documents used last keep their analysis', async () => {
