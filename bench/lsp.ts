@@ -24,11 +24,11 @@ import { TestClient } from '../test/support/lspClient';
  */
 class Client extends TestClient {
   /**
-   * `env`: ours gets what the VS Code client starts it with (SERVER_ENV and SERVER_NODE_ARGS), the peer
-   * what the Docker extension gives it (nothing).
+   * `ours`: started as the VS Code client starts it (SERVER_ENV and SERVER_NODE_ARGS); otherwise as the
+   * Docker extension starts the peer (nothing added).
    */
-  constructor(server: string, private readonly versioned = true, record = false, env: Readonly<Record<string, string>> = SERVER_ENV) {
-    super(['--stdio'], env === SERVER_ENV ? SERVER_NODE_ARGS : [], env, server, record);
+  constructor(server: string, private readonly versioned = true, record = false, ours = true) {
+    super(['--stdio'], ours ? SERVER_NODE_ARGS : [], ours ? SERVER_ENV : {}, server, record);
   }
 
   override async initialize(): Promise<void> {
@@ -185,11 +185,11 @@ export async function lspMetrics(o: LspOptions): Promise<{ metrics: Metric[]; de
 /**
  * Open 50 generated Dockerfiles, make `total` edits spread over them; VmRSS after opening, at the middle
  * edit and at the end. The end is the median of 11 samples over the last 10 % of the edits (one sample
- * moves by 5–10 MB with where the collector happens to be); `last` is the sample at the last edit.
+ * moves by 5–10 MB with where the collector happens to be).
  */
-async function memoryWorkload(client: Client, dir: string, total: number): Promise<{ open: number; at500: number; at1000: number; last: number; samples: number[] }> {
+async function memoryWorkload(client: Client, dir: string, total: number): Promise<{ open: number; at500: number; at1000: number; samples: number[] }> {
   const docs: Array<{ uri: string; lines: number[]; version: number }> = [];
-  const rss = { open: 0, at500: 0, at1000: 0, last: 0, samples: [] as number[] };
+  const rss = { open: 0, at500: 0, at1000: 0, samples: [] as number[] };
   const every = total / 100;
   try {
     await client.initialize();
@@ -208,7 +208,6 @@ async function memoryWorkload(client: Client, dir: string, total: number): Promi
       if (i === total / 2) rss.at500 = client.rssMb();
       if (i >= total - 10 * every && i % every === 0) rss.samples.push(client.rssMb());
     }
-    rss.last = rss.samples[rss.samples.length - 1];
     rss.at1000 = median(rss.samples);
   } finally {
     await client.stop();
@@ -262,7 +261,7 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
       const file = path.join(dir, `${name}-${size}.Dockerfile`);
       fs.writeFileSync(file, text);
       // the peer reads its own settings section; null = its defaults, as with an unconfigured VS Code
-      const client = new Client(server, versioned, true, name === 'ours' ? SERVER_ENV : {});
+      const client = new Client(server, versioned, true, name === 'ours');
       if (name === 'peer') client.settings = null;
       sides.push({ client, uri: pathToFileURL(file).toString(), version: 1, latencies: [], counts: new Set(), opened: 0 });
     }
@@ -307,7 +306,7 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
   // memory after the same workload as server-rss-mb, both servers run one after the other
   const total = edits >= 200 ? 1000 : 200;
   const oursRss = await memoryWorkload(new Client(o.server), dir, total);
-  const peerClient = new Client(peer.bin, false, false, {});
+  const peerClient = new Client(peer.bin, false, false, false);
   peerClient.settings = null;
   const peerRss = await memoryWorkload(peerClient, dir, total);
   metrics.push({

@@ -18,6 +18,7 @@ import Module = require('module');
 import * as path from 'path';
 import * as vm from 'vm';
 import { writeFileAtomic } from '../../common/atomicWrite';
+import { readWorkspaceBytes } from '../../common/boundedRead';
 
 /** Larger cache files are not read (the client bundle's cache is about 150 KB). */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
@@ -45,9 +46,8 @@ export function cacheFileFor(dir: string, base: string, source: string): string 
 
 function readCache(file: string): Buffer | undefined {
   try {
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size === 0 || st.size > MAX_CACHE_BYTES) return undefined;
-    return fs.readFileSync(file);
+    const data = readWorkspaceBytes(file, { maxBytes: MAX_CACHE_BYTES });
+    return data.length > 0 ? data : undefined;
   } catch {
     return undefined;
   }
@@ -75,12 +75,13 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined, re
     cache,
     cacheFile,
     save(): boolean {
-      if (!cacheDir || !cacheFile || cache === 'used') return false;
+      if (!cacheFile || cache === 'used') return false;
+      const dir = path.dirname(cacheFile);
       try {
-        fs.mkdirSync(cacheDir, { recursive: true });
+        fs.mkdirSync(dir, { recursive: true });
         writeFileAtomic(cacheFile, script.createCachedData());
-        for (const f of fs.readdirSync(cacheDir)) {
-          if (f.startsWith(`${base}-`) && f.endsWith('.v8cache') && path.join(cacheDir, f) !== cacheFile) fs.rmSync(path.join(cacheDir, f), { force: true });
+        for (const f of fs.readdirSync(dir)) {
+          if (f.startsWith(`${base}-`) && f.endsWith('.v8cache') && path.join(dir, f) !== cacheFile) fs.rmSync(path.join(dir, f), { force: true });
         }
         return true;
       } catch {

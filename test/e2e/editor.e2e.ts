@@ -119,14 +119,14 @@ describe('VS Code end to end (code-server + Chromium)', function () {
   it('the language server runs with the environment and Node flags the client gives it (common/serverEnvironment.ts)', () => {
     // the process the extension host started for this extension's dist/server.js, found by its command line
     const serverJs = path.join(server!.extensionDir, 'dist', 'server.js');
-    const pids = fs.readdirSync('/proc').filter(d => /^\d+$/.test(d)).filter(pid => {
-      try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(serverJs); } catch { return false; }
-    });
+    const argvOf = (pid: string) => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return []; } };
+    const servers = fs.readdirSync('/proc').filter(d => /^\d+$/.test(d)).map(pid => ({ pid, argv: argvOf(pid) })).filter(p => p.argv.includes(serverJs));
+    const pids = servers.map(p => p.pid);
     assert.strictEqual(pids.length, 1, `one process running ${serverJs}: ${pids.join(', ')}`);
     const env = new Map(fs.readFileSync(`/proc/${pids[0]}/environ`, 'utf8').split('\0').filter(Boolean).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     for (const [k, v] of Object.entries(SERVER_ENV)) assert.strictEqual(env.get(k), v, k);
     // the Node flags come before the script on its command line
-    const argv = fs.readFileSync(`/proc/${pids[0]}/cmdline`, 'utf8').split('\0');
+    const argv = servers[0].argv;
     for (const flag of SERVER_NODE_ARGS) assert.ok(argv.indexOf(flag) >= 0 && argv.indexOf(flag) < argv.indexOf(serverJs), `${flag} before ${serverJs} in ${argv.join(' ')}`);
   });
 

@@ -44,13 +44,12 @@ export class DiagnosticsPublisher {
     if (this.pending.has(uri)) return;
     const start = Date.now();
     const turn = (seen: number | undefined) => {
-      const version = this.deps.document(uri)?.version;
-      if (version !== undefined && version !== seen && Date.now() - start < (this.deps.coalesceMs ?? COALESCE_MS)) {
-        this.pending.set(uri, setImmediate(turn, version));
+      const doc = this.deps.document(uri);
+      if (doc && doc.version !== seen && Date.now() - start < (this.deps.coalesceMs ?? COALESCE_MS)) {
+        this.pending.set(uri, setImmediate(turn, doc.version));
         return;
       }
       this.pending.delete(uri);
-      const doc = this.deps.document(uri);
       if (!doc) return;
       // one analysis per document at a time: its end schedules the next if the document moved on
       const running = this.deps.analyses.running(uri);
