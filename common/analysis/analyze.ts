@@ -1,6 +1,7 @@
-import { DockerfileParser, type Copy, type Flag, type From, type Instruction, type JSONArgument, type JSONInstruction, type Property, type Run } from 'dockerfile-ast';
+import { type Copy, type Flag, type From, type Instruction, type JSONArgument, type JSONInstruction, type Property, type Run } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import './astMemo';
+import { parseDockerfile } from './dockerfileParse';
 import type { CopyFact, CopySource, DockerfileModel, InstructionFact, RunFact, SourceKind, StageFact } from './model';
 import { EnvScope, EXPANSION_LIMITS, ExpansionBudget } from './envScope';
 import { mountsOf, resolvePath } from './mounts';
@@ -192,11 +193,15 @@ export interface AnalyzeOptions {
   readonly shell?: boolean;
 }
 
-export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileModel {
+/**
+ * `previous`: the model of an earlier version of the same document; the instructions an edit did not
+ * touch are then not parsed again (dockerfileParse.ts says when that holds).
+ */
+export function analyze(text: string, options: AnalyzeOptions = {}, previous?: DockerfileModel): DockerfileModel {
   const parseCommands = options.shell !== false;
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
-  const ast = DockerfileParser.parse(text);
-  const escapeChar = ast.getEscapeCharacter();
+  const parse = parseDockerfile(text, previous?.parse);
+  const escapeChar = parse.escapeChar;
   const eol: '\n' | '\r\n' = /\r\n/.test(text) ? '\r\n' : '\n';
 
   const instructions: InstructionFact[] = [];
@@ -227,7 +232,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
     else if (name === 'HOME' && value && user.root) user = { ...user, home: value };
   };
 
-  for (const node of ast.getInstructions()) {
+  for (const [at, node] of parse.instructions.entries()) {
     const keyword = node.getKeyword().toUpperCase();
     if (keyword === 'FROM') {
       if (stage) stageEnd[stage.index] = { env, user, workdir, accounts, userSpec };
@@ -317,7 +322,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
         break;
       case 'ONBUILD': {
         push(node);
-        const trigger = (ast.getOnbuildTriggers?.() ?? []).find(t => t.getRange().start.line >= node.getRange().start.line && t.getRange().end.line <= node.getRange().end.line);
+        const trigger = parse.triggers[at];
         if (trigger) {
           const tk = trigger.getKeyword().toUpperCase();
           if (tk === 'RUN') push(trigger, { run: runFact(trigger as Run, document, text, escapeChar, parseCommands) }, true);
@@ -335,7 +340,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): DockerfileM
   // a comment applies to the instruction directly below the run of comment lines it is part of
   const sup = parseSuppressions(text, line => /^\s*#/.test(line));
   for (const line of sup.at.keys()) if (!lineOf.has(line)) sup.at.delete(line);
-  return { text, document, ast, escapeChar, eol, instructions, stages, ignoredGlobally: sup.global, ignoredAt: sup.at };
+  return { text, document, parse, directives: parse.directives, escapeChar, eol, instructions, stages, ignoredGlobally: sup.global, ignoredAt: sup.at };
 }
 
 /** Flags of an instruction by name (lower-case). */

@@ -53,3 +53,19 @@ export function forgetKept(nodes: Iterable<Instruction>): void {
     n.__heredocs = undefined;
   }
 }
+
+/** The instructions of the model linted last: they keep what they kept (see keepOnlyLatest). */
+let latest: readonly Instruction[] = [];
+
+/**
+ * Keep what the instructions of the model just linted (`nodes`) kept, and let go of what the model linted
+ * before it kept, save for the instructions the two share. A document being typed into re-uses most of
+ * its instructions from one version to the next (dockerfileParse.ts), and their kept arguments with them;
+ * every other model kept after its lint (code actions, hover) goes without, so at most one model's worth
+ * is held.
+ */
+export function keepOnlyLatest(nodes: readonly Instruction[]): void {
+  const now = new Set(nodes);
+  forgetKept(latest.filter(n => !now.has(n)));
+  latest = nodes;
+}

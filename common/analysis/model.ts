@@ -1,4 +1,5 @@
-import type { Dockerfile, Flag, Instruction, JSONArgument } from 'dockerfile-ast';
+import type { ParserDirective, Flag, Instruction, JSONArgument } from 'dockerfile-ast';
+import type { DockerfileParse } from './dockerfileParse';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import type { MountFact } from './mounts';
@@ -92,7 +93,10 @@ export interface StageFact {
 export interface DockerfileModel {
   readonly text: string;
   readonly document: TextDocument;
-  readonly ast: Dockerfile;
+  /** The dockerfile-ast parse (kept, so that the next version's parse can reuse what an edit did not touch). */
+  readonly parse: DockerfileParse;
+  /** The parser directives (`# syntax=`, `# escape=`) at the top of the file. */
+  readonly directives: readonly ParserDirective[];
   readonly escapeChar: string;
   readonly eol: '\n' | '\r\n';
   readonly instructions: readonly InstructionFact[];

@@ -50,8 +50,11 @@ export interface FileKind<M extends LintedModel = LintedModel> {
   referencedDockerfiles?(model: M, file: string): { readonly root: string; readonly paths: readonly string[] };
   /** The kind's rules, in the order their findings and fixes are considered. */
   readonly rules: readonly RuleOf<M>[];
-  /** Parse once; never throws (a syntax error is the rules' business, or nobody's). */
-  parse(text: string): M;
+  /**
+   * Parse once; never throws (a syntax error is the rules' business, or nobody's). `previous` is the
+   * model of an earlier version of the same document: a kind may reuse what the edit did not touch.
+   */
+  parse(text: string, previous?: M): M;
   /** A `# cache-advisor ignore=<id>` comment covers a finding of rule `id` starting on `line`. */
   isSuppressed(model: M, id: string, line: number): boolean;
   /**
@@ -67,7 +70,8 @@ export interface FileKind<M extends LintedModel = LintedModel> {
   footprint?(model: M, fix: Fix): Iterable<number>;
   /**
    * Let go of what the parse kept only to make the rules fast (the Dockerfile kind drops dockerfile-ast's
-   * kept arguments: about 40% of a kept model's heap). The engine calls it once the rules have run.
+   * kept arguments, about 40% of a kept model's heap, from every model but this one, whose next version
+   * re-uses them). The engine calls it once the rules have run.
    */
   release?(model: M): void;
   /** The quick fix that silences rule `id` for the finding on `line`, or undefined when there is no place for one. */

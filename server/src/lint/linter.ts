@@ -21,10 +21,11 @@ export const TOO_LARGE = 'file-too-large';
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /**
- * Run every enabled rule of `kind` over a file's text (`model`: its parse, when the caller has it).
+ * Run every enabled rule of `kind` over a file's text (`model`: its parse, when the caller has it;
+ * `previous`: the model of the document's previous version, which the parse may partly reuse).
  * Never throws: a failing rule is skipped and reported.
  */
-export function lint<M extends LintedModel>(kind: FileKind<M>, text: string, settings: CacheAdvisorSettings = DEFAULT_SETTINGS, workspace: WorkspaceFacts = {}, model?: M): LintResult<M> {
+export function lint<M extends LintedModel>(kind: FileKind<M>, text: string, settings: CacheAdvisorSettings = DEFAULT_SETTINGS, workspace: WorkspaceFacts = {}, model?: M, previous?: M): LintResult<M> {
   if (text.length > settings.maxFileSize) {
     return {
       findings: [{
@@ -35,7 +36,7 @@ export function lint<M extends LintedModel>(kind: FileKind<M>, text: string, set
       }],
     };
   }
-  model ??= kind.parse(text);
+  model ??= kind.parse(text, previous);
   const ctx = { model, settings, workspace };
   const findings: Finding[] = [];
   for (const rule of kind.rules) {

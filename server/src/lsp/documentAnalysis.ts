@@ -59,6 +59,11 @@ interface Entry {
   analysis?: Analysis;
   /** The settings and workspace facts `analysis` was made with, when the caller tells them apart. */
   key?: string;
+  /**
+   * The model of the version this entry replaced, until this version is parsed: its parse reuses what
+   * the edit did not touch (the Dockerfile kind re-parses only the edited instruction).
+   */
+  previous?: { model: LintedModel; kind: string };
 }
 
 /** How many documents keep their analysis (model, findings, fixes); the others are analysed again when asked. */
@@ -73,7 +78,11 @@ export class AnalysisCache {
   /** The entry of this version (a new, empty one when the version or text differs), made the most recent. */
   private entry(doc: DocumentVersion): Entry {
     let hit = this.entries.get(doc.uri);
-    if (!hit || hit.version !== doc.version || hit.text !== doc.text) hit = { version: doc.version, text: doc.text };
+    if (!hit || hit.version !== doc.version || hit.text !== doc.text) {
+      const model = hit?.model ?? hit?.previous?.model;
+      const kind = hit?.model ? hit.modelKind : hit?.previous?.kind;
+      hit = { version: doc.version, text: doc.text, previous: model && kind ? { model, kind } : undefined };
+    }
     this.entries.delete(doc.uri);
     this.entries.set(doc.uri, hit);
     while (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string);
@@ -93,11 +102,8 @@ export class AnalysisCache {
   analyse(doc: DocumentVersion, kind: FileKind | undefined, inputs: Omit<Analysis, 'version' | 'kind' | 'result'>, key?: string): Analysis {
     const e = this.entry(doc);
     if (e.analysis && e.analysis.kind === kind && e.key === key) return e.analysis;
-    const result: LintResult = kind ? lint(kind, doc.text, inputs.settings, inputs.workspace, e.modelKind === kind.id ? e.model : undefined) : { findings: [] };
-    if (result.model && kind) {
-      e.model = result.model;
-      e.modelKind = kind.id;
-    }
+    const result: LintResult = kind ? lint(kind, doc.text, inputs.settings, inputs.workspace, e.modelKind === kind.id ? e.model : undefined, this.previous(e, kind.id)) : { findings: [] };
+    if (result.model && kind) this.keepModel(e, result.model, kind.id);
     e.analysis = { ...inputs, version: doc.version, kind, result };
     e.key = key;
     return e.analysis;
@@ -118,10 +124,7 @@ export class AnalysisCache {
   insight(doc: DocumentVersion, kind: FileKind = DOCKERFILE): InsightModel {
     const e = this.entry(doc);
     if (!e.insight) {
-      if (e.modelKind !== DOCKERFILE.id) {
-        e.model = kind.parse(doc.text);
-        e.modelKind = DOCKERFILE.id;
-      }
+      if (e.modelKind !== DOCKERFILE.id) this.keepModel(e, kind.parse(doc.text, this.previous(e, DOCKERFILE.id)), DOCKERFILE.id);
       e.insight = insightModel(e.model as DockerfileModel);
     }
     return e.insight;
@@ -129,6 +132,18 @@ export class AnalysisCache {
 
   forget(uri: string): void {
     this.entries.delete(uri);
+  }
+
+  /** The previous version's model, if the same kind made it. */
+  private previous(e: Entry, kind: string): LintedModel | undefined {
+    return e.previous?.kind === kind ? e.previous.model : undefined;
+  }
+
+  /** Keep this version's model; the previous version's is no longer needed. */
+  private keepModel(e: Entry, model: LintedModel, kind: string): void {
+    e.model = model;
+    e.modelKind = kind;
+    e.previous = undefined;
   }
 
   clear(): void {

@@ -142,7 +142,7 @@ function planFix(model: DockerfileModel, fact: InstructionFact, dl: ShellCommand
   if (rest.some(c => ['rm', 'shred', 'unlink'].includes(toolOf(c)) && c.words.some(w => w.value !== undefined && resolvePath(fact.workdir, w.value) === dest))) {
     return no(`the RUN deletes ${dest} after using it; with ADD the file would stay in the ADD layer and grow the image by its size`);
   }
-  const directive = model.ast.getDirectives().find(d => d.getName().toLowerCase() === 'syntax');
+  const directive = model.directives.find(d => d.getName().toLowerCase() === 'syntax');
   const verdict = directive ? syntaxAllowsChecksum(directive.getValue()) : 'absent';
   if (verdict === 'no' || verdict === 'unknown') return no(`the \`# syntax=${directive!.getValue()}\` line ${verdict === 'no' ? 'names a Dockerfile frontend older than 1.6, which does not know' : 'names a frontend not known to support'} ADD --checksum`);
   const folded = rest.length === 1 ? chmodMode(fact, rest[0], dest) : undefined;

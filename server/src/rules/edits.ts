@@ -20,7 +20,7 @@ function afterLine(model: DockerfileModel, line: number): number {
 export function lineSpan(model: DockerfileModel, fact: InstructionFact, withComments = true): { start: number; end: number; firstLine: number } {
   let first = fact.range.start.line;
   if (withComments) {
-    const directives = new Set(model.ast.getDirectives().map(d => d.getRange().start.line));
+    const directives = new Set(model.directives.map(d => d.getRange().start.line));
     const lineText = (line: number) => model.text.slice(lineStart(model, line), lineStart(model, line + 1));
     while (first > 0 && /^\s*#/.test(lineText(first - 1)) && !directives.has(first - 1)) first--;
   }

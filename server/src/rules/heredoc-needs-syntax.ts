@@ -44,7 +44,7 @@ export const heredocNeedsSyntax: Rule = {
   check({ model }) {
     const uses = heredocInstructions(model);
     if (uses.length === 0) return [];
-    const syntax = model.ast.getDirectives().find(d => d.getName().toLowerCase() === 'syntax');
+    const syntax = model.directives.find(d => d.getName().toLowerCase() === 'syntax');
     const verdict = syntax ? syntaxAllowsHeredocs(syntax.getValue()) : 'no';
     if (verdict !== 'no') return [];
     const first = uses[0];

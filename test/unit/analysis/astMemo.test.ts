@@ -1,47 +1,13 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import * as fs from 'fs';
-import * as path from 'path';
-import { DockerfileParser, type Instruction, type Run } from 'dockerfile-ast';
-import { forgetKept, setAstMemo } from '../../../common/analysis/astMemo';
+import { DockerfileParser, type Run } from 'dockerfile-ast';
+import { forgetKept, keepOnlyLatest, setAstMemo } from '../../../common/analysis/astMemo';
+import { parseDockerfile, parseWhole } from '../../../common/analysis/dockerfileParse';
 import { dockerfile, garbage, mutated } from '../../support/dockerfileArbitrary';
+import { fixtureTexts, snapshot } from '../../support/astSnapshot';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
-
-type Loose = Instruction & Record<string, ((...a: unknown[]) => unknown) | undefined>;
-const call = (i: Instruction, name: string): unknown => {
-  const f = (i as Loose)[name];
-  return typeof f === 'function' ? f.call(i) : '<none>';
-};
-
-/** Everything dockerfile-ast answers about every instruction (ONBUILD triggers included), in plain data. */
-function snapshot(text: string): unknown {
-  const ast = DockerfileParser.parse(text);
-  const all = [...ast.getInstructions(), ...(ast.getOnbuildTriggers?.() ?? [])];
-  const args = (i: Instruction, name: string) => (call(i, name) as Array<{ getValue(): string; getRange(): unknown }>).map(a => [a.getValue(), a.getRange()]);
-  return all.map(i => ({
-    keyword: i.getKeyword(),
-    range: i.getRange(),
-    text: i.toString(),
-    // asked twice: the second answer comes from what the first one kept
-    args: args(i, 'getArguments'),
-    argsAgain: args(i, 'getArguments'),
-    raw: args(i, 'getRawArguments'),
-    argsRange: i.getArgumentsRange(),
-    argsRanges: i.getArgumentsRanges(),
-    rawContent: i.getRawArgumentsContent(),
-    content: i.getArgumentsContent(),
-    flags: ((call(i, 'getFlags') as Array<{ getName(): string; getValue(): string | null; getRange(): unknown }> | string)),
-    heredocs: [0, 1].map(() => {
-      const h = call(i, 'getHeredocs');
-      return Array.isArray(h) ? h.map((d: { getName(): string; getStartRange(): unknown; getNameRange(): unknown; getContentRange(): unknown; getDelimiterRange(): unknown }) =>
-        [d.getName(), d.getStartRange(), d.getNameRange(), d.getContentRange(), d.getDelimiterRange()]) : h;
-    }),
-    json: Array.isArray(call(i, 'getJSONStrings')) ? (call(i, 'getJSONStrings') as Array<{ getJSONValue(): string; getRange(): unknown }>).map(j => [j.getJSONValue(), j.getRange()]) : '<none>',
-    properties: Array.isArray(call(i, 'getProperties')) ? (call(i, 'getProperties') as Array<{ getName(): string; getValue(): string | null; getRange(): unknown }>).map(p => [p.getName(), p.getValue(), p.getRange()]) : '<none>',
-  })).map(s => ({ ...s, flags: Array.isArray(s.flags) ? s.flags.map(f => [f.getName(), f.getValue(), f.getRange()]) : s.flags }));
-}
 
 function agrees(text: string): void {
   setAstMemo(false);
@@ -52,20 +18,6 @@ function agrees(text: string): void {
     setAstMemo(true);
   }
   assert.deepStrictEqual(snapshot(text), plain);
-}
-
-function fixtureTexts(): string[] {
-  const root = path.resolve(__dirname, '../../../..');
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/Dockerfile|Containerfile/i.test(e.name)) out.push(fs.readFileSync(p, 'utf8'));
-    }
-  };
-  for (const d of ['test/fixtures', 'samples']) if (fs.existsSync(path.join(root, d))) walk(path.join(root, d));
-  return out;
 }
 
 describe('dockerfile-ast with kept arguments (astMemo)', function () {
@@ -104,5 +56,21 @@ describe('dockerfile-ast with kept arguments (astMemo)', function () {
     forgetKept(ast.getInstructions());
     assert.ok(ast.getInstructions().every(i => (i as unknown as { __rawArguments?: unknown }).__rawArguments === undefined));
     assert.deepStrictEqual(ast.getInstructions().map(i => [i.toString(), i.getArguments().map(a => a.getValue()), i.getArgumentsRange()]), before);
+  });
+
+  it('keeps only the latest model\'s arguments, and those of the instructions it shares with the model before', () => {
+    const kept = (nodes: readonly unknown[]) => nodes.map(n => (n as { __rawArguments?: unknown }).__rawArguments !== undefined);
+    const a = parseWhole('FROM x\nRUN echo a\n');
+    const b = parseWhole('FROM y\nRUN echo b\nRUN echo c\n');
+    for (const p of [a, b]) p.instructions.forEach(i => i.getArguments());
+    keepOnlyLatest(a.instructions);
+    keepOnlyLatest(b.instructions);
+    assert.deepStrictEqual(kept(a.instructions), [false, false], 'another document\'s model lets go');
+    assert.deepStrictEqual(kept(b.instructions), [true, true, true]);
+    const b2 = parseDockerfile(b.text.replace('echo c', 'echo cd'), b);
+    b2.instructions.forEach(i => i.getArguments());
+    keepOnlyLatest(b2.instructions);
+    assert.deepStrictEqual(kept(b.instructions), [true, true, false], 'the shared instructions keep theirs');
+    assert.deepStrictEqual(kept(b2.instructions), [true, true, true]);
   });
 });

@@ -15,6 +15,7 @@ import { provideCodeActions } from '../../../server/src/lsp/codeActions';
 import { codeLensesOf, hoverAt } from '../../../server/src/lsp/cacheInsight';
 import { COMPOSE, DOCKERFILE } from '../../../server/src/lint/fileKinds';
 import type { FileKind } from '../../../server/src/lint/fileKind';
+import type { DockerfileModel } from '../../../common/analysis/model';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 import { URI } from '../../../server/src/lsp/uri';
 
@@ -27,7 +28,16 @@ describe('lsp: one analysis per document version', () => {
   let sent: PublishDiagnosticsParams[];
   let settingsAsked: number;
 
-  const counting = (kind: FileKind): FileKind => ({ ...kind, parse: text => { parses[kind.id] = (parses[kind.id] ?? 0) + 1; return kind.parse(text); } });
+  /** Per parse, whether it was handed the previous version's model. */
+  let fromPrevious: boolean[];
+  const counting = (kind: FileKind): FileKind => ({
+    ...kind,
+    parse: (text, previous) => {
+      parses[kind.id] = (parses[kind.id] ?? 0) + 1;
+      fromPrevious.push(previous !== undefined);
+      return kind.parse(text, previous);
+    },
+  });
   const KINDS = { dockerfile: counting(DOCKERFILE), compose: counting(COMPOSE) };
 
   function setup(kept?: number, coalesceMs?: number) {
@@ -57,6 +67,7 @@ describe('lsp: one analysis per document version', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-analysis-'));
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask\n');
     parses = {};
+    fromPrevious = [];
     docs = new Map();
     sent = [];
     settingsAsked = 0;
@@ -117,6 +128,27 @@ describe('lsp: one analysis per document version', () => {
     assert.ok(actions.some(a => a.title === 'Ignore compose-missing-cache-from here'));
     assert.strictEqual(await hoverAt(analyses, compose, { line: 1, character: 2 }), null);
     assert.deepStrictEqual(parses, { dockerfile: 4, compose: 1 });
+  });
+
+  it('a new version is parsed from the model of the one before: the instructions the edit did not touch are kept', async () => {
+    const { analyses, publisher } = setup();
+    await publisher.publish(open('Dockerfile', 1));
+    const first = (await analyses.current(docs.get(open('Dockerfile', 1).uri)!)).result.model as DockerfileModel;
+    const v2 = open('Dockerfile', 2, TEXT.replace('COPY . /app', 'COPY . /srv'));
+    await publisher.publish(v2);
+    const second = (await analyses.current(v2)).result.model as DockerfileModel;
+    assert.deepStrictEqual(fromPrevious, [false, true]);
+    assert.deepStrictEqual(second.instructions.map((i, k) => i.node === first.instructions[k].node), [true, false, true]);
+    assert.strictEqual(second.instructions[1].copy?.destAbs, '/srv');
+    // a version never analysed (a burst) hands the model it inherited on
+    open('Dockerfile', 3, TEXT.replace('COPY . /app', 'COPY . /opt'));
+    const v4 = open('Dockerfile', 4, TEXT.replace('COPY . /app', 'COPY . /var'));
+    await analyses.current(docs.get(v4.uri)!);
+    assert.deepStrictEqual(fromPrevious, [false, true, true]);
+    // closed and opened again: from scratch
+    publisher.close(v4.uri);
+    await publisher.publish(open('Dockerfile', 1));
+    assert.deepStrictEqual(fromPrevious, [false, true, true, false]);
   });
 
   it('edits read one event-loop turn apart (a burst) are analysed once, for the last; a lone edit within a few turns', async () => {

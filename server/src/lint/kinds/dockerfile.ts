@@ -6,7 +6,7 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../../../common/analysis/analyze';
 import type { DockerfileModel } from '../../../../common/analysis/model';
-import { forgetKept } from '../../../../common/analysis/astMemo';
+import { keepOnlyLatest } from '../../../../common/analysis/astMemo';
 import { isDockerfileName } from '../../../../common/analysis/fileNames';
 import { RULES } from '../../rules/index';
 import type { Fix } from '../../rules/types';
@@ -85,8 +85,8 @@ export const DOCKERFILE: FileKind<DockerfileModel> = {
   claimsPath: path => isDockerfileName(path.slice(path.lastIndexOf('/') + 1)),
   readsBuildContext: true,
   rules: RULES,
-  parse: analyze,
-  release: model => forgetKept(model.instructions.map(i => i.node)),
+  parse: (text, previous) => analyze(text, {}, previous),
+  release: model => keepOnlyLatest(model.instructions.map(i => i.node)),
   isSuppressed(model, id, line) {
     if (model.ignoredAt.size === 0) return false;
     const inst = instructionAtLine(model, line);

@@ -1,0 +1,138 @@
+import * as assert from 'assert';
+import fc from 'fast-check';
+import { parseDockerfile, parseWhole, PATCHES_KEPT, type DockerfileParse } from '../../../common/analysis/dockerfileParse';
+import { DOCKERFILE } from '../../../server/src/lint/kinds/dockerfile';
+import { lint } from '../../../server/src/lint/linter';
+import { dockerfile, garbage } from '../../support/dockerfileArbitrary';
+import { fixtureTexts, snapshotOf } from '../../support/astSnapshot';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
+
+/** Everything a parse answers, in plain data. */
+function snapshot(p: DockerfileParse): unknown {
+  return {
+    escape: p.escapeChar,
+    directives: p.directives.map(d => [d.getName(), d.getValue(), d.getRange(), d.getNameRange(), d.getValueRange()]),
+    instructions: snapshotOf(p.instructions),
+    triggers: snapshotOf(p.triggers.filter(t => t !== undefined)),
+    triggerAt: p.triggers.map(t => t !== undefined),
+  };
+}
+
+/** The parse of `next` made from `previous` answers exactly what a whole-file parse of `next` answers. */
+function agrees(previous: DockerfileParse, next: string): DockerfileParse {
+  const got = parseDockerfile(next, previous);
+  assert.strictEqual(got.text, next);
+  assert.deepStrictEqual(snapshot(got), snapshot(parseWhole(next)));
+  return got;
+}
+
+/** `text` with `insert` put at `at` in place of up to `remove` characters of that line. */
+function edited(text: string, at: number, remove: number, insert: string): string {
+  const nl = text.slice(at).search(/[\r\n]/);
+  const lineEnd = nl < 0 ? text.length : at + nl;
+  return text.slice(0, at) + insert + text.slice(Math.min(lineEnd, at + remove));
+}
+
+/** What a person types: mostly one character, sometimes a word, the escape character, `#`, `<<`, or a line break. */
+const typed = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('a', '1', ' ', '-', '=', '$', '"', "'", '/', '.', '[', ']', ',', '{', '}') },
+  { weight: 2, arbitrary: fc.constantFrom('\\', '`', '#', '<<', '<<EOF', ' \\', '--mount=type=cache,target=/root/.cache ', 'RUN ', 'FROM x AS y', 'ONBUILD ', '&& pip install flask ') },
+  { weight: 1, arbitrary: fc.constantFrom('\n', '\r\n', '\r', '\\\n') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
+);
+
+const anEdit = (text: string) => fc.record({ at: fc.nat({ max: text.length }), remove: fc.constantFrom(0, 0, 1, 1, 2, 5), insert: fc.oneof(typed, fc.constant('')) });
+
+/** A text and a chain of edits typed into it, each parsed from the one before. */
+function chain(text: string, edits: Array<{ at: number; remove: number; insert: string }>): number {
+  let p = parseWhole(text);
+  let patched = 0;
+  for (const e of edits) {
+    const next = edited(p.text, Math.min(e.at, p.text.length), e.remove, e.insert);
+    const got = agrees(p, next);
+    if (got.patches > p.patches) patched++;
+    p = got;
+  }
+  return patched;
+}
+
+describe('dockerfileParse: the parse of an edited version reuses what the edit did not touch', function () {
+  this.timeout(600_000);
+
+  const base = 'FROM python:3.12 AS build\nARG V=1\nRUN apt-get update && \\\n    apt-get install -y curl\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n';
+
+  it('re-parses only the edited instruction when a line is typed into (the others are the same objects)', () => {
+    const before = parseWhole(base);
+    const next = base.replace('install -y curl', 'install -y curl git');
+    const got = agrees(before, next);
+    assert.strictEqual(got.patches, 1);
+    const changed = got.instructions.map((n, k) => n !== before.instructions[k]);
+    assert.deepStrictEqual(changed, [false, false, true, false, false]);
+  });
+
+  it('keeps patching over a run of edits, and parses whole again after PATCHES_KEPT of them', () => {
+    let p = parseWhole(base);
+    for (let k = 0; k < PATCHES_KEPT; k++) p = agrees(p, p.text.replace('-r ', `-r ${k % 10}`));
+    assert.strictEqual(p.patches, PATCHES_KEPT);
+    p = agrees(p, p.text.replace('ARG V=1', 'ARG V=2'));
+    assert.strictEqual(p.patches, 0);
+  });
+
+  it('parses whole when an edit adds or removes a line break, or continues an instruction into the next line', () => {
+    const cases: Array<[string, number]> = [
+      [base.replace('ARG V=1', 'ARG V=1 \\'), 0], // the next line becomes ARG's
+      [base.replace('&& \\', '&&'), 0], // the RUN splits in two
+      [base.replace('ARG V=1', 'ARG V=1\nENV A=2'), 0],
+      [base.replace('ARG V=1\n', ''), 0],
+      [base.replace('COPY', '# COPY'), 0], // an instruction becomes a comment
+      [base.replace('COPY requirements.txt .', 'COPY <<EOF /a'), 0], // a heredoc swallows the next lines
+      [base.replace('ARG V=1', 'ONBUILD RUN x'), 0],
+      [base.replace('    apt-get install', '\tapt-get install'), 1], // a continuation line's indent: still the RUN's lines
+    ];
+    for (const [next, patches] of cases) assert.strictEqual(agrees(parseWhole(base), next).patches, patches, JSON.stringify(next));
+  });
+
+  it('agrees under an escape directive, CRLF, a lone CR, a byte-order mark and ONBUILD', () => {
+    const escaped = '# escape=`\n\nFROM x\nRUN echo a `\n  b\nRUN echo c\n';
+    assert.strictEqual(agrees(parseWhole(escaped), escaped.replace('echo c', 'echo cd')).patches, 1);
+    agrees(parseWhole(escaped), escaped.replace('echo a `', 'echo a'));
+    agrees(parseWhole(escaped), escaped.replace('echo c', 'echo c `'));
+    const crlf = base.replace(/\n/g, '\r\n');
+    assert.strictEqual(agrees(parseWhole(crlf), crlf.replace('ARG V=1', 'ARG V=12')).patches, 1);
+    agrees(parseWhole(crlf), crlf.replace('ARG V=1\r', 'ARG V=1 x\r'));
+    // typed between a `\r` and its `\n`: the `\r` becomes a line break of its own
+    assert.strictEqual(agrees(parseWhole(crlf), crlf.replace('ARG V=1\r\n', 'ARG V=1\rx\n')).patches, 0);
+    const lone = 'FROM x\rRUN a\nRUN b\n';
+    assert.strictEqual(agrees(parseWhole(lone), lone.replace('RUN b', 'RUN bc')).patches, 0);
+    const bom = '\ufeffFROM x\nRUN a\n';
+    agrees(parseWhole(bom), bom.replace('FROM x', 'FROM xy'));
+    const onbuild = 'FROM x\nONBUILD RUN pip install a\nRUN b\n';
+    assert.strictEqual(agrees(parseWhole(onbuild), onbuild.replace('install a', 'install ab')).patches, 0);
+    assert.strictEqual(agrees(parseWhole(onbuild), onbuild.replace('RUN b', 'RUN bc')).patches, 1);
+  });
+
+  it('answers what a whole-file parse answers after fuzzed edits of generated, garbage and fixture Dockerfiles', () => {
+    let patched = 0;
+    const texts = fixtureTexts();
+    assert.ok(texts.length > 5, 'expected fixtures');
+    const source = fc.oneof(dockerfile, dockerfile, garbage, fc.constantFrom(...texts));
+    fc.assert(fc.property(source.chain(t => fc.tuple(fc.constant(t), fc.array(anEdit(t), { minLength: 1, maxLength: 8 }))), ([t, edits]) => {
+      patched += chain(t, edits);
+    }), { numRuns: RUNS * 3, seed: SEED });
+    // the fast path is what is being checked: most typing lands inside an instruction
+    assert.ok(patched > RUNS, `only ${patched} edits were patched`);
+  });
+
+  it('lints an edited version to the same findings and fixes as a fresh lint', () => {
+    const texts = fixtureTexts();
+    fc.assert(fc.property(fc.oneof(dockerfile, fc.constantFrom(...texts)).chain(t => fc.tuple(fc.constant(t), anEdit(t))), ([t, e]) => {
+      const previous = lint(DOCKERFILE, t).model;
+      const next = edited(t, e.at, e.remove, e.insert);
+      const fresh = lint(DOCKERFILE, next);
+      const reused = lint(DOCKERFILE, next, undefined, undefined, undefined, previous);
+      assert.deepStrictEqual(reused.findings, fresh.findings);
+    }), { numRuns: RUNS, seed: SEED });
+  });
+});
