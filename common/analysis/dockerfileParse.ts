@@ -37,12 +37,20 @@ export interface DockerfileParse {
    * document of its own; past PATCHES_KEPT the next version is parsed whole again.
    */
   readonly patches: number;
+  /**
+   * The blank lines those parses were padded with, summed: each such document keeps a line table as long
+   * as its lines. Past PADDED_LINES_KEPT the next version is parsed whole again (a 50,000-line file then
+   * patches one edit in two instead of keeping megabytes of line tables).
+   */
+  readonly paddedLines: number;
   /** The text has a line break that is a lone `\r` (counted as a line by the parser): never patched. */
   readonly loneCR: boolean;
 }
 
 /** Instructions parsed on their own before the file is parsed whole again (bounds what they keep). */
 export const PATCHES_KEPT = 64;
+/** Blank lines of padding kept in those parses before the file is parsed whole again. */
+export const PADDED_LINES_KEPT = 100_000;
 
 /** Parse `text` whole. */
 export function parseWhole(text: string): DockerfileParse {
@@ -57,12 +65,12 @@ export function parseWhole(text: string): DockerfileParse {
       triggers[k] = onbuild.find(t => t.getRange().start.line >= r.start.line && t.getRange().end.line <= r.end.line);
     }
   }
-  return { text, escapeChar: ast.getEscapeCharacter(), directives: ast.getDirectives(), instructions, triggers, patches: 0, loneCR: hasLoneCR(text) };
+  return { text, escapeChar: ast.getEscapeCharacter(), directives: ast.getDirectives(), instructions, triggers, patches: 0, paddedLines: 0, loneCR: hasLoneCR(text) };
 }
 
 /** Parse `text`, reusing what `previous` (the parse of an earlier version) still holds when that is provably the same. */
 export function parseDockerfile(text: string, previous?: DockerfileParse): DockerfileParse {
-  if (!previous || previous.patches >= PATCHES_KEPT) return parseWhole(text);
+  if (!previous || previous.patches >= PATCHES_KEPT || previous.paddedLines >= PADDED_LINES_KEPT) return parseWhole(text);
   return patched(text, previous) ?? parseWhole(text);
 }
 
@@ -139,7 +147,7 @@ function patched(text: string, previous: DockerfileParse): DockerfileParse | und
 
   const instructions = previous.instructions.slice();
   instructions[k] = node;
-  return { text, escapeChar: previous.escapeChar, directives: previous.directives, instructions, triggers: previous.triggers, patches: previous.patches + 1, loneCR: false };
+  return { text, escapeChar: previous.escapeChar, directives: previous.directives, instructions, triggers: previous.triggers, patches: previous.patches + 1, paddedLines: previous.paddedLines + start.line, loneCR: false };
 }
 
 /** The index of the instruction whose lines hold `line`, or -1 (instructions are in document order). */

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { parseDockerfile, parseWhole, PATCHES_KEPT, type DockerfileParse } from '../../../common/analysis/dockerfileParse';
+import { PADDED_LINES_KEPT, parseDockerfile, parseWhole, PATCHES_KEPT, type DockerfileParse } from '../../../common/analysis/dockerfileParse';
 import { DOCKERFILE } from '../../../server/src/lint/kinds/dockerfile';
 import { lint } from '../../../server/src/lint/linter';
 import { dockerfile, garbage } from '../../support/dockerfileArbitrary';
@@ -78,6 +78,19 @@ describe('dockerfileParse: the parse of an edited version reuses what the edit d
     assert.strictEqual(p.patches, PATCHES_KEPT);
     p = agrees(p, p.text.replace('ARG V=1', 'ARG V=2'));
     assert.strictEqual(p.patches, 0);
+  });
+
+  it('parses whole again once the patches were padded with PADDED_LINES_KEPT blank lines (a very long file)', () => {
+    const long = 'FROM x\n' + 'RUN echo a\n'.repeat(40_000) + 'RUN echo end\n';
+    let p = parseWhole(long);
+    const edits: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      p = parseDockerfile(p.text.replace('echo end', `echo end${k}`), p);
+      edits.push(p.patches);
+    }
+    // each patch is padded with the 40,001 lines above the last RUN: the third passes the budget
+    assert.ok(40_001 * 2 < PADDED_LINES_KEPT && PADDED_LINES_KEPT <= 40_001 * 3);
+    assert.deepStrictEqual(edits, [1, 2, 3, 0, 1, 2]);
   });
 
   it('parses whole when an edit adds or removes a line break, or continues an instruction into the next line', () => {
