@@ -6,7 +6,7 @@ import type { CopyFact, CopySource, DockerfileModel, InstructionFact, RunFact, S
 import { EnvScope, EXPANSION_LIMITS, ExpansionBudget } from './envScope';
 import { mountsOf, resolvePath } from './mounts';
 import { recogniseInvocation, type PackageInvocation } from './packageManagers';
-import { identityText, joinContinuations, parseShell, type ShellCommand, type ShellScript } from './shell';
+import { identityText, joinContinuations, parseShell, type ShellCommand, type ShellScript, type ShellWord } from './shell';
 import { parseSuppressions } from './suppressions';
 import { lastSegment, trimTrailingSlashes } from './text';
 import { recordAccount, resolveUser, ROOT, type UserFact } from './users';
@@ -162,6 +162,40 @@ function runFact(inst: Run, doc: TextDocument, text: string, escapeChar: string,
   return { form, flags, mounts, script, invocations, commandStart, execStrings: form === 'exec' ? json : undefined };
 }
 
+/**
+ * `run` as made for the same RUN `delta` characters further on in the document: every document offset it
+ * holds moved by `delta` (the same object when `delta` is 0). Words and commands shared between the script
+ * and its invocations stay shared. Undefined if an invocation names a word or command the script does not
+ * hold (then the facts are made again).
+ */
+function movedRunFact(run: RunFact, delta: number): RunFact | undefined {
+  if (delta === 0) return run;
+  // the invocations' words are the commands' own: found again by command and position
+  const movedCommands = new Map<ShellCommand, ShellCommand>();
+  const commands = run.script.commands.map(c => {
+    const words = c.words.map(w => ({ text: w.text, value: w.value, start: w.start + delta, end: w.end + delta }));
+    const assigns = c.assigns.length === 0 ? c.assigns : c.assigns.map(a => ({ name: a.name, value: a.value, start: a.start + delta, end: a.end + delta }));
+    const moved: ShellCommand = c.runAs !== undefined
+      ? { words, assigns, start: c.start + delta, end: c.end + delta, nested: c.nested, runAs: c.runAs }
+      : { words, assigns, start: c.start + delta, end: c.end + delta, nested: c.nested };
+    movedCommands.set(c, moved);
+    return moved;
+  });
+  const invocations: PackageInvocation[] = [];
+  for (const i of run.invocations) {
+    const command = movedCommands.get(i.command);
+    if (!command) return undefined;
+    const k = i.command.words.indexOf(i.words[0]);
+    const noCache = i.noCacheWords.map(w => command.words[i.command.words.indexOf(w)]);
+    if (k < 0 || i.words.some((w, n) => i.command.words[k + n] !== w) || noCache.includes(undefined as unknown as ShellWord)) return undefined;
+    invocations.push({ ...i, command, words: command.words.slice(k, k + i.words.length), noCacheWords: noCache });
+  }
+  return { ...run, script: { ...run.script, commands }, invocations, commandStart: run.commandStart + delta };
+}
+
+/** Models whose RUN facts hold parsed shell commands (analysed with `shell` on): their RUN facts can be reused. */
+const withCommands = new WeakSet<DockerfileModel>();
+
 function copyFact(inst: Copy, doc: TextDocument, workdir: string, env: Env, stageNames: Map<string, number>, escapeChar: string, budget: ExpansionBudget): CopyFact {
   const flags = inst.getFlags();
   const fromFlag = flags.find(f => f.getName().toLowerCase() === 'from');
@@ -202,6 +236,11 @@ export function analyze(text: string, options: AnalyzeOptions = {}, previous?: D
   const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
   const parse = parseDockerfile(text, previous?.parse);
   const escapeChar = parse.escapeChar;
+  // a RUN kept from the previous version's parse has the same text: its facts are the same, moved with it
+  const keptRuns = new Map<Instruction, RunFact>();
+  if (previous && parseCommands && withCommands.has(previous)) {
+    for (const i of previous.instructions) if (i.run && !i.onbuild) keptRuns.set(i.node, i.run);
+  }
   const eol: '\n' | '\r\n' = /\r\n/.test(text) ? '\r\n' : '\n';
 
   const instructions: InstructionFact[] = [];
@@ -310,7 +349,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}, previous?: D
         break;
       }
       case 'RUN': {
-        const run = runFact(node as Run, document, text, escapeChar, parseCommands);
+        const kept = keptRuns.get(node);
+        const moved = kept && movedRunFact(kept, document.offsetAt(node.getRange().start) - previous!.document.offsetAt(node.getRange().start));
+        const run = moved ?? runFact(node as Run, document, text, escapeChar, parseCommands);
         push(node, { run });
         for (const c of run.script.commands) recordAccount(c, accounts);
         if (userSpec !== undefined) user = resolveUser(userSpec, accounts, env.get('HOME'));
@@ -340,7 +381,9 @@ export function analyze(text: string, options: AnalyzeOptions = {}, previous?: D
   // a comment applies to the instruction directly below the run of comment lines it is part of
   const sup = parseSuppressions(text, line => /^\s*#/.test(line));
   for (const line of sup.at.keys()) if (!lineOf.has(line)) sup.at.delete(line);
-  return { text, document, parse, directives: parse.directives, escapeChar, eol, instructions, stages, ignoredGlobally: sup.global, ignoredAt: sup.at };
+  const model: DockerfileModel = { text, document, parse, directives: parse.directives, escapeChar, eol, instructions, stages, ignoredGlobally: sup.global, ignoredAt: sup.at };
+  if (parseCommands) withCommands.add(model);
+  return model;
 }
 
 /** Flags of an instruction by name (lower-case). */

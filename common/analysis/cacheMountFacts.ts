@@ -84,7 +84,12 @@ function settingsBefore(fact: InstructionFact, inv: PackageInvocation): ConfigSe
   return out;
 }
 
-const envCache = new WeakMap<PackageInvocation, ReadonlyMap<string, string | undefined>>();
+/**
+ * envFor's answers, by instruction fact and invocation. Keyed by the fact (made anew for every version),
+ * not by the invocation alone: a RUN an edit did not touch keeps its invocations from one version to the
+ * next (analyze.ts), while the ENV and ARG above it may have changed.
+ */
+const envCache = new WeakMap<InstructionFact, Map<PackageInvocation, ReadonlyMap<string, string | undefined>>>();
 
 /**
  * The environment an invocation sees: ENV/ARG in scope, settings written by `<tool> config set` earlier
@@ -92,7 +97,9 @@ const envCache = new WeakMap<PackageInvocation, ReadonlyMap<string, string | und
  * Bundler's own `--path`/`--deployment`/`--system`, and inline assignments (`PIP_CACHE_DIR=/x pip install`).
  */
 function envFor(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<string, string | undefined> {
-  const hit = envCache.get(inv);
+  let ofFact = envCache.get(fact);
+  if (!ofFact) envCache.set(fact, (ofFact = new Map()));
+  const hit = ofFact.get(inv);
   if (hit) return hit;
   const settings = settingsBefore(fact, inv);
   const v = inv.manager === 'bundler' ? inv.words.map(w => w.value) : [];
@@ -108,7 +115,7 @@ function envFor(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<stri
     for (const a of inv.command.assigns) m.set(a.name, a.value);
     env = m;
   }
-  envCache.set(inv, env);
+  ofFact.set(inv, env);
   return env;
 }
 

@@ -45,7 +45,12 @@ export interface CopyFact {
   readonly broad: boolean;
 }
 
-/** Facts about a RUN. */
+/**
+ * Facts about a RUN. Made from the RUN's own text only, so a RUN an edit did not touch keeps this object
+ * (and its commands, words and invocations) from one version of the document to the next (analyze.ts):
+ * anything cached by one of these objects must not depend on the instructions around the RUN (ENV, ARG,
+ * USER, WORKDIR, stage); key such things by the InstructionFact, which is new in every version.
+ */
 export interface RunFact {
   readonly form: 'shell' | 'exec';
   readonly flags: readonly Flag[];
