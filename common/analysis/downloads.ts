@@ -4,7 +4,7 @@
  * repositories — and the local paths a RUN reads. Works on the shell commands the analysis already
  * parsed; nothing here re-parses shell text.
  */
-import type { DockerfileModel, InstructionFact } from './model';
+import type { DockerfileModel, InstructionFact, RunFact } from './model';
 import { resolvePath } from './mounts';
 import { recogniseInvocation } from './packageManagers';
 import { unwrapCommand, type ShellCommand, type ShellWord } from './shell';
@@ -137,7 +137,7 @@ export function heredocBodies(model: DockerfileModel, fact: InstructionFact): st
 }
 
 /** The downloads an instruction performs: the RUN's download commands, or `ADD <url>`. */
-export function downloadsOf(model: DockerfileModel, fact: InstructionFact): DownloadFact[] {
+export function downloadsOf(model: DockerfileModel, fact: InstructionFact): readonly DownloadFact[] {
   if (fact.copy && fact.keyword === 'ADD' && !fact.copy.from) {
     const urls = fact.copy.sources.filter(s => URL_RE.test(s.value) || /^(git@|ssh:\/\/|git:\/\/)/.test(s.value));
     if (urls.length && urls.length === fact.copy.sources.length) {
@@ -146,9 +146,20 @@ export function downloadsOf(model: DockerfileModel, fact: InstructionFact): Down
     return [];
   }
   if (!fact.run) return [];
-  const bodies = heredocBodies(model, fact);
-  return fact.run.script.commands.map(c => recogniseDownload(c, bodies)).filter((d): d is DownloadFact => d !== undefined);
+  let found = downloadsByRun.get(fact.run);
+  if (!found) {
+    const bodies = heredocBodies(model, fact);
+    found = Object.freeze(fact.run.script.commands.map(c => recogniseDownload(c, bodies)).filter((d): d is DownloadFact => d !== undefined));
+    downloadsByRun.set(fact.run, found);
+  }
+  return found;
 }
+
+/**
+ * The downloads of a RUN, by its facts: several rules ask, and a RUN an edit did not touch keeps its facts
+ * from one version to the next (analyze.ts), its heredoc bodies with them.
+ */
+const downloadsByRun = new WeakMap<RunFact, readonly DownloadFact[]>();
 
 /** Commands whose arguments never read project files. */
 const NON_READING = new Set(['cd', 'mkdir', 'echo', 'printf', 'useradd', 'groupadd', 'adduser', 'addgroup', 'export', 'true', 'false', 'set', 'ln', 'apt-get', 'apt', 'apk', 'yum', 'dnf']);

@@ -1,5 +1,5 @@
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { InstructionFact } from '../../../common/analysis/model';
+import type { InstructionFact, RunFact } from '../../../common/analysis/model';
 import { unwrapCommand, type ShellCommand } from '../../../common/analysis/shell';
 import { lineNo, snippet } from './describe';
 import { lineSpan, rangeOf } from './edits';
@@ -34,7 +34,15 @@ function classify(c: ShellCommand): { family: Family; op: 'update' | 'install' }
 const INDEX_FLAGS = new Set(['--no-cache', '--update', '-U', '--update-cache']);
 const fetchesIndex = (c: ShellCommand) => unwrapCommand(c.words).some(w => INDEX_FLAGS.has(w.value ?? ''));
 
-const commandsOf = (f: InstructionFact) => (f.run?.script.commands ?? []).map(c => ({ c, k: classify(c) }));
+type Classified = ReadonlyArray<{ readonly c: ShellCommand; readonly k: ReturnType<typeof classify> }>;
+/** Each RUN's commands classified once (the rule looks ahead from every update; a RUN's facts outlive a version). */
+const classified = new WeakMap<RunFact, Classified>();
+function commandsOf(f: InstructionFact): Classified {
+  if (!f.run) return [];
+  let cmds = classified.get(f.run);
+  if (!cmds) classified.set(f.run, (cmds = f.run.script.commands.map(c => ({ c, k: classify(c) }))));
+  return cmds;
+}
 
 /** A package-index refresh with no install after it in the same RUN: its layer keeps stale lists. */
 export const aptUpdateAlone: Rule = {
