@@ -119,8 +119,23 @@ function envFor(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<stri
   return env;
 }
 
+/** Answers by instruction fact and invocation, worked out once per version (several rules ask for each RUN). */
+function perFact<T>(cache: WeakMap<InstructionFact, Map<PackageInvocation, T>>, fact: InstructionFact, inv: PackageInvocation, make: () => T): T {
+  let ofFact = cache.get(fact);
+  if (!ofFact) cache.set(fact, (ofFact = new Map()));
+  let v = ofFact.get(inv);
+  if (v === undefined) ofFact.set(inv, (v = make()));
+  return v;
+}
+const targetsCache = new WeakMap<InstructionFact, Map<PackageInvocation, readonly CacheTarget[]>>();
+const uncoveredCache = new WeakMap<InstructionFact, Map<PackageInvocation, readonly CacheTarget[]>>();
+
 /** The cache directories an invocation writes, for the RUN's user and environment. */
-export function targetsFor(fact: InstructionFact, inv: PackageInvocation): CacheTarget[] {
+export function targetsFor(fact: InstructionFact, inv: PackageInvocation): readonly CacheTarget[] {
+  return perFact(targetsCache, fact, inv, () => Object.freeze(findTargets(fact, inv)));
+}
+
+function findTargets(fact: InstructionFact, inv: PackageInvocation): CacheTarget[] {
   const targets = cacheTargets(inv.manager, inv.action, envFor(fact, inv), fact.user, { image: fact.stage?.image, workdir: fact.workdir });
   // `--cache-dir /x` on the command line wins over every variable
   if (inv.cacheDirOption === null) return [{ target: '', unknown: true, describe: 'the directory its cache option names' }, ...targets.slice(1)];
@@ -158,7 +173,11 @@ export function cacheMountsOf(fact: InstructionFact): { mounts: MountFact[]; unr
  * Targets of the invocation that no `type=cache` mount of the RUN covers. Empty when the RUN is right
  * as far as can be told: every required target covered, or a mount or target that cannot be resolved.
  */
-export function uncoveredTargets(fact: InstructionFact, inv: PackageInvocation): CacheTarget[] {
+export function uncoveredTargets(fact: InstructionFact, inv: PackageInvocation): readonly CacheTarget[] {
+  return perFact(uncoveredCache, fact, inv, () => Object.freeze(findUncovered(fact, inv)));
+}
+
+function findUncovered(fact: InstructionFact, inv: PackageInvocation): readonly CacheTarget[] {
   const { mounts, unresolved } = cacheMountsOf(fact);
   // a mount whose target we cannot resolve may well be the right one: claim nothing
   if (unresolved) return [];
