@@ -51,6 +51,8 @@ export interface DockerfileParse {
 export const PATCHES_KEPT = 64;
 /** Blank lines of padding kept in those parses before the file is parsed whole again. */
 export const PADDED_LINES_KEPT = 100_000;
+/** Parser directive lines longer than this in all are not copied into each patch: the file is parsed whole. */
+const HEAD_KEPT = 4096;
 
 /** Parse `text` whole. */
 export function parseWhole(text: string): DockerfileParse {
@@ -75,6 +77,8 @@ export function parseDockerfile(text: string, previous?: DockerfileParse): Docke
 }
 
 const isBreak = (c: number) => c === 10 || c === 13;
+/** A line break, space or tab. */
+const isBlank = (c: number) => c === 10 || c === 13 || c === 32 || c === 9;
 
 function hasLoneCR(text: string): boolean {
   for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) return true;
@@ -123,8 +127,11 @@ function patched(text: string, previous: DockerfileParse): DockerfileParse | und
   const lines = text.slice(first, last);
   const oldLines = old.slice(first, last - (newTo - oldTo));
   if (lines.includes('<<') || oldLines.includes('<<')) return undefined;
-  const lastLine = lines.replace(/[\r\n]+$/, '').split('\n').pop()!.replace(/[ \t\r]+$/, '');
-  if (lastLine.endsWith(previous.escapeChar)) return undefined;
+  // the last character of the last line that is not a line break, space or tab (scanned by hand: a RegExp
+  // anchored at the end retries from every character of a long run of blanks, quadratic)
+  let tailAt = lines.length - 1;
+  while (tailAt >= 0 && isBlank(lines.charCodeAt(tailAt))) tailAt--;
+  if (tailAt >= 0 && lines[tailAt] === previous.escapeChar) return undefined;
 
   // parsed behind the directives (verbatim) and blank lines, so positions are the whole file's
   const eol = lines.endsWith('\r\n') ? '\r\n' : '\n';
@@ -132,11 +139,11 @@ function patched(text: string, previous: DockerfileParse): DockerfileParse | und
   if (previous.directives.length > 0) {
     let at = 0;
     for (let l = 0; l < previous.directives.length; l++) at = text.indexOf('\n', at) + 1;
-    if (at <= 0 || at > first) return undefined;
+    if (at <= 0 || at > first || at > HEAD_KEPT) return undefined;
     head = text.slice(0, at);
   }
   const padding = start.line - previous.directives.length;
-  if (padding < 0) return undefined;
+  if (padding < 0 || previous.paddedLines + start.line > PADDED_LINES_KEPT) return undefined;
   const alone = DockerfileParser.parse(head + eol.repeat(padding) + lines);
   const got = alone.getInstructions();
   if (got.length !== 1 || alone.getEscapeCharacter() !== previous.escapeChar || alone.getDirectives().length !== previous.directives.length) return undefined;
