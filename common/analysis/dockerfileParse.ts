@@ -23,6 +23,7 @@
  * not used by this project and would answer for that older document.
  */
 import { DockerfileParser, type Instruction, type ParserDirective } from 'dockerfile-ast';
+import { changedSpan } from './text';
 
 export interface DockerfileParse {
   readonly text: string;
@@ -93,14 +94,7 @@ function patched(text: string, previous: DockerfileParse): DockerfileParse | und
   const old = previous.text;
   if (old === text) return previous;
   if (previous.loneCR) return undefined;
-  // the changed span: [from, oldTo) in the old text became [from, newTo) in the new one
-  const shorter = Math.min(old.length, text.length);
-  let from = 0;
-  while (from < shorter && old.charCodeAt(from) === text.charCodeAt(from)) from++;
-  let tail = 0;
-  while (tail < shorter - from && old.charCodeAt(old.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
-  const oldTo = old.length - tail;
-  const newTo = text.length - tail;
+  const { from, oldTo, newTo } = changedSpan(old, text);
   for (let i = from; i < oldTo; i++) if (isBreak(old.charCodeAt(i))) return undefined;
   for (let i = from; i < newTo; i++) if (isBreak(text.charCodeAt(i))) return undefined;
   // text put between a `\r` and its `\n` would part them into two line breaks

@@ -3,7 +3,7 @@
  * It understands quotes, `&&`/`||`/`;`/pipes, subshells, command substitution and heredocs, and gives
  * positions, so every word found here maps back to an exact range of the Dockerfile.
  */
-import { shortOptionsWith } from './text';
+import { changedSpan, shortOptionsWith } from './text';
 // mvdan-sh ships no types; the small surface used here is typed below.
 // Loaded on first use: the VS Code client bundles the analysis without the shell parser (it never parses
 // RUN commands), and marks mvdan-sh external.
@@ -456,14 +456,8 @@ function neighbours(text: string): Set<string> {
 /** `old[d0, d1)` became `inserted` in `text`, when that is one edit of at most PATCH_MAX_CHARS characters either way. */
 function editBetween(old: string, text: string): { d0: number; d1: number; inserted: string } | undefined {
   if (old === text || Math.abs(old.length - text.length) > PATCH_MAX_CHARS) return undefined;
-  const min = Math.min(old.length, text.length);
-  let p = 0;
-  while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-  let q = 0;
-  while (q < min - p && old.charCodeAt(old.length - 1 - q) === text.charCodeAt(text.length - 1 - q)) q++;
-  const d1 = old.length - q;
-  const inserted = text.slice(p, text.length - q);
-  return d1 - p > PATCH_MAX_CHARS || inserted.length > PATCH_MAX_CHARS ? undefined : { d0: p, d1, inserted };
+  const { from, oldTo, newTo } = changedSpan(old, text);
+  return oldTo - from > PATCH_MAX_CHARS || newTo - from > PATCH_MAX_CHARS ? undefined : { d0: from, d1: oldTo, inserted: text.slice(from, newTo) };
 }
 
 /**

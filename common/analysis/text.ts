@@ -41,3 +41,16 @@ export function beforeWildcardSegment(s: string): string {
   const slash = s.lastIndexOf('/', first);
   return slash < 0 ? '' : s.slice(0, slash);
 }
+
+/**
+ * Where two versions of a text differ, as one span: `old[from, oldTo)` became `text[from, newTo)` (the
+ * longest common prefix, then the longest common suffix of what is left).
+ */
+export function changedSpan(old: string, text: string): { from: number; oldTo: number; newTo: number } {
+  const shorter = Math.min(old.length, text.length);
+  let from = 0;
+  while (from < shorter && old.charCodeAt(from) === text.charCodeAt(from)) from++;
+  let tail = 0;
+  while (tail < shorter - from && old.charCodeAt(old.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
+  return { from, oldTo: old.length - tail, newTo: text.length - tail };
+}

@@ -2,8 +2,6 @@
  * Everything dockerfile-ast answers about instructions, in plain data: the specs that check a faster way
  * to the same parse (astMemo.ts, dockerfileParse.ts) compare these snapshots with dockerfile-ast's own.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 
 type Loose = Instruction & Record<string, ((...a: unknown[]) => unknown) | undefined>;
@@ -43,19 +41,4 @@ export function snapshotOf(all: readonly Instruction[]): unknown {
     json: Array.isArray(call(i, 'getJSONStrings')) ? (call(i, 'getJSONStrings') as Array<{ getJSONValue(): string; getRange(): unknown }>).map(j => [j.getJSONValue(), j.getRange()]) : '<none>',
     properties: Array.isArray(call(i, 'getProperties')) ? (call(i, 'getProperties') as Array<{ getName(): string; getValue(): string | null; getRange(): unknown }>).map(p => [p.getName(), p.getValue(), p.getRange()]) : '<none>',
   })).map(s => ({ ...s, flags: Array.isArray(s.flags) ? s.flags.map(f => [f.getName(), f.getValue(), f.getRange()]) : s.flags }));
-}
-
-/** The Dockerfiles of test/fixtures and samples/. */
-export function fixtureTexts(): string[] {
-  const root = path.resolve(__dirname, '../../..');
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/Dockerfile|Containerfile/i.test(e.name)) out.push(fs.readFileSync(p, 'utf8'));
-    }
-  };
-  for (const d of ['test/fixtures', 'samples']) if (fs.existsSync(path.join(root, d))) walk(path.join(root, d));
-  return out;
 }

@@ -6,25 +6,12 @@ import { main } from '../../server/src/cli';
 import { dockerfile, garbage, mutated } from '../support/dockerfileArbitrary';
 import { checkDockerfile, checkGlob, checkHostilePattern, checkIgnore } from '../support/fuzzProperties';
 import { contextPath, hostilePair, ignoreLines, pattern } from '../support/patternArbitrary';
+import { fixtureFiles } from '../support/fixtureFiles';
 import * as os from 'os';
 
 /** Bounded in CI; `npm run fuzz -- --runs 100000` is the long run. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
-
-function fixtureFiles(): string[] {
-  const root = path.resolve(__dirname, '../../..');
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/Dockerfile|Containerfile/i.test(e.name)) out.push(p);
-    }
-  };
-  for (const d of ['test/fixtures', 'samples']) if (fs.existsSync(path.join(root, d))) walk(path.join(root, d));
-  return out;
-}
 
 describe('fuzzing (fast-check, seeded)', function () {
   this.timeout(600_000);

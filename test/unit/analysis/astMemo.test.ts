@@ -4,7 +4,8 @@ import { DockerfileParser, type Run } from 'dockerfile-ast';
 import { forgetKept, keepOnlyLatest, setAstMemo } from '../../../common/analysis/astMemo';
 import { parseDockerfile, parseWhole } from '../../../common/analysis/dockerfileParse';
 import { dockerfile, garbage, mutated } from '../../support/dockerfileArbitrary';
-import { fixtureTexts, snapshot } from '../../support/astSnapshot';
+import { snapshot } from '../../support/astSnapshot';
+import { fixtureTexts } from '../../support/fixtureFiles';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);

@@ -6,7 +6,8 @@ import type { DockerfileModel } from '../../../common/analysis/model';
 import { DOCKERFILE } from '../../../server/src/lint/kinds/dockerfile';
 import { lint } from '../../../server/src/lint/linter';
 import { dockerfile, garbage } from '../../support/dockerfileArbitrary';
-import { fixtureTexts, snapshotOf } from '../../support/astSnapshot';
+import { snapshotOf } from '../../support/astSnapshot';
+import { fixtureTexts } from '../../support/fixtureFiles';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
