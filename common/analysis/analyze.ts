@@ -6,7 +6,7 @@ import type { CopyFact, CopySource, DockerfileModel, InstructionFact, RunFact, S
 import { EnvScope, EXPANSION_LIMITS, ExpansionBudget } from './envScope';
 import { mountsOf, resolvePath } from './mounts';
 import { recogniseInvocation, type PackageInvocation } from './packageManagers';
-import { identityText, joinContinuations, parseShell, type ShellCommand, type ShellScript, type ShellWord } from './shell';
+import { identityText, joinContinuations, parseShell, type ShellCommand, type ShellScript } from './shell';
 import { parseSuppressions } from './suppressions';
 import { lastSegment, trimTrailingSlashes } from './text';
 import { recordAccount, resolveUser, ROOT, type UserFact } from './users';
@@ -186,9 +186,9 @@ function movedRunFact(run: RunFact, delta: number): RunFact | undefined {
     const command = movedCommands.get(i.command);
     if (!command) return undefined;
     const k = i.command.words.indexOf(i.words[0]);
-    const noCache = i.noCacheWords.map(w => command.words[i.command.words.indexOf(w)]);
-    if (k < 0 || i.words.some((w, n) => i.command.words[k + n] !== w) || noCache.includes(undefined as unknown as ShellWord)) return undefined;
-    invocations.push({ ...i, command, words: command.words.slice(k, k + i.words.length), noCacheWords: noCache });
+    const noCache = i.noCacheWords.map(w => i.command.words.indexOf(w));
+    if (k < 0 || i.words.some((w, n) => i.command.words[k + n] !== w) || noCache.includes(-1)) return undefined;
+    invocations.push({ ...i, command, words: command.words.slice(k, k + i.words.length), noCacheWords: noCache.map(n => command.words[n]) });
   }
   return { ...run, script: { ...run.script, commands }, invocations, commandStart: run.commandStart + delta };
 }

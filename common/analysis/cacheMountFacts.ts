@@ -97,10 +97,10 @@ const envCache = new WeakMap<InstructionFact, Map<PackageInvocation, ReadonlyMap
  * Bundler's own `--path`/`--deployment`/`--system`, and inline assignments (`PIP_CACHE_DIR=/x pip install`).
  */
 function envFor(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<string, string | undefined> {
-  let ofFact = envCache.get(fact);
-  if (!ofFact) envCache.set(fact, (ofFact = new Map()));
-  const hit = ofFact.get(inv);
-  if (hit) return hit;
+  return perFact(envCache, fact, inv, () => findEnv(fact, inv));
+}
+
+function findEnv(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<string, string | undefined> {
   const settings = settingsBefore(fact, inv);
   const v = inv.manager === 'bundler' ? inv.words.map(w => w.value) : [];
   const flags = v.includes('--path') || v.includes('--deployment') || v.includes('--system');
@@ -115,11 +115,10 @@ function envFor(fact: InstructionFact, inv: PackageInvocation): ReadonlyMap<stri
     for (const a of inv.command.assigns) m.set(a.name, a.value);
     env = m;
   }
-  ofFact.set(inv, env);
   return env;
 }
 
-/** Answers by instruction fact and invocation, worked out once per version (several rules ask for each RUN). */
+/** An answer by instruction fact and invocation, worked out once per version (several rules ask for each RUN). */
 function perFact<T>(cache: WeakMap<InstructionFact, Map<PackageInvocation, T>>, fact: InstructionFact, inv: PackageInvocation, make: () => T): T {
   let ofFact = cache.get(fact);
   if (!ofFact) cache.set(fact, (ofFact = new Map()));

@@ -23,6 +23,7 @@
  * not used by this project and would answer for that older document.
  */
 import { DockerfileParser, type Instruction, type ParserDirective } from 'dockerfile-ast';
+import type { Range } from 'vscode-languageserver-types';
 import { changedSpan } from './text';
 
 export interface DockerfileParse {
@@ -103,7 +104,7 @@ function patched(text: string, previous: DockerfileParse): DockerfileParse | und
   // the edited line, counted in the text before the span (the same in both versions)
   let line = 0;
   for (let i = text.indexOf('\n'); i >= 0 && i < from; i = text.indexOf('\n', i + 1)) line++;
-  const k = instructionOnLine(previous.instructions, line);
+  const k = indexHoldingLine(previous.instructions, line, i => i.getRange());
   if (k < 0) return undefined;
   const before = previous.instructions[k];
   const { start, end } = before.getRange();
@@ -151,13 +152,16 @@ function patched(text: string, previous: DockerfileParse): DockerfileParse | und
   return { text, escapeChar: previous.escapeChar, directives: previous.directives, instructions, triggers: previous.triggers, patches: previous.patches + 1, paddedLines: previous.paddedLines + start.line, loneCR: false };
 }
 
-/** The index of the instruction whose lines hold `line`, or -1 (instructions are in document order). */
-function instructionOnLine(list: readonly Instruction[], line: number): number {
+/**
+ * The index of an item of `list` whose lines (`rangeOf`) hold `line`, or -1. The items are in document
+ * order and do not overlap, save for ONBUILD triggers inside their ONBUILD (either may be found).
+ */
+export function indexHoldingLine<T>(list: readonly T[], line: number, rangeOf: (item: T) => Range): number {
   let lo = 0;
   let hi = list.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const r = list[mid].getRange();
+    const r = rangeOf(list[mid]);
     if (line < r.start.line) hi = mid - 1;
     else if (line > r.end.line) lo = mid + 1;
     else return mid;

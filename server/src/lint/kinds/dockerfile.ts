@@ -5,6 +5,7 @@
  */
 import { DockerfileParser } from 'dockerfile-ast';
 import { analyze } from '../../../../common/analysis/analyze';
+import { indexHoldingLine } from '../../../../common/analysis/dockerfileParse';
 import type { DockerfileModel } from '../../../../common/analysis/model';
 import { keepOnlyLatest } from '../../../../common/analysis/astMemo';
 import { isDockerfileName } from '../../../../common/analysis/fileNames';
@@ -12,24 +13,14 @@ import { RULES } from '../../rules/index';
 import type { Fix } from '../../rules/types';
 import type { FileKind } from '../fileKind';
 
-/** The instruction whose lines contain `line` (binary search: instructions are in document order). */
+/** The instruction whose lines contain `line` (instructions are in document order). */
 export function instructionAtLine(model: DockerfileModel, line: number): DockerfileModel['instructions'][number] | undefined {
   const list = model.instructions;
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const r = list[mid].range;
-    if (line < r.start.line) hi = mid - 1;
-    else if (line > r.end.line) lo = mid + 1;
-    else {
-      // ONBUILD triggers share their ONBUILD's lines: prefer the outer instruction
-      let k = mid;
-      while (k > 0 && list[k - 1].range.start.line <= line && line <= list[k - 1].range.end.line) k--;
-      return list[k];
-    }
-  }
-  return undefined;
+  let k = indexHoldingLine(list, line, i => i.range);
+  if (k < 0) return undefined;
+  // ONBUILD triggers share their ONBUILD's lines: prefer the outer instruction
+  while (k > 0 && list[k - 1].range.start.line <= line && line <= list[k - 1].range.end.line) k--;
+  return list[k];
 }
 
 /** Every instruction the fix did not touch is still in the result byte for byte, and the escape character is the same. */
