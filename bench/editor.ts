@@ -22,6 +22,8 @@ import { clearShellCache } from '../common/analysis/shell';
 import { setAstMemo } from '../common/analysis/astMemo';
 import { generateDockerfile, runLineStarts, typeInto } from './generate';
 import { median, type Metric } from './metrics';
+import { isDockerfileName } from '../common/analysis/fileNames';
+import { fixtureFiles } from '../test/support/fixtureFiles';
 
 /**
  * `shipped`: run with dockerfile-ast exactly as published. The engine keeps each instruction's arguments
@@ -114,17 +116,7 @@ export async function editorSpeed(o: EditorOptions): Promise<{ metrics: Metric[]
   }
 
   // the repository's own Dockerfiles (test fixtures and samples), each linted as when a file is opened
-  const root = path.resolve(__dirname, '../..');
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/^(Dockerfile|Containerfile)(\..*)?$|\.[Dd]ockerfile$/.test(e.name)) files.push(p);
-    }
-  };
-  for (const d of ['test/fixtures', 'samples']) if (fs.existsSync(path.join(root, d))) walk(path.join(root, d));
-  const texts = files.sort().map(f => fs.readFileSync(f, 'utf8'));
+  const texts = fixtureFiles(isDockerfileName).sort().map(f => fs.readFileSync(f, 'utf8'));
   o.log(`  ${texts.length} Dockerfiles from test/fixtures and samples/…`);
   const r = await rounds([
     { name: 'parse', fn: () => texts.forEach(t => DockerfileParser.parse(t)), shipped: true },
