@@ -14,6 +14,14 @@ import { packageVersion } from './cli/version';
 // line, so every editor that starts dist/server.js gets it; the analysis worker inherits it. The young
 // generation's cap can only be given on the command line (common/serverEnvironment.ts SERVER_NODE_ARGS).
 setFlagsFromString('--heap-growing-percent=10');
+// Each keystroke's model outlives a few young-generation collections, is moved to the old space and dies
+// there when the next version replaces it, so the old space fills with pages that are mostly empty; V8's
+// own heuristics seldom move what is left on them, and the heap stays 15 MB larger than what is live.
+// Compacting on every full collection gives those pages back: after the bench's memory workload (50 files,
+// 1,000 edits) about 89 MB resident instead of 98. Side by side at 71, 214 and 1,113 lines the latencies
+// are unchanged; the cost shows where full collections are frequent, editing 50 files in turn (each edit
+// analysed from scratch): p50 unchanged, p95 about 20 ms more (64 → 85 ms).
+setFlagsFromString('--compact-on-every-full-gc');
 
 // require, not import: each role loads only its own half of the bundle
 // eslint-disable-next-line @typescript-eslint/no-require-imports
