@@ -91,3 +91,44 @@ export function readWorkspaceBytes(file: string, opts: BoundedReadOptions = {}):
 export function readWorkspaceText(file: string, opts: BoundedReadOptions = {}): string {
   return readWorkspaceBytes(file, opts).toString('utf8');
 }
+
+/**
+ * At most `max` entries of a folder, read a few at a time: a repository's folder of a million files is
+ * never listed whole (fs.readdirSync builds every name first: 0.8 s and tens of MB for 300,000 of them,
+ * on every edit whose analysis lists it). `complete` is false when the folder holds more than `max`.
+ * In the order the file system gives, not sorted. Throws what fs.opendirSync throws (missing, unreadable,
+ * not a folder).
+ */
+export function listFolder(dir: string, max: number): { entries: fs.Dirent[]; complete: boolean } {
+  const d = fs.opendirSync(dir, { bufferSize: 128 });
+  const entries: fs.Dirent[] = [];
+  try {
+    for (let e = d.readSync(); e; e = d.readSync()) {
+      if (entries.length >= max) return { entries, complete: false };
+      entries.push(e);
+    }
+  } finally {
+    d.closeSync();
+  }
+  return { entries, complete: true };
+}
+
+/**
+ * How many entries a folder may hold to be searched for files by name (Compose files, CI files), and to be
+ * read whole by a bounded walk (folders.ts walkFolders, the build snapshot's listing).
+ */
+export const MAX_SEARCHED_FOLDER_ENTRIES = 10_000;
+
+/**
+ * The names in a folder that `keep` accepts, sorted; none when the folder cannot be read or holds more
+ * than MAX_SEARCHED_FOLDER_ENTRIES entries (which ones a partial listing gives depends on the file system).
+ */
+export function namesIn(dir: string, keep: (name: string) => boolean): string[] {
+  let listed: ReturnType<typeof listFolder>;
+  try {
+    listed = listFolder(dir, MAX_SEARCHED_FOLDER_ENTRIES);
+  } catch {
+    return [];
+  }
+  return listed.complete ? listed.entries.map(e => e.name).filter(keep).sort() : [];
+}

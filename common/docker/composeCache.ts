@@ -3,10 +3,9 @@
  * Dockerfile (the ▷ button, `dockerfile-cache-advisor build --compose`) imports and exports the same
  * caches `docker compose build` would, so its timeline says what Compose's build would take from them.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { isScalar, type YAMLMap } from 'yaml';
-import { readWorkspaceText } from '../boundedRead';
+import { namesIn, readWorkspaceText } from '../boundedRead';
 import { parseCompose } from '../analysis/composeModel';
 import { isComposeFileName } from '../analysis/fileNames';
 
@@ -83,9 +82,7 @@ export function composeCacheIn(file: string, text: string, dockerfile: string, e
 export function composeCacheFor(dockerfile: string, dirs: readonly string[], env: NodeJS.ProcessEnv = process.env): ComposeCache[] {
   const out: ComposeCache[] = [];
   for (const dir of [...new Set(dirs.map(d => path.resolve(d)))]) {
-    let names: string[];
-    try { names = fs.readdirSync(dir).filter(isComposeFileName).sort(); } catch { continue; }
-    for (const n of names) {
+    for (const n of namesIn(dir, isComposeFileName)) {
       const file = path.join(dir, n);
       let text: string;
       try { text = readWorkspaceText(file); } catch { continue; }

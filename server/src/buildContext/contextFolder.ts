@@ -12,6 +12,7 @@ import { readBounded } from './installFiles';
 import { trimTrailingSlashes } from '../../../common/analysis/text';
 import { isComposeFileName } from '../../../common/analysis/fileNames';
 import { repositoryRoot } from './folders';
+import { namesIn } from '../../../common/boundedRead';
 
 export type ContextOrigin = NonNullable<WorkspaceFacts['contextOrigin']>;
 
@@ -51,13 +52,7 @@ function ancestors(dockerfile: string): string[] {
 /** The build context a Compose file next to or above the Dockerfile gives it. */
 function fromCompose(dockerfile: string): string | undefined {
   for (const dir of ancestors(dockerfile)) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir).filter(isComposeFileName).sort();
-    } catch {
-      continue;
-    }
-    for (const name of names) {
+    for (const name of namesIn(dir, isComposeFileName)) {
       const text = readBounded(path.join(dir, name), MAX_COMPOSE_BYTES);
       if (text === undefined) continue;
       let doc: { services?: Record<string, { build?: unknown }> } | undefined;

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { listFolder, MAX_SEARCHED_FOLDER_ENTRIES } from '../../../common/boundedRead';
 
 /**
  * Folders no search for a project's own files descends into: version control, dependency trees,
@@ -44,7 +45,9 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Visit every entry under `root` (folders too, before their contents), within the bounds; entry paths
- * are joined to `root` as given (relative stays relative).
+ * are joined to `root` as given (relative stays relative). A folder is read whole, in sorted order, up to
+ * MAX_SEARCHED_FOLDER_ENTRIES entries; a larger one only as far as `maxEntries` still reaches, so it is
+ * never listed whole, and which of its entries are visited then depends on the file system's order.
  * `complete` is false when a bound stopped the walk or `onUnreadable` asked it to stop.
  */
 export function walkFolders(root: string, visit: (entry: FolderEntry) => void, opts: WalkOptions = {}): { complete: boolean; entries: number } {
@@ -57,7 +60,9 @@ export function walkFolders(root: string, visit: (entry: FolderEntry) => void, o
   const walk = (dir: string, rel: string, depth: number): void => {
     let list: fs.Dirent[];
     try {
-      list = fs.readdirSync(dir, { withFileTypes: true });
+      // whole up to MAX_SEARCHED_FOLDER_ENTRIES (sorted, the same on every machine); past that, no more than
+      // the walk can still visit and one to tell that there were more
+      list = listFolder(dir, Math.max(maxEntries - entries + 1, MAX_SEARCHED_FOLDER_ENTRIES)).entries;
     } catch (e) {
       if (opts.onUnreadable?.(dir, rel, e as NodeJS.ErrnoException)) complete = false;
       return;

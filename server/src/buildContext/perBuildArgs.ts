@@ -3,11 +3,10 @@
  * `build.args`, a CI workflow's `--build-arg NAME=$(git rev-parse HEAD)` or `build-args: NAME=${{ github.sha }}`.
  * arg-busts-cache uses it to know a per-build ARG by its use, not only by its name.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { isComposeFileName } from '../../../common/analysis/fileNames';
-import { readWorkspaceText } from '../../../common/boundedRead';
+import { namesIn, readWorkspaceText } from '../../../common/boundedRead';
 import type { PerBuildArgUse } from '../rules/types';
 
 const MAX_BYTES = 256 * 1024;
@@ -25,13 +24,6 @@ function readSmallFile(file: string): string | undefined {
   }
 }
 
-const listDir = (dir: string): string[] => {
-  try {
-    return fs.readdirSync(dir).slice(0, 1000);
-  } catch {
-    return [];
-  }
-};
 
 const YAML_FILE = /\.ya?ml$/i;
 
@@ -150,10 +142,10 @@ function scanYaml(text: string, file: string, out: Map<string, PerBuildArgUse[]>
 export function perBuildArgs(root: string, extraDirs: readonly string[] = []): Record<string, PerBuildArgUse[]> {
   const files: string[] = [];
   for (const dir of new Set([root, ...extraDirs].map(d => path.resolve(d)))) {
-    for (const name of listDir(dir)) if (isComposeFileName(name) || name === '.gitlab-ci.yml') files.push(path.join(dir, name));
+    for (const name of namesIn(dir, n => isComposeFileName(n) || n === '.gitlab-ci.yml')) files.push(path.join(dir, name));
   }
   const workflows = path.join(root, '.github', 'workflows');
-  for (const name of listDir(workflows)) if (YAML_FILE.test(name)) files.push(path.join(workflows, name));
+  for (const name of namesIn(workflows, n => YAML_FILE.test(n))) files.push(path.join(workflows, name));
   const out = new Map<string, PerBuildArgUse[]>();
   for (const file of files.slice(0, MAX_FILES)) {
     const text = readSmallFile(file);

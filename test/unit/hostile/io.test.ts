@@ -12,7 +12,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { keepLineEndings, lineEndingOf, writeFileAtomic, type AtomicWriteFs } from '../../../common/atomicWrite';
-import { BoundedReadError, MAX_IGNORE_BYTES, readWorkspaceText } from '../../../common/boundedRead';
+import { BoundedReadError, listFolder, MAX_IGNORE_BYTES, MAX_SEARCHED_FOLDER_ENTRIES, readWorkspaceText } from '../../../common/boundedRead';
+import { listContextFiles, SNAPSHOT_LIMITS } from '../../../common/docker/buildSnapshot';
+import { composeCacheFor } from '../../../common/docker/composeCache';
+import { patternList } from '../../../common/analysis/dockerPattern';
+import { clearWorkspaceFactsCache, gatherWorkspaceFacts } from '../../../server/src/buildContext/workspaceFacts';
+import { perBuildArgs } from '../../../server/src/buildContext/perBuildArgs';
+import { resolveBuildContext } from '../../../server/src/buildContext/contextFolder';
 import { main } from '../../../server/src/cli';
 import { escapeControls } from '../../../server/src/cli/io';
 import { runLint } from '../../../server/src/cli/lint';
@@ -251,6 +257,71 @@ describe('hostile input: workspace files, Engine API and output', function () {
       const whole = captureIO();
       assert.strictEqual(runWhatRebuilds(['zz/x.txt', '--format', 'json'], whole, dir), 0);
       assert.deepStrictEqual([JSON.parse(whole.stdout).complete, JSON.parse(whole.stdout).dockerfiles.length], [true, 1]);
+    });
+  });
+
+  describe('folders of very many entries', () => {
+    // one folder just past the bound for searching by name, with a Compose file and a CI file in it
+    const MANY = MAX_SEARCHED_FOLDER_ENTRIES + 50;
+    let big: string;
+    let readdirs: string[];
+    // the module itself: `import * as fs` gives a read-only view of it, which reads through at each call
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fsModule: { readdirSync: unknown } = require('fs');
+    const realReaddir = fs.readdirSync;
+    before(function () {
+      this.timeout(120_000);
+      big = tmp();
+      for (let i = 0; i < MANY; i++) fs.writeFileSync(path.join(big, `f${String(i).padStart(5, '0')}`), '');
+      fs.writeFileSync(path.join(big, 'compose.yaml'), 'services:\n  app:\n    build:\n      context: .\n      dockerfile: app/Dockerfile\n      args:\n        GIT_SHA: ${GITHUB_SHA}\n');
+      fs.mkdirSync(path.join(big, 'app'));
+      fs.writeFileSync(path.join(big, 'app', 'Dockerfile'), 'FROM busybox\nARG GIT_SHA\nCOPY f00000 /f\n');
+    });
+    after(() => fs.rmSync(big, { recursive: true, force: true }));
+    // the analyses below must never list a folder whole: fs.readdirSync is watched while they run
+    beforeEach(() => {
+      readdirs = [];
+      fsModule.readdirSync = (dir: fs.PathLike, ...rest: unknown[]) => {
+        readdirs.push(String(dir));
+        return (realReaddir as (...a: unknown[]) => unknown)(dir, ...rest);
+      };
+      clearWorkspaceFactsCache();
+    });
+    afterEach(() => {
+      fsModule.readdirSync = realReaddir;
+    });
+
+    it('listFolder reads no more than asked, and says whether that was all', () => {
+      const part = listFolder(big, 100);
+      assert.deepStrictEqual([part.entries.length, part.complete], [100, false]);
+      const whole = listFolder(path.join(big, 'app'), 100);
+      assert.deepStrictEqual([whole.entries.map(e => e.name), whole.complete], [['Dockerfile'], true]);
+      assert.deepStrictEqual(readdirs, []);
+    });
+
+    it('catches: the build-context facts of a context past the bound say nothing, without listing it whole; catches-not: its small subfolder', () => {
+      const facts = gatherWorkspaceFacts(big, 0);
+      assert.strictEqual(facts.contextFiles, undefined, 'a partial listing must not claim files are missing');
+      assert.ok(gatherWorkspaceFacts(path.join(big, 'app'), 0).contextFiles?.has('Dockerfile'));
+      assert.deepStrictEqual(readdirs, []);
+    });
+
+    it('catches: a folder past the bound is not searched for Compose or CI files (no per-build ARG, context not from Compose); catches-not: the same files in an ordinary folder', () => {
+      const dockerfile = path.join(big, 'app', 'Dockerfile');
+      assert.deepStrictEqual(perBuildArgs(big), {});
+      assert.notStrictEqual(resolveBuildContext(dockerfile, undefined, 0).origin, 'compose');
+      assert.deepStrictEqual(composeCacheFor(dockerfile, [big]), []);
+      assert.deepStrictEqual(readdirs, []);
+      const small = tree({ 'compose.yaml': fs.readFileSync(path.join(big, 'compose.yaml'), 'utf8'), 'app/Dockerfile': 'FROM busybox\nARG GIT_SHA\n' });
+      assert.deepStrictEqual(Object.keys(perBuildArgs(small)), ['GIT_SHA']);
+      assert.deepStrictEqual(resolveBuildContext(path.join(small, 'app', 'Dockerfile'), undefined, 0), { dir: small, origin: 'compose' });
+    });
+
+    it('what-rebuilds over a context past its entry bound stops early and says so, without listing it whole', () => {
+      const listed = listContextFiles(big, patternList([]), [''], { ...SNAPSHOT_LIMITS, maxEntries: 1000 });
+      assert.strictEqual(listed.paths.length, 1000);
+      assert.match(listed.partial ?? '', /more than 1000 entries/);
+      assert.deepStrictEqual(readdirs, []);
     });
   });
 
