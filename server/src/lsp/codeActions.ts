@@ -11,7 +11,6 @@ import { SOURCE, type DiagnosticData } from './diagnostics';
 import { fixAll, verifyFix, type FixAllResult, type LintResult } from '../lint/linter';
 import type { DocumentAnalyses } from './documentAnalysis';
 import { SupersededError } from './lintPool';
-import { serializeFacts } from './workerFacts';
 import type { FileKind } from '../lint/fileKind';
 import type { Fix } from '../rules/types';
 
@@ -138,7 +137,7 @@ export async function provideCodeActions(analyses: DocumentAnalyses, doc: TextDo
   if (a.version !== version || !kind) return [];
   const pool = analyses.pool;
   if (pool && (analyses.isLarge(doc) || asksForFixAll(params) || !a.result.model)) {
-    return pool.run<CodeAction[]>({ kind: 'codeActions', fileKind: kind.id, uri, version, languageId: doc.languageId, text: doc.getText(), settings: a.settings, workspace: serializeFacts(a.workspace), contextDir: a.contextDir, params, lazyFixAll: resolvesEdits })
+    return pool.run<CodeAction[]>({ kind: 'codeActions', fileKind: kind.id, uri, version, languageId: doc.languageId, text: doc.getText(), settings: a.settings, workspace: a.workspace, contextDir: a.contextDir, params, lazyFixAll: resolvesEdits })
       .catch(unlessSuperseded([]));
   }
   return codeActions({
@@ -165,7 +164,7 @@ export async function resolveCodeAction(analyses: DocumentAnalyses, documentOf: 
   if (!kind) return { ...action, edit: none };
   const pool = analyses.pool;
   const result = pool
-    ? await pool.run<FixAllResult>({ kind: 'fixAll', fileKind: kind.id, uri, version, text, settings: a.settings, workspace: serializeFacts(a.workspace) }).catch(unlessSuperseded(undefined))
+    ? await pool.run<FixAllResult>({ kind: 'fixAll', fileKind: kind.id, uri, version, text, settings: a.settings, workspace: a.workspace }).catch(unlessSuperseded(undefined))
     : fixAll(kind, text, a.settings, a.workspace);
   if (!result || doc.version !== version) return { ...action, edit: none };
   return { ...action, edit: fixAllEdit(kind, doc, result, a.contextDir) ?? none };

@@ -18,7 +18,6 @@ import type { Finding, WorkspaceFacts } from '../rules/types';
 import { contextDirFor, gatherWorkspaceFacts, ignoreFileFacts } from '../buildContext/workspaceFacts';
 import { referencedFacts } from '../buildContext/referencedDockerfiles';
 import { LARGE_DOCUMENT_CHARS, type LintPool } from './lintPool';
-import { serializeFacts } from './workerFacts';
 import { URI } from './uri';
 
 /** A Dockerfile model and its build graph of all stages, for hover and lenses. */
@@ -248,7 +247,7 @@ export class DocumentAnalyses {
     const snapshot = { uri, version, text };
     const inputs = { settings, workspace, contextDir };
     if (kind && large) {
-      const findings = await this.deps.pool!.run<Finding[]>({ kind: 'lint', fileKind: kind.id, uri, version, text, settings, workspace: serializeFacts(workspace) });
+      const findings = await this.deps.pool!.run<Finding[]>({ kind: 'lint', fileKind: kind.id, uri, version, text, settings, workspace });
       return this.cache.store(snapshot, { ...inputs, version, kind, result: annotate({ findings }) });
     }
     const analysis = this.cache.analyse(snapshot, kind, inputs);

@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { WorkerRequest, WorkerResponse } from './lintWorker';
+import type { WorkspaceFacts } from '../rules/types';
+import { FactsSender, type WireFacts } from './workerFacts';
 
 /**
  * Documents above this size are analysed off the main thread. Measured (generated multi-stage
@@ -19,7 +21,9 @@ import type { WorkerRequest, WorkerResponse } from './lintWorker';
 export const LARGE_DOCUMENT_CHARS = 32_000;
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
-type Request = DistributiveOmit<WorkerRequest, 'id'>;
+/** A request as callers give it: workspace facts as they are (the pool sends them, see workerFacts.ts). */
+type WithFacts<R> = R extends { workspace: WireFacts } ? Omit<R, 'workspace'> & { workspace: WorkspaceFacts } : R;
+type Request = WithFacts<DistributiveOmit<WorkerRequest, 'id'>>;
 
 /** The request was dropped before it ran: a newer version of its document was asked for. */
 export class SupersededError extends Error {
@@ -28,13 +32,14 @@ export class SupersededError extends Error {
   }
 }
 
-interface Queued { id: number; req: Request; resolve: (v: unknown) => void; reject: (e: Error) => void }
+interface Queued { id: number; req: Request; resolve: (v: unknown) => void; reject: (e: Error) => void; resent?: boolean }
 
 export class LintPool {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly queue: Queued[] = [];
   private running: Queued | undefined;
+  private readonly facts = new FactsSender();
 
   constructor(private readonly script = LintPool.defaultScript()) {}
 
@@ -74,15 +79,29 @@ export class LintPool {
     if (this.running || this.queue.length === 0) return;
     const next = this.queue.shift()!;
     this.running = next;
-    this.ensure().postMessage({ ...next.req, id: next.id });
+    this.post(next, false);
+  }
+
+  /** `resend`: the worker no longer had some of the workspace facts named by number; send them whole. */
+  private post(q: Queued, resend: boolean): void {
+    const worker = this.ensure();
+    const req = q.req;
+    const wire = 'workspace' in req ? { ...req, workspace: this.facts.encode(req.workspace, resend) } : req;
+    worker.postMessage({ ...wire, id: q.id } as WorkerRequest);
   }
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script);
+    this.facts.reset();
     worker.on('message', (res: WorkerResponse) => {
       const r = this.running;
       if (!r || r.id !== res.id) return;
+      if (!res.ok && res.missingFacts && !r.resent) {
+        r.resent = true;
+        this.post(r, true);
+        return;
+      }
       this.running = undefined;
       if (res.ok) r.resolve(res.value);
       else r.reject(new Error(res.error));

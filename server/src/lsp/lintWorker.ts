@@ -18,22 +18,26 @@ import { fixAll } from '../lint/linter';
 import type { FileKind } from '../lint/fileKind';
 import { kindById } from '../lint/fileKinds';
 import type { CacheAdvisorSettings } from '../../../common/settings';
-import { deserializeFacts, type SerializedFacts } from './workerFacts';
+import { FactsReceiver, factsKey, type WireFacts } from './workerFacts';
+import type { WorkspaceFacts } from '../rules/types';
 
 interface Doc { uri: string; version: number; text: string; settings: CacheAdvisorSettings }
 
 export type WorkerRequest = { id: number } & Doc & (
-  | { kind: 'lint'; fileKind: string; workspace: SerializedFacts }
-  | { kind: 'codeActions'; fileKind: string; languageId: string; workspace: SerializedFacts; contextDir?: string; params: CodeActionParams; lazyFixAll: boolean }
-  | { kind: 'fixAll'; fileKind: string; workspace: SerializedFacts }
+  | { kind: 'lint'; fileKind: string; workspace: WireFacts }
+  | { kind: 'codeActions'; fileKind: string; languageId: string; workspace: WireFacts; contextDir?: string; params: CodeActionParams; lazyFixAll: boolean }
+  | { kind: 'fixAll'; fileKind: string; workspace: WireFacts }
   | { kind: 'hover'; file?: string; position: Position }
   | { kind: 'codeLens'; timeline?: BuildTimeline }
 );
 
-export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+/** `missingFacts`: the request named workspace facts this worker no longer keeps; the pool sends it again with them. */
+export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string; missingFacts?: boolean };
 
 /** The last few documents' analyses, by URI, version and text. */
 const cache = new AnalysisCache(4);
+/** The workspace facts the server sent, kept under their numbers. */
+const facts = new FactsReceiver();
 
 function kindOf(id: string): FileKind {
   const kind = kindById(id);
@@ -42,18 +46,22 @@ function kindOf(id: string): FileKind {
 }
 
 /** Lint a version once per settings and workspace facts; hover and lenses share its parse. */
-function analysed(req: Doc & { fileKind: string; workspace: SerializedFacts; contextDir?: string }): Analysis {
-  return cache.analyse(req, kindOf(req.fileKind), { settings: req.settings, workspace: deserializeFacts(req.workspace), contextDir: req.contextDir }, JSON.stringify([req.settings, req.workspace]));
+function analysed(req: Doc & { fileKind: string; workspace: WireFacts; contextDir?: string }, workspace: WorkspaceFacts): Analysis {
+  return cache.analyse(req, kindOf(req.fileKind), { settings: req.settings, workspace, contextDir: req.contextDir }, JSON.stringify([req.settings, factsKey(req.workspace)]));
 }
 
+class MissingFacts extends Error {}
+
 function handle(req: WorkerRequest): unknown {
+  const workspace = 'workspace' in req ? facts.decode(req.workspace) : undefined;
+  if ('workspace' in req && !workspace) throw new MissingFacts();
   switch (req.kind) {
     case 'fixAll':
-      return fixAll(kindOf(req.fileKind), req.text, req.settings, deserializeFacts(req.workspace));
+      return fixAll(kindOf(req.fileKind), req.text, req.settings, workspace!);
     case 'lint':
-      return analysed(req).result.findings;
+      return analysed(req, workspace!).result.findings;
     case 'codeActions': {
-      const a = analysed(req);
+      const a = analysed(req, workspace!);
       const kind = a.kind!;
       return codeActions({
         kind,
@@ -80,7 +88,7 @@ parentPort?.on('message', (req: WorkerRequest) => {
   try {
     res = { id: req.id, ok: true, value: handle(req) };
   } catch (e) {
-    res = { id: req.id, ok: false, error: (e as Error)?.stack ?? String(e) };
+    res = e instanceof MissingFacts ? { id: req.id, ok: false, error: 'workspace facts no longer kept', missingFacts: true } : { id: req.id, ok: false, error: (e as Error)?.stack ?? String(e) };
   }
   parentPort!.postMessage(res);
 });
