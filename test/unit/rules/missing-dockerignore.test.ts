@@ -70,6 +70,23 @@ describe(RULE, () => {
       for (const needed of ['docker-compose.yml', '.vscode/settings.json', '.git/HEAD']) assert.ok(!ig.ignores(needed), needed);
     });
 
+    it('the defaults are made once per context listing and Dockerfile inputs, and again when either changes (same listing object)', () => {
+      const listing: WorkspaceFacts = { ignoreFile: null, contextFiles: new Set(['package.json', 'build/out.js', 'build/assets/logo.png']), contextDirs: new Set(['build', 'build/assets']) };
+      const node = 'FROM node:20\nCOPY . .\nRUN npm ci\n';
+      const plain = contentFor(node, listing);
+      assert.strictEqual(contentFor(node, listing), plain);
+      // the listing gains a Gradle build: another listing object, another ecosystem
+      const gradle = contentFor(node, { ...listing, contextFiles: new Set([...listing.contextFiles!, 'build.gradle']) });
+      assert.ok(patterns(gradle).includes('build') && !patterns(plain).includes('build'));
+      // the same listing object, a Dockerfile that copies build/ by name: `build` must not be ignored any more
+      assert.ok(!patterns(contentFor('FROM node:20\nCOPY build ./build\nCOPY . .\nRUN npm ci\n', { ...listing, contextFiles: new Set([...listing.contextFiles!, 'build.gradle']) })).includes('build'));
+      // the same listing object, a Dockerfile that now runs pip and git: python patterns, .git kept
+      const changed = contentFor('FROM node:20\nCOPY . .\nRUN npm ci && pip install -r requirements.txt && git rev-parse HEAD > /rev\n', listing);
+      assert.ok(patterns(changed).includes('**/__pycache__') && !patterns(changed).includes('.git'));
+      assert.ok(!patterns(plain).includes('**/__pycache__') && patterns(plain).includes('.git'));
+      assert.strictEqual(contentFor(node, listing), plain, 'and back');
+    });
+
     it('the first whole-context COPY carries the finding, the others are related; ADD . and COPY ./ count; multi-stage', () => {
       const text = 'FROM node AS build\nADD ./ /src\nFROM nginx\nCOPY . /usr/share/nginx/html\n';
       assert.deepStrictEqual(lines(text, RULE, NONE), [2]);
