@@ -46,13 +46,38 @@ export function gatherWorkspaceFacts(contextDir: string, now = Date.now()): Work
     onUnreadable: (_dir, rel) => rel === '',
   });
   // a partial listing could claim a manifest is missing when it is not: then say nothing
-  const facts: WorkspaceFacts = {
+  const fresh: WorkspaceFacts = {
     ...(complete ? { contextFiles: files, contextDirs: dirs, installFiles: readInstallFiles(contextDir, files), modelScripts: readModelScripts(contextDir, files) } : {}),
     perBuildArgs: perBuildArgs(repositoryRoot(contextDir) ?? contextDir, [contextDir]),
   };
+  const facts = hit ? keepUnchanged(hit.facts, fresh) : fresh;
   cache.set(contextDir, { at: now, facts });
   if (cache.size > 100) cache.delete(cache.keys().next().value as string);
   return facts;
+}
+
+/**
+ * `fresh`, with each value that equals the one read before replaced by that earlier object: what is keyed
+ * by these objects (the analysis worker's copy of them, the .dockerignore defaults, analyses) stays valid
+ * when a re-read finds nothing changed.
+ */
+function keepUnchanged(before: WorkspaceFacts, fresh: WorkspaceFacts): WorkspaceFacts {
+  const out: Record<string, unknown> = { ...fresh };
+  for (const [k, v] of Object.entries(fresh)) {
+    const old = (before as Record<string, unknown>)[k];
+    if (sameValue(old, v)) out[k] = old;
+  }
+  return out as WorkspaceFacts;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Set && b instanceof Set) return a.size === b.size && [...a].every(x => b.has(x));
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  const ka = Object.keys(a);
+  const rb = b as Record<string, unknown>;
+  // records of strings (install files, model scripts) or of small arrays (per-build ARGs)
+  return ka.length === Object.keys(b).length && ka.every(k => k in rb && (typeof rb[k] === 'string' ? rb[k] === (a as Record<string, unknown>)[k] : JSON.stringify(rb[k]) === JSON.stringify((a as Record<string, unknown>)[k])));
 }
 
 /**

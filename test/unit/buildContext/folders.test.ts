@@ -53,6 +53,28 @@ describe('folders: one bounded walk, one skip list, one repository root', () => 
     assert.strictEqual(findDockerfiles([root], whole.entries).complete, true);
   });
 
+  it('catches: a re-read past the cache keeps each unchanged fact as the same object; catches-not: a value that changed', () => {
+    const dir = tree(['package.json', 'src/index.js']);
+    try {
+      const first = gatherWorkspaceFacts(dir, 1_000_000);
+      const same = gatherWorkspaceFacts(dir, 2_000_000);
+      assert.strictEqual(same.contextFiles, first.contextFiles);
+      assert.strictEqual(same.installFiles, first.installFiles);
+      fs.writeFileSync(path.join(dir, 'src', 'util.js'), 'x');
+      const added = gatherWorkspaceFacts(dir, 3_000_000);
+      assert.notStrictEqual(added.contextFiles, first.contextFiles);
+      assert.ok(added.contextFiles?.has('src/util.js'));
+      assert.strictEqual(added.installFiles, first.installFiles, 'the manifests did not change');
+      fs.writeFileSync(path.join(dir, 'package.json'), '{"workspaces":["src"]}');
+      const edited = gatherWorkspaceFacts(dir, 4_000_000);
+      assert.notStrictEqual(edited.installFiles, first.installFiles);
+      assert.strictEqual(edited.installFiles?.['package.json'], '{"workspaces":["src"]}');
+      assert.strictEqual(edited.contextFiles, added.contextFiles);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('maxDepth: a folder below the deepest level makes the walk incomplete; descend overrides the skip list', () => {
     assert.strictEqual(walkFolders(root, () => undefined, { maxDepth: 1 }).complete, false);
     const seen: string[] = [];
