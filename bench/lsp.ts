@@ -316,3 +316,68 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
   detail.rss = { ours: oursRss, peer: peerRss };
   return { metrics, detail };
 }
+
+/**
+ * A monorepo around the Dockerfile: `packages` workspace packages, each a package.json of 200 dependencies
+ * and 20 source files (a build context of a few thousand files and 1.5 MB of manifests for 150).
+ */
+function writeMonorepo(dir: string, packages: number): void {
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, workspaces: ['packages/*'] }, null, 2));
+  fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask==3.0.3\n');
+  for (let p = 0; p < packages; p++) {
+    const pkg = path.join(dir, 'packages', `p${p}`);
+    fs.mkdirSync(path.join(pkg, 'src'), { recursive: true });
+    const dependencies = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`dep-${p}-${i}`, `^1.${i}.0`]));
+    fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: `p${p}`, version: '1.0.0', dependencies, scripts: { build: 'tsc -b' } }, null, 2));
+    for (let f = 0; f < 20; f++) fs.writeFileSync(path.join(pkg, 'src', `f${f}.ts`), `export const f${f} = ${f};\n`);
+  }
+}
+
+/**
+ * The same 1,000-line Dockerfile, typed into by the same edits, once in a bare folder and once at the root
+ * of a 150-package monorepo (its context listing and manifests are what the rules read): our server in
+ * both, edits alternating. The ratio is what a large repository costs per keystroke.
+ */
+export async function monorepoComparison(o: LspOptions, edits: number): Promise<{ metrics: Metric[]; detail: Record<string, unknown> }> {
+  const text = dockerfileOfLines(1000);
+  const points = valueEditPoints(text);
+  const sides: Side[] = [];
+  for (const name of ['bare', 'monorepo'] as const) {
+    const dir = path.join(o.tmpDir, `lsp-${name}`);
+    fs.mkdirSync(dir, { recursive: true });
+    if (name === 'monorepo') writeMonorepo(dir, 150);
+    else fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask==3.0.3\n');
+    const file = path.join(dir, 'Dockerfile');
+    fs.writeFileSync(file, text);
+    sides.push({ client: new Client(o.server), uri: pathToFileURL(file).toString(), version: 1, latencies: [], counts: new Set(), opened: 0 });
+  }
+  const warmup = 20;
+  try {
+    for (const s of sides) {
+      await s.client.initialize();
+      s.opened = (await s.client.open(s.uri, text)).diagnostics.length;
+    }
+    for (let i = 0; i < warmup + edits; i++) {
+      const at = points[(i * 7) % points.length];
+      for (const s of sides) {
+        const t0 = process.hrtime.bigint();
+        const p = await s.client.type(s.uri, ++s.version, at.line, at.character, String(i % 10));
+        s.counts.add(p.diagnostics.length);
+        if (i >= warmup) s.latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }
+  } finally {
+    for (const s of sides) await s.client.stop();
+  }
+  const [bare, mono] = sides;
+  const value = median(mono.latencies);
+  const peerValue = median(bare.latencies);
+  return {
+    metrics: [{
+      name: 'lsp-p50-monorepo-vs-bare-1000', value, unit: 'ms', peer: 'the same file in a bare folder', peerValue, ratio: value / peerValue, target: 'ratio ≤ 1.25', met: value <= 1.25 * peerValue,
+      note: `didChange → publishDiagnostics p50 over ${edits} one-character edits of a ${text.split('\n').length}-line Dockerfile at the root of a 150-package monorepo (about 3,000 context files, 150 package.json of 200 dependencies), alternating with the same file in a bare folder; p95 ${percentile(mono.latencies, 95).toFixed(1)} against ${percentile(bare.latencies, 95).toFixed(1)} ms; findings ${[...mono.counts].join('/')} against ${[...bare.counts].join('/')}`,
+    }],
+    detail: { bare: { p50: peerValue, p95: percentile(bare.latencies, 95) }, monorepo: { p50: value, p95: percentile(mono.latencies, 95) } },
+  };
+}
+

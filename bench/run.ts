@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { editorSpeed } from './editor';
-import { lspMetrics, peerComparison, peerServer } from './lsp';
+import { lspMetrics, monorepoComparison, peerComparison, peerServer } from './lsp';
 import { median, table, writeResults, type Metric } from './metrics';
 import { findEngine, rebuildMetrics } from './rebuild';
 
@@ -140,6 +140,10 @@ async function main(): Promise<void> {
       const p = await peerComparison({ quick: opts.quick, log, tmpDir, server }, [60, 200, 1000], opts.quick ? 60 : 200);
       metrics.push(...p.metrics);
       detail.lspPeer = p.detail;
+      log('language server in a 150-package monorepo against a bare folder, 1,000 lines…');
+      const m = await monorepoComparison({ quick: opts.quick, log, tmpDir, server }, opts.quick ? 60 : 150);
+      metrics.push(...m.metrics);
+      detail.lspMonorepo = m.detail;
     }
     if (shipped && opts.only.has('activation')) {
       log('activation: dist/extension.js activate() (production) with a stub vscode module, real bundled server…');
