@@ -238,6 +238,27 @@ function valueEditPoints(text: string): Array<{ line: number; character: number 
 interface Side { client: Client; uri: string; version: number; latencies: number[]; counts: Set<number>; opened: number }
 
 /**
+ * Open `text` in every side, then send the same one-character edits at `points` to each in turn, each
+ * awaited until that side publishes; latencies after the warm-up edits are kept per side.
+ */
+async function typeAlternately(sides: readonly Side[], text: string, points: ReadonlyArray<{ line: number; character: number }>, warmup: number, edits: number): Promise<void> {
+  for (const s of sides) {
+    await s.client.initialize();
+    s.opened = (await s.client.open(s.uri, text)).diagnostics.length;
+  }
+  for (let i = 0; i < warmup + edits; i++) {
+    const at = points[(i * 7) % points.length];
+    for (const s of sides) {
+      const t0 = process.hrtime.bigint();
+      const p = await s.client.type(s.uri, ++s.version, at.line, at.character, String(i % 10));
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      s.counts.add(p.diagnostics.length);
+      if (i >= warmup) s.latencies.push(ms);
+    }
+  }
+}
+
+/**
  * Ours against the peer on the same generated Dockerfile: both servers started side by side, the same
  * one-character edits sent to each in turn (ours, peer, ours, …) so that load on the machine falls on
  * both alike, each edit awaited until that server published (one edit in flight at a time, so neither
@@ -266,20 +287,7 @@ export async function peerComparison(o: LspOptions, sizes: readonly number[], ed
       sides.push({ client, uri: pathToFileURL(file).toString(), version: 1, latencies: [], counts: new Set(), opened: 0 });
     }
     try {
-      for (const s of sides) {
-        await s.client.initialize();
-        s.opened = (await s.client.open(s.uri, text)).diagnostics.length;
-      }
-      for (let i = 0; i < warmup + edits; i++) {
-        const at = points[(i * 7) % points.length];
-        for (const s of sides) {
-          const t0 = process.hrtime.bigint();
-          const p = await s.client.type(s.uri, ++s.version, at.line, at.character, String(i % 10));
-          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-          s.counts.add(p.diagnostics.length);
-          if (i >= warmup) s.latencies.push(ms);
-        }
-      }
+      await typeAlternately(sides, text, points, warmup, edits);
       // a late or duplicate publication would show up here (the peer's carry no version to tell them apart)
       await new Promise(r => setTimeout(r, 500));
       for (const [k, s] of sides.entries()) {
@@ -353,19 +361,7 @@ export async function monorepoComparison(o: LspOptions, edits: number): Promise<
   }
   const warmup = 20;
   try {
-    for (const s of sides) {
-      await s.client.initialize();
-      s.opened = (await s.client.open(s.uri, text)).diagnostics.length;
-    }
-    for (let i = 0; i < warmup + edits; i++) {
-      const at = points[(i * 7) % points.length];
-      for (const s of sides) {
-        const t0 = process.hrtime.bigint();
-        const p = await s.client.type(s.uri, ++s.version, at.line, at.character, String(i % 10));
-        s.counts.add(p.diagnostics.length);
-        if (i >= warmup) s.latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }
+    await typeAlternately(sides, text, points, warmup, edits);
   } finally {
     for (const s of sides) await s.client.stop();
   }
