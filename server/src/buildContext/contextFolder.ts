@@ -53,29 +53,51 @@ function ancestors(dockerfile: string): string[] {
 function fromCompose(dockerfile: string): string | undefined {
   for (const dir of ancestors(dockerfile)) {
     for (const name of namesIn(dir, isComposeFileName)) {
-      const text = readBounded(path.join(dir, name), MAX_COMPOSE_BYTES);
-      if (text === undefined) continue;
-      let doc: { services?: Record<string, { build?: unknown }> } | undefined;
-      try {
-        doc = parseYaml(text) as typeof doc;
-      } catch {
-        continue;
-      }
-      for (const service of Object.values(doc?.services ?? {})) {
-        const build = service?.build;
-        const spec = typeof build === 'string' ? { context: build } : (build as { context?: unknown; dockerfile?: unknown } | undefined);
-        if (!spec || typeof spec !== 'object') continue;
-        const context = typeof spec.context === 'string' ? spec.context : '.';
-        if (/^[a-z]+:\/\/|^git@/i.test(context) || context.includes('$')) continue;
-        const contextDir = path.resolve(dir, context);
-        const file = typeof spec.dockerfile === 'string' ? spec.dockerfile : 'Dockerfile';
-        if (file.includes('$')) continue;
-        if (path.resolve(contextDir, file) === dockerfile) return contextDir;
-      }
+      const hit = composeBuilds(path.join(dir, name)).find(b => b.dockerfile === dockerfile);
+      if (hit) return hit.contextDir;
     }
   }
   return undefined;
 }
+
+/**
+ * The Dockerfiles a Compose file builds, and from which folder, parsed again only when the file's size or
+ * mtime changes: the editor asks every few seconds, and the yaml package reads about 1.5 MB a second.
+ */
+function composeBuilds(file: string): ReadonlyArray<{ dockerfile: string; contextDir: string }> {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return [];
+  }
+  const kept = parsedCompose.get(file);
+  if (kept && kept.size === st.size && kept.mtimeMs === st.mtimeMs) return kept.builds;
+  const builds: Array<{ dockerfile: string; contextDir: string }> = [];
+  const text = readBounded(file, MAX_COMPOSE_BYTES);
+  let doc: { services?: Record<string, { build?: unknown }> } | undefined;
+  try {
+    doc = text === undefined ? undefined : (parseYaml(text) as typeof doc);
+  } catch {
+    doc = undefined;
+  }
+  for (const service of Object.values(doc?.services ?? {})) {
+    const build = service?.build;
+    const spec = typeof build === 'string' ? { context: build } : (build as { context?: unknown; dockerfile?: unknown } | undefined);
+    if (!spec || typeof spec !== 'object') continue;
+    const context = typeof spec.context === 'string' ? spec.context : '.';
+    if (/^[a-z]+:\/\/|^git@/i.test(context) || context.includes('$')) continue;
+    const contextDir = path.resolve(path.dirname(file), context);
+    const name = typeof spec.dockerfile === 'string' ? spec.dockerfile : 'Dockerfile';
+    if (name.includes('$')) continue;
+    builds.push({ dockerfile: path.resolve(contextDir, name), contextDir });
+  }
+  parsedCompose.delete(file);
+  parsedCompose.set(file, { size: st.size, mtimeMs: st.mtimeMs, builds });
+  if (parsedCompose.size > 100) parsedCompose.delete(parsedCompose.keys().next().value as string);
+  return builds;
+}
+const parsedCompose = new Map<string, { size: number; mtimeMs: number; builds: ReadonlyArray<{ dockerfile: string; contextDir: string }> }>();
 
 /** Context-relative sources the Dockerfile's COPY/ADD lines name (not `.`, not `--from`, not URLs or variables). */
 export function namedSources(text: string): string[] {

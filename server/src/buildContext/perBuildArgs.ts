@@ -3,6 +3,7 @@
  * `build.args`, a CI workflow's `--build-arg NAME=$(git rev-parse HEAD)` or `build-args: NAME=${{ github.sha }}`.
  * arg-busts-cache uses it to know a per-build ARG by its use, not only by its name.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { isComposeFileName } from '../../../common/analysis/fileNames';
@@ -11,6 +12,12 @@ import type { PerBuildArgUse } from '../rules/types';
 
 const MAX_BYTES = 256 * 1024;
 const MAX_FILES = 40;
+/**
+ * YAML parsed per call, in files not parsed before: the yaml package reads about 1.5 MB a second, and the
+ * language server asks again every few seconds on its main thread (40 workflow files of 57 KB took 1.6 s
+ * each time). Files past it are parsed by a later call; each file is parsed again only when it changes.
+ */
+const MAX_PARSED_BYTES = 256 * 1024;
 
 /**
  * The one place this module reads a file: a regular file of at most MAX_BYTES, else undefined
@@ -147,14 +154,38 @@ export function perBuildArgs(root: string, extraDirs: readonly string[] = []): R
   const workflows = path.join(root, '.github', 'workflows');
   for (const name of namesIn(workflows, n => YAML_FILE.test(n))) files.push(path.join(workflows, name));
   const out = new Map<string, PerBuildArgUse[]>();
+  let parsed = 0;
   for (const file of files.slice(0, MAX_FILES)) {
-    const text = readSmallFile(file);
-    if (text === undefined) continue;
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    let st: fs.Stats;
     try {
-      scanYaml(text, path.relative(root, file).split(path.sep).join('/'), out);
+      st = fs.statSync(file);
     } catch {
-      // a YAML file this parser cannot read tells us nothing
+      continue;
     }
+    const key = `${root}\0${file}`;
+    let hit = scanned.get(key);
+    if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs) {
+      if (parsed >= MAX_PARSED_BYTES) continue;
+      const text = readSmallFile(file);
+      if (text === undefined) continue;
+      parsed += text.length;
+      const uses = new Map<string, PerBuildArgUse[]>();
+      try {
+        scanYaml(text, rel, uses);
+      } catch {
+        // a YAML file this parser cannot read tells us nothing
+      }
+      hit = { size: st.size, mtimeMs: st.mtimeMs, uses: [...uses] };
+      scanned.delete(key);
+      scanned.set(key, hit);
+      if (scanned.size > SCANNED_KEPT) scanned.delete(scanned.keys().next().value as string);
+    }
+    for (const [name, list] of hit.uses) out.set(name, [...(out.get(name) ?? []), ...list]);
   }
   return Object.fromEntries(out);
 }
+
+/** What each file said, by root and path, while its size and mtime stay the same. */
+const scanned = new Map<string, { size: number; mtimeMs: number; uses: Array<[string, PerBuildArgUse[]]> }>();
+const SCANNED_KEPT = 400;

@@ -46,6 +46,26 @@ describe('accuracy: the build context a Dockerfile is analysed against', () => {
     assert.deepStrictEqual(resolveBuildContext(dockerfile, '..'), { dir: repo, origin: 'setting' });
   });
 
+  it('a Compose file is parsed again when its size or mtime changes, and only then', () => {
+    writeContext({ 'docker-compose.yml': 'services:\n  svc:\n    build: ./svc\n', 'svc/Dockerfile': 'FROM x\nCOPY . .\n', 'svd/Dockerfile': 'FROM x\n' }, repo);
+    const compose = path.join(repo, 'docker-compose.yml');
+    const dockerfile = path.join(repo, 'svc', 'Dockerfile');
+    // whole seconds, so that setting it again gives the same mtime to the millisecond
+    const mtime = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    fs.utimesSync(compose, mtime, mtime);
+    assert.deepStrictEqual(resolveBuildContext(dockerfile), { dir: path.join(repo, 'svc'), origin: 'compose' });
+    // the same length and mtime: taken for the same file, the parse kept
+    fs.writeFileSync(compose, 'services:\n  svc:\n    build: ./svd\n');
+    fs.utimesSync(compose, mtime, mtime);
+    clearBuildContextCache();
+    assert.deepStrictEqual(resolveBuildContext(dockerfile), { dir: path.join(repo, 'svc'), origin: 'compose' });
+    // a new mtime: read again, and svc/Dockerfile is no longer built by it
+    fs.utimesSync(compose, mtime, new Date(mtime.getTime() + 60_000));
+    clearBuildContextCache();
+    assert.notStrictEqual(resolveBuildContext(dockerfile).origin, 'compose');
+    assert.deepStrictEqual(resolveBuildContext(path.join(repo, 'svd', 'Dockerfile')), { dir: path.join(repo, 'svd'), origin: 'compose' });
+  });
+
   it('a short `build: ./svc` with the default Dockerfile name', () => {
     writeContext({ 'docker-compose.yml': 'services:\n  svc:\n    build: ./svc\n', 'svc/Dockerfile': 'FROM x\nCOPY . .\n' }, repo);
     assert.deepStrictEqual(resolveBuildContext(path.join(repo, 'svc', 'Dockerfile')), { dir: path.join(repo, 'svc'), origin: 'compose' });

@@ -92,6 +92,31 @@ describe('per-build arguments of the workspace', () => {
       assert.deepStrictEqual(perBuildArgs(path.join(root, 'missing')), {});
     });
 
+    it('large workflows: a bounded amount of new YAML per call, each file parsed again only when it changes', function () {
+      this.timeout(30_000);
+      // twelve workflows of about 100 KB, each passing its own per-build ARG: more than one call parses
+      const workflow = (i: number, sha = 'github.sha') => {
+        let y = `name: w${i}\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build --build-arg REV_${i}=\${{ ${sha} }} .\n`;
+        for (let j = 0; y.length < 100_000; j++) y += `      - run: echo step ${j} of workflow ${i}\n`;
+        return y;
+      };
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 12; i++) files[`.github/workflows/w${String(i).padStart(2, '0')}.yml`] = workflow(i);
+      const root = ws(files);
+      const all = Array.from({ length: 12 }, (_, i) => `REV_${i}`).sort();
+      const first = Object.keys(perBuildArgs(root)).sort();
+      assert.ok(first.length > 0 && first.length < 12, `one call parses part of 1.2 MB of YAML, got ${first.length} of 12`);
+      let names = first;
+      for (let call = 0; call < 8 && names.length < 12; call++) names = Object.keys(perBuildArgs(root)).sort();
+      assert.deepStrictEqual(names, all, 'later calls parse the rest, and the files parsed before cost nothing');
+      assert.deepStrictEqual(Object.keys(perBuildArgs(root)).sort(), all);
+      // one file changes: a stable value now, so its ARG is no longer per build
+      const changed = path.join(root, '.github/workflows/w03.yml');
+      fs.writeFileSync(changed, workflow(3, 'vars.STABLE'));
+      fs.utimesSync(changed, new Date(), new Date(Date.now() + 60_000));
+      assert.deepStrictEqual(Object.keys(perBuildArgs(root)).sort(), all.filter(n => n !== 'REV_3'));
+    });
+
     it('value patterns', () => {
       for (const v of ['$(git rev-parse HEAD)', '`git describe --tags`', '$(date -u +%Y-%m-%dT%H:%M:%SZ)', '${GITHUB_SHA}', '$CI_COMMIT_SHORT_SHA', '${{ github.run_number }}', '$BUILD_NUMBER']) assert.ok(isPerBuildValue(v), v);
       for (const v of ['3.12', '${PYTHON_VERSION}', '${{ matrix.node }}', 'production', '$(cat .nvmrc)']) assert.ok(!isPerBuildValue(v), v);
