@@ -12,6 +12,7 @@ import { readBounded } from './installFiles';
 import { trimTrailingSlashes } from '../../../common/analysis/text';
 import { isComposeFileName } from '../../../common/analysis/fileNames';
 import { repositoryRoot } from './folders';
+import { KeptByFile } from './keptByFile';
 import { namesIn } from '../../../common/boundedRead';
 
 export type ContextOrigin = NonNullable<WorkspaceFacts['contextOrigin']>;
@@ -65,14 +66,11 @@ function fromCompose(dockerfile: string): string | undefined {
  * mtime changes: the editor asks every few seconds, and the yaml package reads about 1.5 MB a second.
  */
 function composeBuilds(file: string): ReadonlyArray<{ dockerfile: string; contextDir: string }> {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch {
-    return [];
-  }
-  const kept = parsedCompose.get(file);
-  if (kept && kept.size === st.size && kept.mtimeMs === st.mtimeMs) return kept.builds;
+  return parsedCompose.get(file, () => buildsIn(file)) ?? [];
+}
+const parsedCompose = new KeptByFile<ReadonlyArray<{ dockerfile: string; contextDir: string }>>(100);
+
+function buildsIn(file: string): ReadonlyArray<{ dockerfile: string; contextDir: string }> {
   const builds: Array<{ dockerfile: string; contextDir: string }> = [];
   const text = readBounded(file, MAX_COMPOSE_BYTES);
   let doc: { services?: Record<string, { build?: unknown }> } | undefined;
@@ -92,12 +90,8 @@ function composeBuilds(file: string): ReadonlyArray<{ dockerfile: string; contex
     if (name.includes('$')) continue;
     builds.push({ dockerfile: path.resolve(contextDir, name), contextDir });
   }
-  parsedCompose.delete(file);
-  parsedCompose.set(file, { size: st.size, mtimeMs: st.mtimeMs, builds });
-  if (parsedCompose.size > 100) parsedCompose.delete(parsedCompose.keys().next().value as string);
   return builds;
 }
-const parsedCompose = new Map<string, { size: number; mtimeMs: number; builds: ReadonlyArray<{ dockerfile: string; contextDir: string }> }>();
 
 /** Context-relative sources the Dockerfile's COPY/ADD lines name (not `.`, not `--from`, not URLs or variables). */
 export function namedSources(text: string): string[] {

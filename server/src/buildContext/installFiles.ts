@@ -4,8 +4,8 @@
  * Compose files that name a Dockerfile's build context. Every read of the disk goes through
  * `readBounded`, so one bounded reader can serve them all.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { KeptByFile } from './keptByFile';
 import { readWorkspaceText } from '../../../common/boundedRead';
 import { isInstallFile, isLockfile, isManifestName, reduceLockfile } from '../../../common/analysis/installInputs';
 
@@ -53,23 +53,14 @@ export function readInstallFiles(contextDir: string, files: Iterable<string>): R
 }
 
 /** Reduced texts by path, size and mtime: an editor re-gathers facts every few seconds; a big lockfile is reduced once. */
-const reducedCache = new Map<string, { size: number; mtimeMs: number; text: string }>();
+const reduced = new KeptByFile<string>(1000);
 
 function cachedReduced(abs: string, maxBytes: number, lock: boolean, onRead: (bytes: number) => void, root?: string): string | undefined {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(abs);
-  } catch {
-    return undefined;
-  }
-  const hit = reducedCache.get(abs);
-  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.text;
-  // a symlink in the context pointing elsewhere is not followed (BuildKit sends the link, not its target)
-  const text = readBounded(abs, maxBytes, root);
-  if (text === undefined) return undefined;
-  onRead(text.length);
-  const kept = lock ? reduceLockfile(text) : text;
-  reducedCache.set(abs, { size: st.size, mtimeMs: st.mtimeMs, text: kept });
-  if (reducedCache.size > 1000) reducedCache.delete(reducedCache.keys().next().value as string);
-  return kept;
+  return reduced.get(abs, () => {
+    // a symlink in the context pointing elsewhere is not followed (BuildKit sends the link, not its target)
+    const text = readBounded(abs, maxBytes, root);
+    if (text === undefined) return undefined;
+    onRead(text.length);
+    return lock ? reduceLockfile(text) : text;
+  });
 }

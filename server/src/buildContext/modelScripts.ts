@@ -3,8 +3,8 @@
  * `RUN python download.py` fetches. Bounded like the install files: few, small files, read through
  * `readBounded`, and only the ones that name a download call are kept.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { KeptByFile } from './keptByFile';
 import { pythonModelCalls } from '../../../common/analysis/modelCaches';
 import { readBounded } from './installFiles';
 
@@ -15,7 +15,7 @@ const MAX_SCRIPTS = 200;
 const MAX_READ_BYTES = 4_000_000;
 
 /** Kept texts (or null: no download call) by path, size and mtime: the editor re-gathers facts every few seconds. */
-const cache = new Map<string, { size: number; mtimeMs: number; text: string | null }>();
+const kept = new KeptByFile<string | null>(1000);
 
 /** Texts of the context's `.py` files that call a model downloader, keyed by context-relative posix path. */
 export function readModelScripts(contextDir: string, files: Iterable<string>): Record<string, string> {
@@ -26,23 +26,14 @@ export function readModelScripts(contextDir: string, files: Iterable<string>): R
     if (!rel.endsWith('.py')) continue;
     if (++count > MAX_SCRIPTS || read > MAX_READ_BYTES) break;
     const abs = path.join(contextDir, ...rel.split('/'));
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(abs);
-    } catch {
-      continue;
-    }
-    if (!st.isFile() || st.size > MAX_SCRIPT_BYTES) continue;
-    let hit = cache.get(abs);
-    if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs) {
-      const text = readBounded(abs, MAX_SCRIPT_BYTES, contextDir);
-      if (text === undefined) continue;
-      read += text.length;
-      hit = { size: st.size, mtimeMs: st.mtimeMs, text: pythonModelCalls(text).length ? text : null };
-      cache.set(abs, hit);
-      if (cache.size > 1000) cache.delete(cache.keys().next().value as string);
-    }
-    if (hit.text !== null) out[rel] = hit.text;
+    const text = kept.get(abs, st => {
+      if (!st.isFile() || st.size > MAX_SCRIPT_BYTES) return undefined;
+      const script = readBounded(abs, MAX_SCRIPT_BYTES, contextDir);
+      if (script === undefined) return undefined;
+      read += script.length;
+      return pythonModelCalls(script).length ? script : null;
+    });
+    if (typeof text === 'string') out[rel] = text;
   }
   return out;
 }

@@ -3,8 +3,8 @@
  * `build.args`, a CI workflow's `--build-arg NAME=$(git rev-parse HEAD)` or `build-args: NAME=${{ github.sha }}`.
  * arg-busts-cache uses it to know a per-build ARG by its use, not only by its name.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { KeptByFile } from './keptByFile';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { isComposeFileName } from '../../../common/analysis/fileNames';
 import { namesIn, readWorkspaceText } from '../../../common/boundedRead';
@@ -30,7 +30,6 @@ function readSmallFile(file: string): string | undefined {
     return undefined;
   }
 }
-
 
 const YAML_FILE = /\.ya?ml$/i;
 
@@ -156,36 +155,24 @@ export function perBuildArgs(root: string, extraDirs: readonly string[] = []): R
   const out = new Map<string, PerBuildArgUse[]>();
   let parsed = 0;
   for (const file of files.slice(0, MAX_FILES)) {
-    const rel = path.relative(root, file).split(path.sep).join('/');
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(file);
-    } catch {
-      continue;
-    }
-    const key = `${root}\0${file}`;
-    let hit = scanned.get(key);
-    if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs) {
-      if (parsed >= MAX_PARSED_BYTES) continue;
+    // by root too: the uses name the file relative to it
+    const uses = scanned.get(file, () => {
+      if (parsed >= MAX_PARSED_BYTES) return undefined;
       const text = readSmallFile(file);
-      if (text === undefined) continue;
+      if (text === undefined) return undefined;
       parsed += text.length;
-      const uses = new Map<string, PerBuildArgUse[]>();
+      const found = new Map<string, PerBuildArgUse[]>();
       try {
-        scanYaml(text, rel, uses);
+        scanYaml(text, path.relative(root, file).split(path.sep).join('/'), found);
       } catch {
         // a YAML file this parser cannot read tells us nothing
       }
-      hit = { size: st.size, mtimeMs: st.mtimeMs, uses: [...uses] };
-      scanned.delete(key);
-      scanned.set(key, hit);
-      if (scanned.size > SCANNED_KEPT) scanned.delete(scanned.keys().next().value as string);
-    }
-    for (const [name, list] of hit.uses) out.set(name, [...(out.get(name) ?? []), ...list]);
+      return [...found];
+    }, `${root}\0${file}`);
+    for (const [name, list] of uses ?? []) out.set(name, [...(out.get(name) ?? []), ...list]);
   }
   return Object.fromEntries(out);
 }
 
 /** What each file said, by root and path, while its size and mtime stay the same. */
-const scanned = new Map<string, { size: number; mtimeMs: number; uses: Array<[string, PerBuildArgUse[]]> }>();
-const SCANNED_KEPT = 400;
+const scanned = new KeptByFile<Array<[string, PerBuildArgUse[]]>>(400);
