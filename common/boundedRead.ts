@@ -120,6 +120,15 @@ export function listFolder(dir: string, max: number): { entries: fs.Dirent[]; co
 export const MAX_SEARCHED_FOLDER_ENTRIES = 10_000;
 
 /**
+ * A folder's entries for a bounded walk that can still visit `remaining` more: all of them up to
+ * MAX_SEARCHED_FOLDER_ENTRIES (the walk sorts them, the same on every machine); past that, no more than
+ * `remaining` and one to tell that there were more. Throws what listFolder throws.
+ */
+export function listForWalk(dir: string, remaining: number): fs.Dirent[] {
+  return listFolder(dir, Math.max(remaining + 1, MAX_SEARCHED_FOLDER_ENTRIES)).entries;
+}
+
+/**
  * The names in a folder that `keep` accepts, sorted; none when the folder cannot be read or holds more
  * than MAX_SEARCHED_FOLDER_ENTRIES entries (which ones a partial listing gives depends on the file system).
  */

@@ -14,7 +14,7 @@ import type { From } from 'dockerfile-ast';
 import { analyze, expandVars, propertiesOf } from '../analysis/analyze';
 import { patternList, type PatternList } from '../analysis/dockerPattern';
 import { readIgnorePatterns } from '../ignoreFile';
-import { listFolder, MAX_SEARCHED_FOLDER_ENTRIES } from '../boundedRead';
+import { listForWalk } from '../boundedRead';
 import { buildGraph, type Step } from '../analysis/invalidation';
 import type { DockerfileModel } from '../analysis/model';
 import { readsOf, stepScope, type BuildArgs } from '../analysis/sources';
@@ -222,9 +222,7 @@ export function listContextFiles(context: string, ignore: PatternList, roots: re
   const walk = (rel: string): void => {
     let list: fs.Dirent[];
     try {
-      // whole up to MAX_SEARCHED_FOLDER_ENTRIES (sorted, the same on every machine); past that, no more than
-      // can still be counted and one to tell that there were more
-      list = listFolder(path.join(context, rel), Math.max(limits.maxEntries - entries + 1, MAX_SEARCHED_FOLDER_ENTRIES)).entries;
+      list = listForWalk(path.join(context, rel), limits.maxEntries - entries);
     } catch {
       return;
     }

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { listFolder, MAX_SEARCHED_FOLDER_ENTRIES } from '../../../common/boundedRead';
+import { listForWalk } from '../../../common/boundedRead';
 
 /**
  * Folders no search for a project's own files descends into: version control, dependency trees,
@@ -60,9 +60,7 @@ export function walkFolders(root: string, visit: (entry: FolderEntry) => void, o
   const walk = (dir: string, rel: string, depth: number): void => {
     let list: fs.Dirent[];
     try {
-      // whole up to MAX_SEARCHED_FOLDER_ENTRIES (sorted, the same on every machine); past that, no more than
-      // the walk can still visit and one to tell that there were more
-      list = listFolder(dir, Math.max(maxEntries - entries + 1, MAX_SEARCHED_FOLDER_ENTRIES)).entries;
+      list = listForWalk(dir, maxEntries - entries);
     } catch (e) {
       if (opts.onUnreadable?.(dir, rel, e as NodeJS.ErrnoException)) complete = false;
       return;

@@ -34,14 +34,8 @@ export class FactsSender {
       }
       let ref = this.ids.get(v);
       if (ref === undefined) this.ids.set(v, (ref = this.nextId++));
-      if (this.held.has(ref) && !resend) {
-        // most recently used last, as in the worker
-        this.held.delete(ref);
-        this.held.add(ref);
-        out[k] = { ref };
-        continue;
-      }
-      out[k] = { ref, value: toWire(v) };
+      out[k] = this.held.has(ref) && !resend ? { ref } : { ref, value: toWire(v) };
+      // most recently used last, as in the worker
       this.held.delete(ref);
       this.held.add(ref);
       while (this.held.size > FACTS_KEPT) this.held.delete(this.held.values().next().value as number);
